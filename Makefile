@@ -1,0 +1,43 @@
+# exportwatch: `make run` and `make test` are all a fresh clone needs.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+DB ?= data/exportwatch.db
+CORPUS ?= corpus
+PYTEST_ARGS ?=
+
+.PHONY: install models run test serve bench update fuzz browser clean train
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -U pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# The spaCy pipelines are built from models/src (config, patterns, vocabularies) and the
+# components in pipeline/extract; rebuilt when any source is newer than the built pipeline.
+MODEL_SOURCES := $(shell find models/src pipeline/extract -type f -not -name '*.pyc' 2>/dev/null)
+models/exportwatch-zh/meta.json models/exportwatch-en/meta.json &: $(MODEL_SOURCES) $(STAMP)
+	$(BIN)/python -m pipeline.extract.build
+
+models: models/exportwatch-zh/meta.json models/exportwatch-en/meta.json
+
+run: models
+	$(BIN)/exportwatch run --corpus $(CORPUS) --db $(DB)
+
+test: models
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+serve: models
+	test -f $(DB) || $(BIN)/exportwatch run --corpus $(CORPUS) --db $(DB) -q
+	$(BIN)/exportwatch serve --db $(DB)
+
+bench: models
+	$(BIN)/exportwatch bench --out bench.json
+
+clean:
+	rm -rf data bench.json models/exportwatch-zh models/exportwatch-en tests/artifacts .pytest_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,4 @@
+"""CLI commands of the alert stage."""
+import click
+
+commands: list[click.Command] = []

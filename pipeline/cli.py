@@ -1,0 +1,142 @@
+"""The `exportwatch` command line: a click group, one command per job.
+
+Stage packages contribute their own commands (each has a `commands` module with a `commands`
+list), so a stage's CLI lives next to its code.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import json
+from pathlib import Path
+
+import click
+
+from pipeline import __version__, config
+from pipeline.context import Context
+
+COMMAND_MODULES = [
+    "pipeline.extract.commands",
+    "pipeline.diff.commands",
+    "pipeline.alert.commands",
+    "pipeline.fetch.commands",
+    "pipeline.serve.commands",
+    "pipeline.bench.commands",
+]
+
+# The stages `exportwatch run` chains, in order, after ingesting (module:function(ctx)).
+STAGES = [
+    "pipeline.extract.stage:run_stage",
+    "pipeline.diff.stage:run_stage",
+    "pipeline.alert.stage:run_stage",
+]
+
+
+def parse_date(ctx: click.Context | None, param: click.Parameter | None, value: str | None) -> dt.date | None:
+    """click callback: YYYY-MM-DD -> date."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2025-11-20")
+
+
+db_option = click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+                         default=config.DEFAULT_DB, show_default=True, help="SQLite database file.")
+today_option = click.option("--today", callback=parse_date, metavar="YYYY-MM-DD",
+                            help="Pretend today is this date (tests, replays). Default: the real date.")
+quiet_option = click.option("-q", "--quiet", is_flag=True, help="No progress bars or log lines.")
+
+
+@click.group()
+@click.version_option(__version__, prog_name="exportwatch")
+def cli() -> None:
+    """Track China's export controls on rare earths and other critical minerals.
+
+    \b
+    exportwatch run                       # whole pipeline on the bundled corpus
+    exportwatch extract corpus/site/www.mofcom.gov.cn/zwgk/zcfb/art/2025/*.html --json
+    exportwatch changes --json
+    exportwatch state --on 2025-11-20 --json
+    exportwatch serve
+    """
+
+
+def _load_stage(spec: str):
+    module, func = spec.split(":")
+    return getattr(importlib.import_module(module), func)
+
+
+@cli.command()
+@click.option("--corpus", type=click.Path(file_okay=False, path_type=Path), default=config.DEFAULT_CORPUS,
+              show_default=True, help="Folder of documents to ingest.")
+@db_option
+@quiet_option
+def ingest(corpus: Path, db_path: Path, quiet: bool) -> None:
+    """Parse every HTML, PDF, text and feed file under CORPUS into the database.
+
+    \b
+    exportwatch ingest --corpus corpus --db data/exportwatch.db
+    """
+    from pipeline.ingest import ingest_corpus
+
+    ctx = Context.open(db_path, quiet=quiet)
+    ctx.start_run("ingest")
+    try:
+        ingest_corpus(ctx, corpus)
+    except FileNotFoundError as exc:
+        ctx.finish_run("failed")
+        raise click.ClickException(f"{exc}. Pass --corpus with a folder of documents.")
+    ctx.finish_run("ok")
+    click.echo(f"ingest: {ctx.counts.get('new', 0)} new, {ctx.counts.get('unchanged', 0)} unchanged, "
+               f"{ctx.counts.get('parse_errors', 0)} with parse errors ({ctx.counts.get('files', 0)} files)")
+
+
+@cli.command()
+@click.option("--corpus", type=click.Path(file_okay=False, path_type=Path), default=config.DEFAULT_CORPUS,
+              show_default=True, help="Folder of documents to ingest.")
+@click.option("--live", is_flag=True, help="Fetch every configured source first (network).")
+@click.option("--base-url", help="With --live: map https://HOST/PATH to BASE-URL/HOST/PATH (local mirror).")
+@db_option
+@today_option
+@quiet_option
+def run(corpus: Path, live: bool, base_url: str | None, db_path: Path, today: dt.date | None, quiet: bool) -> None:
+    """Run every stage: (fetch,) ingest, extract, diff, alert. Incremental and idempotent.
+
+    \b
+    exportwatch run                               # bundled corpus, offline
+    exportwatch run --live                        # fetch sources first
+    exportwatch run --today 2026-11-28 -q
+    """
+    from pipeline.ingest import ingest_corpus
+
+    ctx = Context.open(db_path, today=today, quiet=quiet)
+    ctx.start_run("run --live" if live else "run")
+    status = "ok"
+    try:
+        if live:
+            from pipeline.fetch.stage import run_stage as fetch_stage
+            fetch_stage(ctx, base_url=base_url)
+        if corpus and not live:
+            ingest_corpus(ctx, corpus)
+        for spec in STAGES:
+            _load_stage(spec)(ctx)
+    except FileNotFoundError as exc:
+        status = "failed"
+        raise click.ClickException(f"{exc}. Pass --corpus with a folder of documents.")
+    except Exception:
+        status = "failed"
+        raise
+    finally:
+        ctx.finish_run(status)
+    click.echo("run: " + ", ".join(f"{k}={v}" for k, v in sorted(ctx.counts.items())))
+
+
+def register(group: click.Group) -> None:
+    for name in COMMAND_MODULES:
+        for command in importlib.import_module(name).commands:
+            group.add_command(command)
+
+
+register(cli)

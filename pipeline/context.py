@@ -1,0 +1,58 @@
+"""One context object per run, passed to every stage (the zavod habit).
+
+It carries the database, the run id, the clock and the console, so that stages take their
+external effects as a parameter and tests can pass a temporary database and a fixed `today`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from rich.console import Console
+
+from pipeline import store
+
+
+@dataclass
+class Context:
+    db: sqlite_utils.Database
+    db_path: Path | None = None
+    today: dt.date = field(default_factory=dt.date.today)
+    quiet: bool = False
+    console: Console = field(default_factory=lambda: Console(stderr=True))
+    run_id: int | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, db_path: Path | str, *, today: dt.date | None = None, quiet: bool = False) -> "Context":
+        db = store.open_db(db_path)
+        return cls(db=db, db_path=Path(db_path), today=today or dt.date.today(), quiet=quiet)
+
+    def count(self, name: str, n: int = 1) -> None:
+        self.counts[name] = self.counts.get(name, 0) + n
+
+    def error(self, where: str, message: str) -> None:
+        """Record an error for this run; the run goes on."""
+        self.errors.append({"where": where, "error": message})
+        if not self.quiet:
+            self.console.print(f"[red]error[/red] {where}: {message}", highlight=False)
+
+    def log(self, message: str) -> None:
+        if not self.quiet:
+            self.console.print(message, highlight=False)
+
+    def start_run(self, command: str) -> int:
+        self.run_id = store.start_run(self.db, command)
+        return self.run_id
+
+    def finish_run(self, status: str = "ok") -> None:
+        if self.run_id is not None:
+            store.finish_run(self.db, self.run_id, status=status, counts=self.counts, errors=self.errors)
+
+    def summary(self) -> str:
+        return json.dumps(self.counts, sort_keys=True)

@@ -1,0 +1,4 @@
+"""CLI commands of the diff stage."""
+import click
+
+commands: list[click.Command] = []

@@ -1,0 +1,4 @@
+"""CLI commands of the serve stage."""
+import click
+
+commands: list[click.Command] = []

@@ -1,0 +1,170 @@
+"""The SQLite store's core tables: blobs, documents, locations, runs.
+
+Stages own their own tables (extract, diff, alert, fetch each create theirs with an
+`ensure_schema(db)`); this module holds what every stage shares. Schema is created by code,
+idempotently, so a fresh clone needs no migration step.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any, Iterable
+
+import sqlite_utils
+
+from pipeline.records import Document, Raw
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def open_db(path: Path | str) -> sqlite_utils.Database:
+    """Open (creating) the database in WAL mode with foreign keys on and a busy timeout."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA busy_timeout=30000")
+    db = sqlite_utils.Database(conn)
+    ensure_schema(db)
+    return db
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    if "runs" not in db.table_names():
+        db["runs"].create(
+            {
+                "id": int,
+                "command": str,
+                "started": str,
+                "ended": str,
+                "status": str,  # running | ok | failed
+                "counts": str,  # JSON object
+                "errors": str,  # JSON list of {where, error}
+            },
+            pk="id",
+        )
+    if "blobs" not in db.table_names():
+        db["blobs"].create({"sha256": str, "size": int, "content": bytes, "first_seen": str}, pk="sha256")
+    if "documents" not in db.table_names():
+        db["documents"].create(
+            {
+                "id": str,
+                "source": str,
+                "url": str,
+                "media_type": str,
+                "encoding": str,
+                "lang": str,
+                "title": str,
+                "published": str,
+                "text": str,
+                "blocks": str,
+                "tables": str,
+                "links": str,
+                "meta": str,
+                "parser": str,
+                "error": str,
+                "warnings": str,
+                "run_id": int,
+                "ingested_at": str,
+            },
+            pk="id",
+            foreign_keys=[("id", "blobs", "sha256"), ("run_id", "runs", "id")],
+        )
+        db["documents"].create_index(["source"])
+        db["documents"].create_index(["error"])
+    if "locations" not in db.table_names():
+        # Where a document was seen: a path in the corpus or a URL. One row per location, pointing at
+        # the content it served most recently, so a changed page is a new document at the same place.
+        db["locations"].create(
+            {
+                "source": str,
+                "url": str,
+                "document_id": str,
+                "first_seen": str,
+                "last_seen": str,
+                "run_id": int,
+            },
+            pk="source",
+            foreign_keys=[("document_id", "documents", "id"), ("run_id", "runs", "id")],
+        )
+        db["locations"].create_index(["document_id"])
+
+
+def start_run(db: sqlite_utils.Database, command: str) -> int:
+    table = db["runs"]
+    table.insert({"command": command, "started": now(), "status": "running", "counts": "{}", "errors": "[]"})
+    return int(table.last_pk)
+
+
+def finish_run(db: sqlite_utils.Database, run_id: int, *, status: str, counts: dict[str, int],
+               errors: list[dict[str, Any]]) -> None:
+    db["runs"].update(run_id, {
+        "ended": now(), "status": status,
+        "counts": json.dumps(counts, sort_keys=True), "errors": json.dumps(errors, ensure_ascii=False),
+    })
+
+
+def has_document(db: sqlite_utils.Database, doc_id: str) -> bool:
+    return bool(db.execute("select 1 from documents where id = ?", [doc_id]).fetchone())
+
+
+def save_document(db: sqlite_utils.Database, raw: Raw, doc: Document, run_id: int | None) -> bool:
+    """Archive the raw bytes once by hash and store the parsed document. Returns True when new."""
+    ts = now()
+    new = False
+    with db.conn:  # one transaction: blob, document and location land together or not at all
+        if not db.execute("select 1 from blobs where sha256 = ?", [raw.sha256]).fetchone():
+            db["blobs"].insert({"sha256": raw.sha256, "size": len(raw.content), "content": raw.content,
+                                "first_seen": ts})
+        if not has_document(db, doc.id):
+            db["documents"].insert(document_row(doc, run_id, ts))
+            new = True
+        save_location(db, raw.source, raw.url, doc.id, run_id, ts)
+    return new
+
+
+def save_location(db: sqlite_utils.Database, source: str, url: str | None, doc_id: str,
+                  run_id: int | None, ts: str | None = None) -> None:
+    ts = ts or now()
+    existing = db.execute("select first_seen from locations where source = ?", [source]).fetchone()
+    db["locations"].upsert({
+        "source": source, "url": url, "document_id": doc_id,
+        "first_seen": existing[0] if existing else ts, "last_seen": ts, "run_id": run_id,
+    }, pk="source")
+
+
+def document_row(doc: Document, run_id: int | None, ts: str) -> dict[str, Any]:
+    d = doc.to_dict()
+    for key in ("blocks", "tables", "links", "meta", "warnings"):
+        d[key] = json.dumps(d[key], ensure_ascii=False)
+    d["run_id"] = run_id
+    d["ingested_at"] = ts
+    return d
+
+
+def load_document(db: sqlite_utils.Database, doc_id: str) -> Document:
+    """Rebuild a Document record from its row (the inverse of document_row)."""
+    from pipeline.records import Block, Link, Table
+
+    row = dict(db["documents"].get(doc_id))
+    for key in ("run_id", "ingested_at"):
+        row.pop(key, None)
+    row["blocks"] = [Block(**b) for b in json.loads(row["blocks"] or "[]")]
+    row["tables"] = [Table(**t) for t in json.loads(row["tables"] or "[]")]
+    row["links"] = [Link(**link) for link in json.loads(row["links"] or "[]")]
+    row["meta"] = json.loads(row["meta"] or "{}")
+    row["warnings"] = json.loads(row["warnings"] or "[]")
+    return Document(**row)
+
+
+def current_documents(db: sqlite_utils.Database) -> Iterable[str]:
+    """Ids of the documents currently at some location, in a stable order."""
+    for (doc_id,) in db.execute(
+        "select distinct document_id from locations order by source"
+    ).fetchall():
+        yield doc_id
