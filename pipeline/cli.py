@@ -98,10 +98,13 @@ def ingest(corpus: Path, db_path: Path, quiet: bool) -> None:
               show_default=True, help="Folder of documents to ingest.")
 @click.option("--live", is_flag=True, help="Fetch every configured source first (network).")
 @click.option("--base-url", help="With --live: map https://HOST/PATH to BASE-URL/HOST/PATH (local mirror).")
+@click.option("--wait", type=float, default=0, show_default=True,
+              help="Seconds to wait for another run on the same database to finish.")
 @db_option
 @today_option
 @quiet_option
-def run(corpus: Path, live: bool, base_url: str | None, db_path: Path, today: dt.date | None, quiet: bool) -> None:
+def run(corpus: Path, live: bool, base_url: str | None, wait: float, db_path: Path, today: dt.date | None,
+        quiet: bool) -> None:
     """Run every stage: (fetch,) ingest, extract, diff, alert. Incremental and idempotent.
 
     \b
@@ -109,6 +112,17 @@ def run(corpus: Path, live: bool, base_url: str | None, db_path: Path, today: dt
     exportwatch run --live                        # fetch sources first
     exportwatch run --today 2026-11-28 -q
     """
+    from pipeline.lock import LockBusy, run_lock
+
+    try:
+        with run_lock(db_path, wait=wait):
+            _run(corpus, live, base_url, db_path, today, quiet)
+    except LockBusy as exc:
+        raise click.ClickException(str(exc))
+
+
+def _run(corpus: Path, live: bool, base_url: str | None, db_path: Path, today: dt.date | None,
+         quiet: bool) -> None:
     from pipeline.ingest import ingest_corpus
 
     ctx = Context.open(db_path, today=today, quiet=quiet)
