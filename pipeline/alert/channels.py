@@ -1,0 +1,129 @@
+"""Notification channels: where apprise URLs come from and how we name them without leaking secrets.
+
+An apprise URL often *is* a secret (`tgram://BOT_TOKEN/CHAT`, `discord://ID/TOKEN`,
+`mailto://user:password@host`), so the URL itself lives only in memory. Everything that is written
+down — the `alerts` table, logs, `--test` output — uses two derived values:
+
+- `Channel.id`: a hash of the URL. It is the channel's identity, so the outbox can tell which
+  channel already got which alert across runs without storing the URL.
+- `Channel.label`: a redacted, human label like `json://127.0.0.1:8123/…`. The host is shown only
+  for schemes whose host position holds a host name; for the others (where apprise puts a token
+  there) only the scheme and a short id are shown.
+
+Sources, first one present wins (so a test or a cron line can override the repository's config):
+1. `EXPORTWATCH_NOTIFY`: URLs separated by commas, spaces or newlines (set but empty = no channel);
+2. `EXPORTWATCH_NOTIFY_FILE`: a file of URLs (TOML `urls = [...]` or one URL a line, `#` comments);
+3. `config/notify.toml` under the config dir (`urls = [...]`).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+from urllib.parse import urlsplit
+
+from pipeline import config
+
+# Schemes whose URL "host" is a real host name (safe to show); user, password, path and query are
+# never shown for any scheme.
+HOST_SCHEMES = {
+    "json", "jsons", "xml", "xmls", "form", "forms", "mailto", "mailtos", "ntfy", "ntfys",
+    "apprise", "apprises", "mqtt", "mqtts", "gotify", "gotifys", "rocket", "rockets",
+    "matrix", "matrixs", "mmost", "mmosts", "syslog", "rsyslog",
+}
+
+_SPLIT = re.compile(r"[\s,]+")
+
+
+@dataclass(frozen=True)
+class Channel:
+    """One configured apprise URL. `url` is secret and must never be persisted or logged."""
+
+    url: str = field(repr=False)
+    id: str
+    label: str
+
+    @classmethod
+    def from_url(cls, url: str) -> "Channel":
+        url = url.strip()
+        return cls(url=url, id=channel_id(url), label=redact(url))
+
+
+def channel_id(url: str) -> str:
+    """Stable identity of a channel: 16 hex chars of sha256 over the exact URL."""
+    return hashlib.sha256(url.strip().encode("utf-8")).hexdigest()[:16]
+
+
+def redact(url: str) -> str:
+    """A label safe for logs and the database: `scheme://host[:port]/…` or `scheme://…#<id>`."""
+    url = url.strip()
+    match = re.match(r"([A-Za-z][A-Za-z0-9+.-]*)://", url)
+    scheme = match.group(1).lower() if match else "?"
+    if scheme in HOST_SCHEMES:
+        try:
+            parts = urlsplit(url)
+            host, port = parts.hostname or "", parts.port
+        except ValueError:
+            host, port = "", None
+        if host:
+            netloc = f"[{host}]:{port}" if ":" in host and port else f"{host}:{port}" if port else host
+            return f"{scheme}://{netloc}/…"
+    return f"{scheme}://…#{channel_id(url)[:8]}"
+
+
+def split_urls(text: str) -> list[str]:
+    """URLs from free text: separated by commas, spaces or newlines; `#` starts a comment line."""
+    lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+    return [u for u in _SPLIT.split("\n".join(lines)) if u]
+
+
+def _read_file(path: Path) -> list[str]:
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".toml":
+        data = tomllib.loads(text)
+        urls = data.get("urls", [])
+        if isinstance(urls, str):
+            return split_urls(urls)
+        return [str(u).strip() for u in urls if str(u).strip()]
+    return split_urls(text)
+
+
+def load_urls(env: Mapping[str, str] | None = None, config_dir: Path | None = None) -> list[str]:
+    """The configured apprise URLs, deduplicated, in configuration order (see module docstring)."""
+    env = os.environ if env is None else env
+    if "EXPORTWATCH_NOTIFY" in env:
+        urls = split_urls(env["EXPORTWATCH_NOTIFY"])
+    elif env.get("EXPORTWATCH_NOTIFY_FILE"):
+        urls = _read_file(Path(env["EXPORTWATCH_NOTIFY_FILE"]))
+    else:
+        path = Path(config_dir or config.CONFIG_DIR) / "notify.toml"
+        urls = _read_file(path) if path.exists() else []
+    seen: set[str] = set()
+    return [u for u in urls if not (u in seen or seen.add(u))]
+
+
+def load_channels(env: Mapping[str, str] | None = None, config_dir: Path | None = None) -> list[Channel]:
+    """Configured channels, one per distinct URL."""
+    return [Channel.from_url(u) for u in load_urls(env, config_dir)]
+
+
+def scrub(text: str, channels: list[Channel]) -> str:
+    """Remove any configured URL (and its user/password/path parts) from an error message before it
+    is stored: apprise errors sometimes echo the URL or parts of it."""
+    for ch in channels:
+        text = text.replace(ch.url, ch.label)
+        try:
+            parts = urlsplit(ch.url)
+        except ValueError:
+            continue
+        secrets = [parts.password, parts.username, parts.query, parts.path.strip("/")]
+        if ch.label.startswith(f"{parts.scheme}://…"):
+            secrets.append(parts.hostname)  # the host position holds a token for these schemes
+        for secret in secrets:
+            if secret and len(secret) >= 4:
+                text = text.replace(secret, "…")
+    return text
