@@ -1,8 +1,26 @@
-"""The diff stage as `exportwatch run` calls it."""
+"""The diff stage as `exportwatch run` calls it: records -> acts, measures, changes, state_today.
+
+Runs after extraction. Without a `records` table (extraction not run, or not built yet) there is
+nothing to diff: the stage says so and leaves its tables as they are.
+"""
 from __future__ import annotations
 
 from pipeline.context import Context
+from pipeline.diff import store
 
 
 def run_stage(ctx: Context, **options) -> None:
-    """Placeholder until the stage is built."""
+    """Recompute acts and measures from all current records; insert only new changes (alerted in
+    the same transaction); refresh state_today for `ctx.today`."""
+    store.ensure_schema(ctx.db)
+    if "records" not in ctx.db.table_names():
+        ctx.log("diff: no extraction records yet; nothing to compare")
+        return
+    analysis = store.load_analysis(ctx.db)
+    new_rows = store.save_analysis(ctx.db, analysis, today=ctx.today, run_id=ctx.run_id)
+    ctx.count("changes_new", sum(1 for r in new_rows if not r["news"]))
+    ctx.count("news_changes_new", sum(1 for r in new_rows if r["news"]))
+    ctx.count("acts", sum(1 for a in analysis.acts.values() if a.copies))
+    ctx.count("measures", len(analysis.measures))
+    if analysis.discrepancies:
+        ctx.count("discrepancies", len(analysis.discrepancies))

@@ -1,0 +1,45 @@
+"""The whole diff core in one call: inputs -> acts, measures, timeline, changes, discrepancies.
+
+Why recompute everything each time: acts, measures and the timeline depend on every current
+document together (a new act can suspend an old one, a replaced page can drop a subject), and the
+whole computation is milliseconds for thousands of records. Only the *storage* of changes is
+incremental (insert-if-new by id), which is what idempotence and "alert once" need.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipeline.diff.acts import Act, merge_acts
+from pipeline.diff.changes import act_changes, mark_new, news_changes
+from pipeline.diff.inputs import DocInput
+from pipeline.diff.measures import Measure, build_measures, discrepancies
+from pipeline.diff.timeline import Timeline, build_timeline
+from pipeline.records import Change
+
+
+@dataclass
+class Analysis:
+    inputs: list[DocInput]
+    acts: dict[str, Act]
+    measures: list[Measure]
+    timeline: Timeline
+    changes: list[Change]  # from acts: the schema's change list
+    news: list[Change] = field(default_factory=list)  # reported / proposed, kept apart
+    discrepancies: list[dict[str, Any]] = field(default_factory=list)
+
+    def measures_of(self, act_id: str) -> list[Measure]:
+        return [m for m in self.measures if m.announcement == act_id]
+
+
+def analyse(inputs: list[DocInput], items: list[dict[str, Any]] | None = None) -> Analysis:
+    """Pure: the same inputs always give the same analysis (no clock, no database)."""
+    acts = merge_acts(inputs)
+    measures = build_measures(acts, items)
+    timeline = build_timeline(acts)
+    mark_new(measures, timeline)
+    return Analysis(
+        inputs=inputs, acts=acts, measures=measures, timeline=timeline,
+        changes=act_changes(acts, measures, timeline), news=news_changes(inputs),
+        discrepancies=discrepancies(acts),
+    )

@@ -1,0 +1,89 @@
+"""What the diff core reads: one `DocInput` per current document with its extraction record.
+
+The diff core is pure functions over a list of these, so it can be fed from the `records` table
+(`pipeline.diff.store.load_inputs`), from gold files (`pipeline.diff.gold`) or from a test's
+hand-written dicts, and give the same answer each way.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+ACT_ID = re.compile(r"^MOFCOM-(\d{4})-(\d+)$")
+
+
+@dataclass
+class DocInput:
+    """One document as the diff sees it.
+
+    record: the schema's extraction record (dict). clauses: the act's numbered clauses
+    `[{"id", "start", "end", "effective"}]` with offsets into `text`. relation_scopes: which clauses
+    of a target act a relation covers `[{"type", "target", "until", "clauses", "start", "end"}]`.
+    """
+
+    document_id: str
+    record: dict[str, Any]
+    source: str | None = None
+    url: str | None = None
+    title: str | None = None
+    text: str | None = None
+    published: str | None = None
+    clauses: list[dict[str, Any]] = field(default_factory=list)
+    relation_scopes: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str | None:
+        return self.record.get("kind")
+
+    @property
+    def lang(self) -> str | None:
+        return self.record.get("lang")
+
+    @property
+    def announcement(self) -> str | None:
+        return self.record.get("announcement")
+
+    @property
+    def is_act_copy(self) -> bool:
+        """A copy of an act's own text (page, translation, annex): the only thing that changes scope."""
+        return self.kind == "announcement" and bool(self.announcement) and bool(self.record.get("relevant"))
+
+    @property
+    def is_news(self) -> bool:
+        return (self.kind == "news" and bool(self.record.get("relevant"))
+                and self.record.get("modality") in ("reported", "proposed"))
+
+
+def from_parts(meta: dict[str, Any], record: dict[str, Any], clauses: list[dict[str, Any]] | None = None,
+               relation_scopes: list[dict[str, Any]] | None = None) -> DocInput:
+    """Build a DocInput from the `(document_meta, record, clauses, relation_scopes)` tuple form."""
+    return DocInput(
+        document_id=str(meta.get("id") or meta.get("document_id") or record.get("source")),
+        record=record, source=meta.get("source") or record.get("source"), url=meta.get("url"),
+        title=meta.get("title"), text=meta.get("text"), published=meta.get("published"),
+        clauses=list(clauses or []), relation_scopes=list(relation_scopes or []),
+    )
+
+
+def act_sort_key(act_id: str) -> tuple[int, int, str]:
+    """MOFCOM-2025-7 sorts before MOFCOM-2025-61 (numeric, not string, order)."""
+    m = ACT_ID.match(act_id or "")
+    return (int(m.group(1)), int(m.group(2)), "") if m else (9999, 0, act_id or "")
+
+
+def as_date(value: Any) -> dt.date | None:
+    """YYYY-MM-DD (or date) -> date; anything else -> None, so a bad date never crashes a run."""
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None

@@ -1,0 +1,261 @@
+"""The diff stage's tables, and reading its inputs (E1's `records`) from the database.
+
+Tables (created with plain SQL so `ensure_schema` is safe inside an open transaction):
+
+- `announcements`: one row per act `MOFCOM-YYYY-N`, all copies merged. `issuers`, `effective`,
+  `documents` (`[{document_id, source, url, kind, lang}]`), `relations`, `cited_by` are JSON;
+  `seen_only_in_citations` = 1 for a stub that some act cites but no current document carries.
+- `measures`: one row per (announcement, kind, subject) an act brings into scope; `effective` is the
+  date of the clause its evidence sits in (else the act's); `clauses`, `hs_codes`, `evidence` JSON.
+- `changes`: the change list, one row per change id (hash of announcement|type|kind|subject|date).
+  Rows are only ever inserted once (`detected_run_id`, `detected_at` = first detection); `status` is
+  `scheduled` (dated after today) or `occurred`; `news` = 1 for reported/proposed entries from news;
+  `withdrawn_run_id` is set when the current records no longer yield the change (e.g. a corrected
+  page), and cleared if they yield it again.
+- `discrepancies`: (announcement, field) where the Chinese and English copies list different
+  elements / control codes / HS codes; `zh_only`, `en_only` JSON.
+- `state_today`: the state on the run's `today` (Datasette's "current controls"); one row per
+  measure: `status` in_force | pending | suspended, `since`, `until`, `suspended_by` JSON.
+
+Acts, measures, discrepancies and state_today are recomputed and replaced every run; changes are
+incremental, so a re-run on an unchanged corpus inserts nothing and alerts nobody twice.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+from typing import Any, Iterator
+
+import sqlite_utils
+
+from pipeline.diff.analysis import Analysis, analyse
+from pipeline.diff.changes import change_id
+from pipeline.diff.inputs import DocInput
+from pipeline.records import Change
+from pipeline.store import now
+
+SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS announcements (
+        id TEXT PRIMARY KEY, relevant INTEGER, issuers TEXT, title_zh TEXT, title_en TEXT,
+        issued TEXT, effective TEXT, documents TEXT, relations TEXT, cited_by TEXT,
+        seen_only_in_citations INTEGER NOT NULL DEFAULT 0, run_id INTEGER)""",
+    """CREATE TABLE IF NOT EXISTS measures (
+        id TEXT PRIMARY KEY, announcement TEXT NOT NULL REFERENCES announcements(id),
+        kind TEXT NOT NULL, subject TEXT NOT NULL, issued TEXT, effective TEXT, clauses TEXT,
+        hs_codes TEXT, evidence TEXT, documents TEXT, new INTEGER)""",
+    "CREATE INDEX IF NOT EXISTS measures_subject ON measures (kind, subject)",
+    """CREATE TABLE IF NOT EXISTS changes (
+        id TEXT PRIMARY KEY, announcement TEXT NOT NULL, date TEXT, type TEXT NOT NULL,
+        kind TEXT NOT NULL, subject TEXT NOT NULL, evidence TEXT, hs_codes TEXT, new INTEGER,
+        news INTEGER NOT NULL DEFAULT 0, status TEXT, detected_run_id INTEGER, detected_at TEXT,
+        withdrawn_run_id INTEGER)""",
+    "CREATE INDEX IF NOT EXISTS changes_date ON changes (date)",
+    """CREATE TABLE IF NOT EXISTS discrepancies (
+        id TEXT PRIMARY KEY, announcement TEXT NOT NULL, field TEXT NOT NULL, zh_only TEXT,
+        en_only TEXT, zh_documents TEXT, en_documents TEXT)""",
+    """CREATE TABLE IF NOT EXISTS state_today (
+        measure_id TEXT PRIMARY KEY, date TEXT NOT NULL, announcement TEXT NOT NULL, kind TEXT NOT NULL,
+        subject TEXT NOT NULL, status TEXT NOT NULL, since TEXT, until TEXT, suspended_by TEXT,
+        hs_codes TEXT, evidence TEXT)""",
+]
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    for statement in SCHEMA:
+        db.execute(statement)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _load(value: Any, default: Any) -> Any:
+    if value is None or value == "":
+        return default
+    return json.loads(value) if isinstance(value, (str, bytes)) else value
+
+
+@contextlib.contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[None]:
+    """BEGIN IMMEDIATE ... COMMIT: take the write lock up front so a concurrent writer waits
+    (busy_timeout) instead of failing midway; roll back everything on any error."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def load_inputs(db: sqlite_utils.Database) -> list[DocInput]:
+    """A DocInput per extraction record whose document is currently at some location (a page
+    replaced by new content no longer counts; one that vanished keeps its last content)."""
+    if "records" not in db.table_names():
+        return []
+    rows = db.execute(
+        """SELECT r.*, d.source AS d_source, d.title AS d_title, d.text AS d_text,
+                  d.published AS d_published,
+                  COALESCE(d.url, (SELECT l.url FROM locations l WHERE l.document_id = d.id
+                                   ORDER BY l.source LIMIT 1)) AS d_url
+           FROM records r JOIN documents d ON d.id = r.document_id
+           WHERE r.document_id IN (SELECT document_id FROM locations)
+           ORDER BY d.source, r.document_id"""
+    )
+    cols = [c[0] for c in rows.description]
+    out = []
+    for values in rows.fetchall():
+        row = dict(zip(cols, values))
+        out.append(DocInput(
+            document_id=row["document_id"], record=_load(row.get("record"), {}), source=row["d_source"],
+            url=row["d_url"], title=row["d_title"], text=row["d_text"], published=row["d_published"],
+            clauses=_load(row.get("clauses"), []), relation_scopes=_load(row.get("relation_scopes"), []),
+        ))
+    return out
+
+
+def load_items(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """E1's `items` rows (control_code / element -> hs_codes per act) when that table exists."""
+    if "items" not in db.table_names():
+        return []
+    out = []
+    for row in db["items"].rows:
+        item = dict(row)
+        item.setdefault("announcement", item.get("act"))
+        item["hs_codes"] = _load(item.get("hs_codes"), [])
+        out.append(item)
+    return out
+
+
+def load_analysis(db: sqlite_utils.Database) -> Analysis:
+    return analyse(load_inputs(db), load_items(db))
+
+
+def status_of(date: str | None, today: dt.date | str) -> str:
+    """`scheduled` for a change dated after today (known from the text, not yet happened)."""
+    day = today.isoformat() if isinstance(today, dt.date) else str(today)
+    return "scheduled" if date and date > day else "occurred"
+
+
+def change_row(c: Change, *, news: bool, today: dt.date | str) -> dict[str, Any]:
+    return {"id": change_id(c), "announcement": c.announcement, "date": c.date, "type": c.type, "kind": c.kind,
+            "subject": c.subject, "evidence": _json(c.evidence), "hs_codes": _json(c.hs_codes),
+            "new": None if c.new is None else int(c.new), "news": int(news), "status": status_of(c.date, today)}
+
+
+def _insert(db: sqlite_utils.Database, table: str, rows: list[dict[str, Any]]) -> None:
+    for row in rows:
+        cols = list(row)
+        db.execute(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                   [row[c] for c in cols])
+
+
+def _enqueue(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> None:
+    """Hand new changes to the alert outbox in the same transaction, if the alert stage exists."""
+    try:
+        from pipeline.alert import outbox
+    except ImportError as exc:
+        if exc.name != "pipeline.alert.outbox":
+            raise
+        return
+    outbox.enqueue(db, rows)
+
+
+def save_analysis(db: sqlite_utils.Database, a: Analysis, *, today: dt.date, run_id: int | None) -> list[dict[str, Any]]:
+    """Replace acts, measures, discrepancies and state_today; insert changes whose id is new.
+    Returns the inserted change rows (already enqueued for alerts, in the same transaction)."""
+    from pipeline.diff.state import state_on
+
+    ensure_schema(db)
+    derived = [change_row(c, news=False, today=today) for c in a.changes]
+    derived += [change_row(c, news=True, today=today) for c in a.news]
+    state = state_on(a, today)
+    ts = now()
+    with transaction(db):
+        for table in ("state_today", "measures", "discrepancies", "announcements"):
+            db.execute(f"DELETE FROM {table}")
+        _insert(db, "announcements", [{
+            "id": act.id, "relevant": int(bool(act.copies) or any(d.record.get("relevant") for d in act.others)
+                                          or act.seen_only_in_citations),
+            "issuers": _json(act.issuers), "title_zh": act.title_zh, "title_en": act.title_en,
+            "issued": act.issued, "effective": _json(act.effective), "documents": _json(act.documents()),
+            "relations": _json([r.__dict__ for r in act.relations]), "cited_by": _json(act.cited_by),
+            "seen_only_in_citations": int(act.seen_only_in_citations), "run_id": run_id,
+        } for act in a.acts.values()])
+        _insert(db, "measures", [{
+            "id": m.id, "announcement": m.announcement, "kind": m.kind, "subject": m.subject, "issued": m.issued,
+            "effective": m.effective, "clauses": _json(m.clauses), "hs_codes": _json(m.hs_codes),
+            "evidence": _json(m.evidence), "documents": _json(m.documents), "new": None if m.new is None else int(m.new),
+        } for m in a.measures])
+        _insert(db, "discrepancies", [{
+            "id": f"{d['announcement']}|{d['field']}", "announcement": d["announcement"], "field": d["field"],
+            "zh_only": _json(d["zh_only"]), "en_only": _json(d["en_only"]),
+            "zh_documents": _json(d["zh_documents"]), "en_documents": _json(d["en_documents"]),
+        } for d in a.discrepancies])
+        _insert(db, "state_today", [{
+            "measure_id": f"{e['announcement']}|{e['kind']}|{e['subject']}", "date": state["date"],
+            "announcement": e["announcement"], "kind": e["kind"], "subject": e["subject"], "status": e["status"],
+            "since": e["since"], "until": e["until"], "suspended_by": _json(e.get("suspended_by", [])),
+            "hs_codes": _json(e["hs_codes"]), "evidence": _json(e["evidence"]),
+        } for e in state["measures"]])
+        existing = {r[0] for r in db.execute("SELECT id FROM changes").fetchall()}
+        new_rows = [{**r, "detected_run_id": run_id, "detected_at": ts} for r in derived if r["id"] not in existing]
+        _insert(db, "changes", new_rows)
+        for r in derived:
+            if r["id"] in existing:
+                db.execute("UPDATE changes SET evidence = ?, hs_codes = ?, new = ?, status = ?, withdrawn_run_id = NULL "
+                           "WHERE id = ?", [r["evidence"], r["hs_codes"], r["new"], r["status"], r["id"]])
+        current = [r["id"] for r in derived]
+        db.execute("UPDATE changes SET withdrawn_run_id = ? WHERE withdrawn_run_id IS NULL AND id NOT IN "
+                   "(SELECT value FROM json_each(?))", [run_id if run_id is not None else 0, _json(current)])
+        if new_rows:
+            _enqueue(db, new_rows)
+    return new_rows
+
+
+def read_changes(db: sqlite_utils.Database, *, since: str | None = None, include_news: bool = False,
+                 today: dt.date | str | None = None) -> list[dict[str, Any]]:
+    """Stored, current (not withdrawn) changes oldest first, as the CLI prints them."""
+    from pipeline.diff.changes import sort_key
+
+    if "changes" not in db.table_names():
+        return []
+    sql = "SELECT * FROM changes WHERE withdrawn_run_id IS NULL"
+    params: list[Any] = []
+    if not include_news:
+        sql += " AND news = 0"
+    if since:
+        sql += " AND date >= ?"
+        params.append(since)
+    out = []
+    for row in db.query(sql, params):
+        c = Change(row["announcement"], row["date"], row["type"], row["kind"], row["subject"],
+                   _load(row["evidence"], []), _load(row["hs_codes"], []),
+                   None if row["new"] is None else bool(row["new"]))
+        out.append((sort_key(c), {
+            "announcement": c.announcement, "date": c.date, "type": c.type, "kind": c.kind, "subject": c.subject,
+            "evidence": c.evidence, "hs_codes": c.hs_codes, "new": c.new, "id": row["id"], "news": bool(row["news"]),
+            "status": status_of(c.date, today) if today else row["status"],
+            "detected_run_id": row["detected_run_id"], "detected_at": row["detected_at"],
+        }))
+    return [row for _, row in sorted(out, key=lambda p: p[0])]
+
+
+def compute_changes(db: sqlite_utils.Database, *, since: str | None = None, include_news: bool = False,
+                    today: dt.date | str | None = None) -> list[dict[str, Any]]:
+    """The change list: the stored rows when the diff stage has run on this database, else derived
+    from the current records on the fly (same fields, without detection metadata)."""
+    if "changes" in db.table_names():
+        return read_changes(db, since=since, include_news=include_news, today=today)
+    from pipeline.diff.changes import sort_key
+
+    a = load_analysis(db)
+    day = today or dt.date.today()
+    rows = [(c, False) for c in a.changes] + ([(c, True) for c in a.news] if include_news else [])
+    out = []
+    for c, news in sorted(rows, key=lambda p: sort_key(p[0])):
+        if since and (c.date or "") < since:
+            continue
+        out.append({**c.to_dict(), "id": change_id(c), "news": news, "status": status_of(c.date, day)})
+    return out
