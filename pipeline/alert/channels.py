@@ -127,3 +127,36 @@ def scrub(text: str, channels: list[Channel]) -> str:
             if secret and len(secret) >= 4:
                 text = text.replace(secret, "…")
     return text
+
+
+def send_apprise(channel: Channel, title: str, body: str, key: str | None = None,
+                 slow: float = 0.0) -> tuple[bool, str | None]:
+    """Send one plain-text notification; returns (ok, error text from apprise's log if not ok).
+
+    The idempotency key goes in an `Idempotency-Key` header for plugins that carry custom headers
+    (json/xml/form webhooks, mailto); callers also put it in the body for all the others.
+    `slow` (tests only) sleeps before and after transmitting, to widen the crash windows.
+    """
+    import logging
+    import time
+
+    import apprise
+
+    asset = apprise.AppriseAsset(storage_mode="memory")
+    plugin = apprise.Apprise.instantiate(channel.url, asset=asset)
+    if plugin is None:
+        return False, f"{channel.label}: not a valid or supported apprise URL"
+    if key and isinstance(getattr(plugin, "headers", None), dict):
+        plugin.headers["Idempotency-Key"] = key
+    sender = apprise.Apprise(asset=asset)
+    sender.add(plugin)
+    if slow:
+        time.sleep(slow)
+    with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as captured:
+        result = sender.notify(title=title, body=body, body_format=apprise.NotifyFormat.TEXT)
+        log = captured.getvalue().strip()
+    if slow:
+        time.sleep(slow)
+    if bool(result):
+        return True, None
+    return False, log.splitlines()[-1] if log else "apprise reported failure"

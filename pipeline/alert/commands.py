@@ -1,4 +1,89 @@
-"""CLI commands of the alert stage."""
+"""CLI commands of the alert stage: `exportwatch alert`."""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
 import click
 
-commands: list[click.Command] = []
+from pipeline import config
+from pipeline.alert import stage
+from pipeline.alert.channels import load_channels, send_apprise
+from pipeline.context import Context
+
+
+def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2026-11-28")
+
+
+def _test_channels(quiet: bool) -> None:
+    channels = load_channels()
+    if not channels:
+        raise click.ClickException("no notification channel configured: set EXPORTWATCH_NOTIFY "
+                                   "(e.g. json://127.0.0.1:8123/hook) or write config/notify.toml")
+    failed = 0
+    for ch in channels:
+        ok, error = send_apprise(ch, "exportwatch test notification",
+                                 "This is a test from `exportwatch alert --test`: this channel works.")
+        click.echo(f"{ch.label}: ok" if ok else f"{ch.label}: error: {error}")
+        failed += not ok
+    if failed:
+        sys.exit(1)
+
+
+@click.command()
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=config.DEFAULT_DB,
+              show_default=True, help="SQLite database file.")
+@click.option("--today", callback=_parse_date, metavar="YYYY-MM-DD",
+              help="Pretend today is this date for time-based alerts. Default: the real date.")
+@click.option("--horizon", type=click.IntRange(0, 3650), default=stage.DEFAULT_HORIZON, show_default=True,
+              help="Days ahead for 'takes effect soon' / 'suspension ends soon' alerts.")
+@click.option("--dry-run", is_flag=True, help="Print what would be sent; change nothing.")
+@click.option("--test", "test_", is_flag=True, help="Send one test notification to every channel and report.")
+@click.option("--backfill", is_flag=True,
+              help="Also send channels every change recorded before they were configured.")
+@click.option("-q", "--quiet", is_flag=True, help="No log lines.")
+def alert(db_path: Path, today: dt.date | None, horizon: int, dry_run: bool, test_: bool, backfill: bool,
+          quiet: bool) -> None:
+    """Send pending alerts (changes, time-based, run health) and rewrite the Atom feed.
+
+    \b
+    Channels are apprise URLs from EXPORTWATCH_NOTIFY (comma/space separated), the file named by
+    EXPORTWATCH_NOTIFY_FILE, or config/notify.toml (urls = [...]). The feed is <db dir>/alerts.atom.
+    \b
+    exportwatch alert --test
+    exportwatch alert --dry-run --today 2026-11-28
+    exportwatch alert --backfill
+    """
+    if test_:
+        _test_channels(quiet)
+        return
+    if dry_run:
+        if not db_path.exists():
+            raise click.ClickException(f"no database at {db_path}; run `exportwatch run` first or pass --db")
+        ctx = Context.open(db_path, today=today, quiet=quiet)
+        channels = load_channels()
+        items = stage.preview(ctx, channels, horizon=horizon, backfill=backfill)
+        for label, title in items:
+            click.echo(f"would send to {label}: {title}")
+        click.echo(f"dry run: {len(items)} notification(s) would be sent"
+                   + ("" if channels else " (no channel configured: feed only)"))
+        return
+    ctx = Context.open(db_path, today=today, quiet=quiet)
+    ctx.start_run("alert --backfill" if backfill else "alert")
+    status = "failed"
+    try:
+        stage.run_stage(ctx, horizon=horizon, backfill=backfill)
+        status = "ok"
+    finally:
+        ctx.finish_run(status)
+    click.echo("alert: " + ", ".join(f"{k}={v}" for k, v in sorted(ctx.counts.items())))
+
+
+commands: list[click.Command] = [alert]

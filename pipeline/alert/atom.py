@@ -1,0 +1,119 @@
+"""`alerts.atom` beside the database: every change and timed/health alert as an Atom entry.
+
+Why a file: a feed reader needs no channel configuration and no secret, and it can always be
+rebuilt from the database, so it is rewritten whole on each run. It is written to a temporary file
+in the same folder and renamed over the old one, so a reader (or a crash) never sees half a feed.
+
+Entry ids are derived from change ids (`tag:exportwatch,2025:change/<id>`) and timed-alert keys,
+so a reader shows each change once however often the file is rewritten; timestamps come from the
+database, so an unchanged database gives a byte-identical file. ElementTree escapes all text, and
+the HTML content is itself built from escaped values (see message.py).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import tempfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from pipeline.alert import message
+
+ATOM = "http://www.w3.org/2005/Atom"
+TAG = "tag:exportwatch,2025:"
+MAX_ENTRIES = 500
+FEED_TITLE = "exportwatch: China's export controls on rare earths \u2014 changes and alerts"
+
+
+def entry_id(topic: str, ref: str) -> str:
+    """Stable entry id. Change ids are hashes already; timed keys hold ':' and spaces, so hash them."""
+    if topic == "change":
+        return f"{TAG}change/{ref}"
+    return f"{TAG}{topic}/{hashlib.sha256(ref.encode()).hexdigest()[:24]}"
+
+
+def rfc3339(value: str | None, fallback: str = "1970-01-01T00:00:00Z") -> str:
+    """Atom needs a full timestamp with a zone; the database may hold a date or a naive time."""
+    if not value:
+        return fallback
+    try:
+        parsed = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return fallback
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _rows(db: sqlite_utils.Database, sql: str) -> list[dict[str, Any]]:
+    cur = db.execute(sql)
+    cols = [c[0] for c in cur.description]
+    return [dict(zip(cols, r)) for r in cur.fetchall()]
+
+
+def collect(db: sqlite_utils.Database) -> list[tuple[str, message.Summary]]:
+    """(entry id, summary) for every change and timed/health alert, newest first."""
+    tables = set(db.table_names())
+    items: list[tuple[str, str, message.Summary]] = []
+    if "changes" in tables:
+        for change in _rows(db, "SELECT * FROM changes"):
+            summary = message.change_summary(db, change)
+            summary.updated = rfc3339(change.get("detected_at") or change.get("date"))
+            items.append((summary.updated, entry_id("change", str(change["id"])), summary))
+    if "timed_alerts" in tables:
+        for row in _rows(db, "SELECT * FROM timed_alerts"):
+            summary = message.timed_summary(row)
+            summary.updated = rfc3339(row.get("created_at"))
+            items.append((summary.updated, entry_id(row["topic"], row["key"]), summary))
+    items.sort(key=lambda item: (item[0], item[1]), reverse=True)
+    return [(eid, summary) for _, eid, summary in items[:MAX_ENTRIES]]
+
+
+def build(db: sqlite_utils.Database) -> bytes:
+    ET.register_namespace("", ATOM)
+    entries = collect(db)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    ET.SubElement(feed, f"{{{ATOM}}}id").text = f"{TAG}feed"
+    ET.SubElement(feed, f"{{{ATOM}}}title").text = FEED_TITLE
+    ET.SubElement(feed, f"{{{ATOM}}}updated").text = max((s.updated or "" for _, s in entries),
+                                                          default=rfc3339(None))
+    author = ET.SubElement(feed, f"{{{ATOM}}}author")
+    ET.SubElement(author, f"{{{ATOM}}}name").text = "exportwatch"
+    ET.SubElement(feed, f"{{{ATOM}}}generator").text = "exportwatch"
+    for eid, summary in entries:
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        ET.SubElement(entry, f"{{{ATOM}}}id").text = eid
+        ET.SubElement(entry, f"{{{ATOM}}}title").text = summary.title
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = summary.updated
+        if summary.link:
+            ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "href": summary.link})
+        ET.SubElement(entry, f"{{{ATOM}}}summary", {"type": "text"}).text = summary.text()
+        ET.SubElement(entry, f"{{{ATOM}}}content", {"type": "html"}).text = summary.html()
+    ET.indent(feed)
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def feed_path(db_path: Path | str) -> Path:
+    return Path(db_path).parent / "alerts.atom"
+
+
+def write(db: sqlite_utils.Database, path: Path) -> int:
+    """Rewrite the feed atomically; returns the number of entries."""
+    data = build(db)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".alerts-", suffix=".atom.tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return data.count(b"<entry>")

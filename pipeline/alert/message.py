@@ -1,0 +1,203 @@
+"""What an alert says: one `Summary` per change or timed/health alert, rendered as text or HTML.
+
+Why one summary for both: the Atom entry and the notification must tell the same story (what
+changed, under which act, when, which HS codes, the quote that proves it, where to read it), so
+both are rendered from the same fields. The diff stage's tables are read, never written.
+
+HTML is always built by escaping every value (`html.escape`): quotes come from web pages and may
+hold markup (`<script>`). Notifications are sent as plain text (apprise then escapes for HTML
+channels itself).
+"""
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlite_utils
+
+from pipeline.alert.outbox import Message
+
+KIND_WORDS = {"control_code": "control code", "end_user_rule": "end-user rule", "announcement": "act"}
+QUOTE_MAX = 400
+
+
+@dataclass
+class Summary:
+    """The facts of one alert. `lines` are (label, value) pairs in reading order."""
+
+    title: str
+    lines: list[tuple[str, str]] = field(default_factory=list)
+    quote: str | None = None
+    link: str | None = None
+    updated: str | None = None  # ISO 8601 timestamp (Atom <updated>)
+
+    def text(self) -> str:
+        out = [f"{label}: {value}" for label, value in self.lines]
+        if self.quote:
+            out.append(f"Evidence: \u201c{self.quote}\u201d")
+        if self.link:
+            out.append(f"Source: {self.link}")
+        return "\n".join(out)
+
+    def html(self) -> str:
+        esc = html.escape
+        parts = [f"<p><b>{esc(label)}:</b> {esc(value)}</p>" for label, value in self.lines]
+        if self.quote:
+            parts.append(f"<blockquote>{esc(self.quote)}</blockquote>")
+        if self.link:
+            parts.append(f'<p>Source: <a href="{esc(self.link, quote=True)}">{esc(self.link)}</a></p>')
+        return "\n".join(parts)
+
+    def message(self) -> Message:
+        return Message(title=self.title, body=self.text())
+
+
+def _row(db: sqlite_utils.Database, sql: str, params: list[Any]) -> dict[str, Any] | None:
+    cur = db.execute(sql, params)
+    found = cur.fetchone()
+    return dict(zip([c[0] for c in cur.description], found)) if found else None
+
+
+def _json(value: Any, default: Any) -> Any:
+    if value is None or value == "":
+        return default
+    if isinstance(value, (list, dict)):
+        return value
+    try:
+        return json.loads(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def phrase(change: dict[str, Any]) -> str:
+    """One line a person reads: "MOFCOM-2025-70 suspends MOFCOM-2025-55"."""
+    ann, typ, subj = change.get("announcement"), change.get("type"), change.get("subject")
+    kind = KIND_WORDS.get(change.get("kind") or "", (change.get("kind") or "").replace("_", " "))
+    if typ == "added":
+        return f"{ann} brings {kind} {subj} under control"
+    if typ == "removed":
+        return f"{ann} repeals {subj}"
+    if typ == "suspended":
+        return f"{ann} suspends {subj}"
+    if typ == "resumed":
+        return f"{ann} lifts the suspension of {subj}"
+    if typ == "expired":
+        return f"the suspension by {subj} runs out" if subj == ann else f"{ann}: {subj} runs out"
+    if typ == "takes_effect":
+        return f"{subj} takes effect"
+    return f"{ann}: {typ} {kind} {subj}"
+
+
+def source_link(db: sqlite_utils.Database, doc_ids: list[str], docs: list[dict[str, Any]]) -> str | None:
+    """The canonical URL of the first document that has one (locations.url, then documents.url),
+    else a stored URL from the announcement's document list, else a corpus path."""
+    tables = set(db.table_names())
+    for doc_id in doc_ids:
+        if "locations" in tables:
+            found = db.execute(
+                "SELECT url FROM locations WHERE document_id = ? AND url IS NOT NULL AND url != '' "
+                "ORDER BY url LIKE 'https://%' DESC, last_seen DESC LIMIT 1", [doc_id]).fetchone()
+            if found:
+                return found[0]
+        if "documents" in tables:
+            found = db.execute("SELECT url FROM documents WHERE id = ? AND url IS NOT NULL AND url != ''",
+                               [doc_id]).fetchone()
+            if found:
+                return found[0]
+    for doc in docs:
+        if doc.get("url"):
+            return str(doc["url"])
+    for doc in docs:
+        if doc.get("source"):
+            return str(doc["source"])
+    return None
+
+
+def _doc_ids(evidence: list[Any], change: dict[str, Any], docs: list[dict[str, Any]]) -> list[str]:
+    ids: list[str] = []
+    for item in evidence:
+        if isinstance(item, dict):
+            for key in ("document", "document_id"):
+                if item.get(key):
+                    ids.append(str(item[key]))
+    for key in ("document", "document_id"):
+        if change.get(key):
+            ids.append(str(change[key]))
+    ids += [str(d.get("document_id") or d.get("id")) for d in docs if d.get("document_id") or d.get("id")]
+    return list(dict.fromkeys(ids))
+
+
+def _quote(evidence: list[Any]) -> str | None:
+    for item in evidence:
+        if isinstance(item, dict):
+            text = item.get("sentence") or item.get("text")
+            if text:
+                text = " ".join(str(text).split())
+                return text if len(text) <= QUOTE_MAX else text[: QUOTE_MAX - 1] + "\u2026"
+    return None
+
+
+def change_summary(db: sqlite_utils.Database, change: dict[str, Any]) -> Summary:
+    """Everything a reader needs about one `changes` row."""
+    ann_id = change.get("announcement")
+    ann = None
+    if ann_id and "announcements" in db.table_names():
+        ann = _row(db, "SELECT * FROM announcements WHERE id = ?", [ann_id])
+    docs = [d if isinstance(d, dict) else {"document_id": d} for d in _json((ann or {}).get("documents"), [])]
+    evidence = _json(change.get("evidence"), [])
+    hs_codes = _json(change.get("hs_codes"), [])
+    date = change.get("date") or "undated"
+    lines = [("What changed", f"{change.get('type')} \u00b7 {change.get('kind')} \u00b7 {change.get('subject')}"),
+             ("Act", str(ann_id))]
+    if ann and ann.get("title_zh"):
+        lines.append(("Title (zh)", ann["title_zh"]))
+    if ann and ann.get("title_en"):
+        lines.append(("Title (en)", ann["title_en"]))
+    status = change.get("status")
+    lines.append(("Date", f"{date} ({status})" if status else date))
+    if ann and ann.get("issued"):
+        effective = ", ".join(_json(ann.get("effective"), [])) or "\u2014"
+        lines.append(("Issued / effective", f"{ann['issued']} / {effective}"))
+    if hs_codes:
+        lines.append(("HS codes", ", ".join(map(str, hs_codes))))
+    if change.get("type") == "added" and change.get("new") in (0, False):
+        lines.append(("Note", "an earlier act already covered this subject"))
+    if change.get("news") in (1, True):
+        lines.append(("Note", "reported in news, not (yet) an official act"))
+    return Summary(
+        title=f"{phrase(change)} ({date})", lines=lines, quote=_quote(evidence),
+        link=source_link(db, _doc_ids(evidence, change, docs), docs),
+        updated=change.get("detected_at"),
+    )
+
+
+def timed_summary(row: dict[str, Any]) -> Summary:
+    """A `timed_alerts` row: its title and body were written when it fired, so they never drift."""
+    payload = _json(row.get("payload"), {})
+    return Summary(title=row["title"], lines=[(k, v) for k, v in payload.get("lines", [])],
+                   quote=payload.get("quote"), link=row.get("link"), updated=row.get("created_at"))
+
+
+def render(db: sqlite_utils.Database, alert: dict[str, Any]) -> Message:
+    """outbox.Renderer: the message for one alert row."""
+    ref = alert["change_id"]
+    if alert.get("topic", "change") == "change":
+        change = _row(db, "SELECT * FROM changes WHERE id = ?", [ref])
+        if change is None:
+            raise LookupError(f"change {ref} is not in the changes table")
+        return change_summary(db, change).message()
+    row = _row(db, "SELECT * FROM timed_alerts WHERE key = ?", [ref])
+    if row is None:
+        raise LookupError(f"timed alert {ref} is not in the timed_alerts table")
+    return timed_summary(row).message()
+
+
+def announcement_link(db: sqlite_utils.Database, ann_id: str | None) -> str | None:
+    """Where to read an act: the canonical URL of one of its copies, if any is stored."""
+    if not ann_id or "announcements" not in db.table_names():
+        return None
+    ann = _row(db, "SELECT documents FROM announcements WHERE id = ?", [ann_id])
+    docs = [d if isinstance(d, dict) else {"document_id": d} for d in _json((ann or {}).get("documents"), [])]
+    return source_link(db, _doc_ids([], {}, docs), docs)
