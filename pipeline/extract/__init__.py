@@ -1,1 +1,118 @@
-"""extract stage."""
+"""Extract: Document -> Extraction (the record of ../shared/schema/extraction.md, with provenance).
+
+    from pipeline.extract import extract
+    extraction = extract(document)          # one document
+    for x in extract_many(documents): ...   # a stream, through nlp.pipe in batches
+
+The spaCy pipelines (models/exportwatch-zh, -en) find mentions; record.py turns them into the
+record using the document's structure. Pipelines are loaded once per process (build.load caches
+them and rebuilds a missing or stale build first).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterable, Iterator
+
+from pipeline.records import Document
+
+CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass
+class Extraction:
+    """The record (schema fields in order, with evidence) and what the later stages need besides:
+    every mention, the items as printed, the numbered clauses with their effective dates, and
+    relation scopes (which clauses of which act a suspension reaches)."""
+
+    document_id: str
+    record: dict[str, Any]
+    mentions: list[dict[str, Any]] = field(default_factory=list)
+    items: list[dict[str, Any]] = field(default_factory=list)
+    clauses: list[dict[str, Any]] = field(default_factory=list)
+    relation_scopes: list[dict[str, Any]] = field(default_factory=list)
+    pipeline_version: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def pipeline_version() -> str:
+    from pipeline.extract.build import pipeline_version as version
+
+    return version()
+
+
+def detect_lang(doc: Document) -> str:
+    """The parser's language when it gave one, else zh when CJK characters are a fair share."""
+    if doc.lang in ("zh", "en"):
+        return doc.lang
+    sample = doc.text[:4000]
+    cjk = len(CJK_RE.findall(sample))
+    return "zh" if cjk and cjk >= 0.1 * len(sample.replace(" ", "")) else "en"
+
+
+def _prepare(nlp: Any, doc: Document) -> Any:
+    sdoc = nlp.make_doc(doc.text or "")
+    sdoc.user_data["ew_published"] = doc.published
+    sdoc.user_data["ew_title"] = doc.title
+    sdoc.user_data["ew_media_type"] = doc.media_type
+    sdoc.user_data["ew_blocks"] = [(b.kind, b.start, b.end) for b in doc.blocks]
+    return sdoc
+
+
+def _finish(doc: Document, sdoc: Any, lang: str, tiers: dict[str, int], source: str | None) -> Extraction:
+    from pipeline.extract.record import Mention, build_record
+
+    spans = {key: sorted(Mention(s.start_char, s.end_char, s.label_) for s in group)
+             for key, group in sdoc.spans.items()}
+    user_data = {k: v for k, v in sdoc.user_data.items() if isinstance(k, str) and k.startswith("ew_")
+                 and k not in ("ew_published", "ew_title", "ew_media_type", "ew_blocks")}
+    built = build_record(doc, spans, user_data, lang, tiers, source)
+    extra = built.pop("_extra")
+    mentions = [{"label": key, "value": m.label, "start": m.start, "end": m.end, "quote": doc.text[m.start:m.end]}
+                for key, group in spans.items() for m in group]
+    return Extraction(document_id=doc.id, record=built, mentions=mentions, items=extra["items"],
+                      clauses=extra["clauses"], relation_scopes=extra["relation_scopes"],
+                      pipeline_version=pipeline_version())
+
+
+def _tiers(nlp: Any) -> dict[str, int]:
+    return nlp.get_pipe("ew_elements").compiled().tier
+
+
+def extract_many(docs: Iterable[Document], *, sources: Iterable[str | None] | None = None,
+                 batch_size: int = 16) -> Iterator[Extraction]:
+    """Extract a stream of documents, batching each language through its pipeline's nlp.pipe.
+    Output order is input order."""
+    from pipeline.extract.build import load
+
+    src_iter = iter(sources) if sources is not None else None
+    batch: list[tuple[Document, str | None]] = []
+
+    def flush() -> Iterator[Extraction]:
+        by_lang: dict[str, list[int]] = {}
+        for i, (d, _) in enumerate(batch):
+            by_lang.setdefault(detect_lang(d), []).append(i)
+        results: dict[int, Extraction] = {}
+        for lang, idx in by_lang.items():
+            nlp = load(lang)
+            tiers = _tiers(nlp)
+            prepared = (_prepare(nlp, batch[i][0]) for i in idx)
+            for i, sdoc in zip(idx, nlp.pipe(prepared, batch_size=batch_size)):
+                results[i] = _finish(batch[i][0], sdoc, lang, tiers, batch[i][1])
+        for i in range(len(batch)):
+            yield results[i]
+
+    for doc in docs:
+        batch.append((doc, next(src_iter) if src_iter else None))
+        if len(batch) >= batch_size * 4:
+            yield from flush()
+            batch = []
+    if batch:
+        yield from flush()
+
+
+def extract(doc: Document, source: str | None = None) -> Extraction:
+    """Extract one document (`source` overrides doc.source in the record)."""
+    return next(extract_many([doc], sources=[source]))

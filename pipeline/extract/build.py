@@ -1,0 +1,134 @@
+"""Assemble the spaCy pipelines models/exportwatch-{zh,en} from models/src (config + data files).
+
+`python -m pipeline.extract.build` (the Makefile's `models` target) builds both. The pipelines are
+blank zh/en spaCy pipelines with rule components; their data (vocabulary, patterns) is read from
+models/src at build time and saved inside the built folder, so loading needs no sources. The
+build records a hash of every source (models/src and the code in pipeline/extract) in meta.json;
+`pipeline_version()` is derived from the same hash, so changing a pattern re-extracts every
+document, and a stale built model is rebuilt on first use.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib
+import shutil
+import sys
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+import spacy
+from spacy import util
+
+from pipeline import __version__, config
+
+SRC = config.MODELS_DIR / "src"
+CODE = Path(__file__).resolve().parent
+LANGS = ("zh", "en")
+SEMANTICS_MODULE = "pipeline.extract.semantics"
+
+
+def model_dir(lang: str) -> Path:
+    return config.MODELS_DIR / f"exportwatch-{lang}"
+
+
+def source_files() -> list[Path]:
+    """Every file whose change must rebuild the pipelines and re-extract the documents."""
+    files = [p for p in SRC.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    files += [p for p in CODE.rglob("*.py")]
+    return sorted(set(files))
+
+
+@lru_cache(maxsize=1)
+def sources_hash() -> str:
+    digest = hashlib.sha256()
+    for path in source_files():
+        rel = path.relative_to(config.ROOT) if path.is_relative_to(config.ROOT) else path
+        digest.update(str(rel).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
+
+
+def pipeline_version() -> str:
+    """Package version + hash of the model sources, e.g. '0.1.0+3f9c2a1b7d4e'."""
+    return f"{__version__}+{sources_hash()}"
+
+
+def import_components() -> bool:
+    """Register the factories: ours always, the semantic components when their package exists.
+    Returns whether the semantic components are available."""
+    importlib.import_module("pipeline.extract.components")
+    try:
+        importlib.import_module(SEMANTICS_MODULE)
+    except ModuleNotFoundError as exc:
+        if exc.name and not SEMANTICS_MODULE.startswith(exc.name):
+            raise
+        return False
+    return True
+
+
+def build(lang: str, out: Path | None = None) -> Path:
+    """Build one pipeline into `out` (default models/exportwatch-LANG); atomic replace."""
+    from pipeline.extract.components import SEMANTIC_COMPONENTS
+
+    have_semantics = import_components()
+    cfg_path = SRC / lang / "config.cfg"
+    overrides = {"paths.vocab": str(SRC / "vocab" / "elements.yml"), "paths.patterns": str(SRC / "patterns")}
+    cfg = util.load_config(cfg_path, overrides=overrides, interpolate=False)
+    if not have_semantics:
+        # Until pipeline/extract/semantics lands, build without its components.
+        cfg["nlp"]["pipeline"] = [p for p in cfg["nlp"]["pipeline"] if p not in SEMANTIC_COMPONENTS]
+        for name in SEMANTIC_COMPONENTS:
+            cfg["components"].pop(name, None)
+            cfg["initialize"]["components"].pop(name, None)
+        print(f"build: {SEMANTICS_MODULE} not found; {lang} pipeline built without {SEMANTIC_COMPONENTS}",
+              file=sys.stderr)
+    nlp = util.load_model_from_config(cfg, auto_fill=True, validate=True)
+    nlp.initialize()
+    nlp.meta.update({
+        "name": "exportwatch", "version": __version__,
+        "description": "exportwatch rule pipeline: elements, codes, announcements, dates, cues, semantics",
+        "exportwatch_sources": sources_hash(), "exportwatch_semantics": have_semantics,
+    })
+    out = out or model_dir(lang)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        nlp.to_disk(tmp)
+        backup = out.with_name(out.name + ".old")
+        if out.exists():
+            shutil.rmtree(backup, ignore_errors=True)
+            out.rename(backup)
+        tmp.rename(out)
+        shutil.rmtree(backup, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return out
+
+
+def is_current(lang: str) -> bool:
+    meta = model_dir(lang) / "meta.json"
+    if not meta.exists():
+        return False
+    return util.load_meta(meta).get("exportwatch_sources") == sources_hash()
+
+
+@lru_cache(maxsize=None)
+def load(lang: str) -> spacy.language.Language:
+    """The built pipeline for `lang`, (re)built first when missing or stale. Cached per process:
+    a pipeline is loaded once, never per document."""
+    import_components()
+    if not is_current(lang):
+        build(lang)
+    return spacy.load(model_dir(lang))
+
+
+def main(argv: list[str] | None = None) -> int:
+    for lang in (argv or LANGS):
+        path = build(lang)
+        nlp = spacy.load(path)
+        print(f"built {path} ({', '.join(nlp.pipe_names)})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

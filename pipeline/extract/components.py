@@ -1,0 +1,292 @@
+"""spaCy components of the exportwatch pipelines (registered factories, `ew_*`).
+
+Each component finds one family of mentions with compiled regexes over `doc.text` and writes them
+to `doc.spans[KEY]`, `span.label_` being the normalised value (an element symbol, `1C902.a`,
+`MOFCOM-2025-18`, `2025-10-09`, a cue type). Components judge single mentions only; which mentions
+are controlled items, effective dates or relations is decided by record.py from structure and
+context. Data (vocabulary, cue patterns) is loaded at `initialize` from models/src and saved
+with the pipeline (to_disk/from_disk), so `spacy.load(models/exportwatch-zh)` needs no sources.
+
+The document's publication date, when known, arrives as `doc.user_data["ew_published"]`
+(YYYY-MM-DD): it resolves dates without a year and weekday references in news.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from pipeline.extract import normalize as nz
+from pipeline.extract.lexicon import CuePatterns, ElementFinder, load_patterns, load_vocab
+
+SpanTuple = tuple[int, int, str]
+
+
+def set_spans(doc: Doc, key: str, found: Iterable[SpanTuple]) -> None:
+    """Write char-offset matches as a span group (token-aligned: strict, else expanded)."""
+    spans: list[Span] = []
+    seen = set()
+    for start, end, label in found:
+        span = doc.char_span(start, end, label=label) or doc.char_span(start, end, label=label,
+                                                                     alignment_mode="expand")
+        if span is not None and (span.start, span.end, label) not in seen:
+            seen.add((span.start, span.end, label))
+            spans.append(span)
+    doc.spans[key] = spans
+
+
+def published(doc: Doc) -> dt.date | None:
+    value = doc.user_data.get("ew_published")
+    try:
+        return dt.date.fromisoformat(value[:10]) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+class DataComponent:
+    """A component whose only state is a JSON-able dict, filled at initialize from source files."""
+
+    name = "ew"
+
+    def __init__(self, nlp: Language, name: str):
+        self.nlp_name = name
+        self.data: dict[str, Any] = {}
+        self._compiled: Any = None
+
+    def load(self, **paths: str | None) -> dict[str, Any]:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def _init(self, **paths: str | None) -> None:
+        self.data = self.load(**paths)
+        self._compiled = None
+
+    # spaCy validates [initialize.components.X] against this signature, so each data path is a
+    # named keyword (patterns_path for cue components, vocab_path for elements).
+    def initialize(self, get_examples: Callable | None = None, *, nlp: Language | None = None,
+                   patterns_path: str | None = None) -> None:
+        self._init(patterns_path=patterns_path)
+
+    def compiled(self) -> Any:
+        if self._compiled is None:
+            self._compiled = self.compile(self.data)
+        return self._compiled
+
+    def compile(self, data: dict[str, Any]) -> Any:
+        return data
+
+    def to_disk(self, path: Path | str, *, exclude: Iterable[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "data.json").write_text(json.dumps(self.data, ensure_ascii=False), encoding="utf-8")
+
+    def from_disk(self, path: Path | str, *, exclude: Iterable[str] = ()) -> "DataComponent":
+        self.data = json.loads((Path(path) / "data.json").read_text(encoding="utf-8"))
+        self._compiled = None
+        return self
+
+
+class ElementsComponent(DataComponent):
+    """Element names, material forms, formulas, context symbols -> spans 'elements' (symbol) and
+    'materials' (matrix terms such as NdFeB, label 'matrix')."""
+
+    def initialize(self, get_examples: Callable | None = None, *, nlp: Language | None = None,  # type: ignore[override]
+                   vocab_path: str | None = None) -> None:
+        self._init(vocab_path=vocab_path)
+
+    def load(self, vocab_path: str | None = None, **_: Any) -> dict[str, Any]:
+        return load_vocab(vocab_path) if vocab_path else {"elements": [], "matrix": {}, "not_elements": {}}
+
+    def compile(self, data: dict[str, Any]) -> ElementFinder:
+        return ElementFinder(data)
+
+    def __call__(self, doc: Doc) -> Doc:
+        hits = self.compiled().find(doc.text) if self.data.get("elements") else []
+        set_spans(doc, "elements", ((h.start, h.end, h.symbol) for h in hits if h.symbol))
+        set_spans(doc, "materials", ((h.start, h.end, "matrix") for h in hits if not h.symbol))
+        return doc
+
+
+HS_GAP_RE = re.compile(r"^(?:[\s:：,，、;；/()（）《》\"“”'’\-–]|and|or|&|和|及|或|与|号列|编号|编码|codes?|numbers?|nos?\.?|s\b)*$",
+                       re.IGNORECASE)
+
+
+class CodesComponent(DataComponent):
+    """Control codes anywhere; HS codes only in a customs context -> 'control_codes', 'hs_codes'."""
+
+    def load(self, patterns_path: str | None = None, **_: Any) -> dict[str, Any]:
+        rows = load_patterns(patterns_path).get("hs_context", []) if patterns_path else []
+        return {"hs_context": rows}
+
+    def compile(self, data: dict[str, Any]) -> CuePatterns:
+        return CuePatterns(data["hs_context"])
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        codes = []
+        for m in nz.CONTROL_CODE_RE.finditer(text):
+            value = nz.normalize_control_code(m.group(0))
+            if value:
+                codes.append((m.start(), m.end(), value))
+        set_spans(doc, "control_codes", codes)
+        set_spans(doc, "hs_codes", self.hs_codes(text))
+        return doc
+
+    def hs_codes(self, text: str) -> list[SpanTuple]:
+        numbers = [(m.start(1), m.end(1), nz.normalize_hs_code(m.group(1))) for m in nz.HS_NUMBER_RE.finditer(text)]
+        numbers = [n for n in numbers if n[2]]
+        if not numbers:
+            return []
+        found: dict[int, SpanTuple] = {}
+        for cue_start, cue_end, _ in self.compiled().find(text):
+            pos = cue_end
+            for start, end, value in numbers:
+                if start < cue_end:
+                    continue
+                if not HS_GAP_RE.match(text[pos:start]) or start - pos > 40:
+                    break
+                found[start] = (start, end, value)
+                pos = end
+            self._table_column(text, cue_start, cue_end, numbers, found)
+        return sorted(found.values())
+
+    @staticmethod
+    def _table_column(text: str, cue_start: int, cue_end: int, numbers: list, found: dict) -> None:
+        """A cue in a header line without numbers (a table header) covers the rows below it, as
+        long as each following line carries digits."""
+        line_start = text.rfind("\n", 0, cue_start) + 1
+        line_end = text.find("\n", cue_end)
+        line_end = len(text) if line_end < 0 else line_end
+        if re.search(r"\d{6,}", text[line_start:line_end]):
+            return
+        pos = line_end + 1
+        while pos < len(text):
+            nxt = text.find("\n", pos)
+            nxt = len(text) if nxt < 0 else nxt
+            line = text[pos:nxt]
+            if not re.search(r"\d", line):
+                break
+            for start, end, value in numbers:
+                if pos <= start < nxt:
+                    found[start] = (start, end, value)
+            pos = nxt + 1
+
+
+class AnnouncementsComponent(DataComponent):
+    """MOFCOM announcement references in both languages -> 'announcements' (MOFCOM-YYYY-N). A
+    reference without a year (第61号公告) takes the year of the nearest reference before it to the
+    same number, else of the nearest reference, else of the publication date."""
+
+    def load(self, **_: Any) -> dict[str, Any]:
+        return {}
+
+    def __call__(self, doc: Doc) -> Doc:
+        refs = [r for r in nz.find_announcements(doc.text) if r.mofcom]
+        pub = published(doc)
+        out = []
+        for i, ref in enumerate(refs):
+            year = ref.year
+            if year is None:
+                before = [r for r in refs[:i] if r.year]
+                same = [r for r in before if r.number == ref.number]
+                after = [r for r in refs[i + 1:] if r.year]
+                year = (same or before or [None])[-1].year if (same or before) else (
+                    after[0].year if after else (pub.year if pub else None))
+            if year:
+                out.append((ref.start, ref.end, nz.announcement_id(year, ref.number)))
+        set_spans(doc, "announcements", out)
+        return doc
+
+
+class DatesComponent(DataComponent):
+    """Calendar dates in every supported form, partial dates and weekdays resolved -> 'dates'
+    (YYYY-MM-DD); cue phrases -> 'date_cues' (publication, immediate, effective, issued)."""
+
+    def load(self, patterns_path: str | None = None, **_: Any) -> dict[str, Any]:
+        rows = load_patterns(patterns_path).get("date_cues", []) if patterns_path else []
+        return {"date_cues": rows}
+
+    def compile(self, data: dict[str, Any]) -> CuePatterns:
+        return CuePatterns(data["date_cues"])
+
+    def __call__(self, doc: Doc) -> Doc:
+        text, pub = doc.text, published(doc)
+        matches = list(nz.find_dates(text))
+        out: list[SpanTuple] = []
+        for i, m in enumerate(matches):
+            year = m.year
+            if year is None:
+                if pub:
+                    year = nz.nearest_year(m.month, m.day, pub)
+                else:
+                    before = [x for x in matches[:i] if x.year]
+                    after = [x for x in matches[i + 1:] if x.year]
+                    year = before[-1].year if before else (after[0].year if after else None)
+            date = nz.make_date(year, m.month, m.day)
+            if date:
+                out.append((m.start, m.end, date.isoformat()))
+        if pub:
+            taken = [(s, e) for s, e, _ in out]
+            for m in nz.RELATIVE_RE.finditer(text):
+                if any(s <= m.start() < e for s, e in taken):
+                    continue
+                if m.group("wd"):
+                    date = nz.resolve_weekday(m.group("wd"), pub)
+                else:
+                    date = pub - dt.timedelta(days=1 if m.group("rel").lower() == "yesterday" else 0)
+                out.append((m.start(), m.end(), date.isoformat()))
+        set_spans(doc, "dates", sorted(out))
+        set_spans(doc, "date_cues", self.compiled().find(text))
+        return doc
+
+
+class CuesComponent(DataComponent):
+    """Relation verbs -> 'relation_cues' (suspends, resumes, amends, repeals, supersedes) and
+    scope cues -> 'scope_cues' (control_intro, control, negation, statistic, technology, item_word)."""
+
+    def load(self, patterns_path: str | None = None, **_: Any) -> dict[str, Any]:
+        pats = load_patterns(patterns_path) if patterns_path else {}
+        return {"relations": pats.get("relations", []), "scope": pats.get("scope", [])}
+
+    def compile(self, data: dict[str, Any]) -> tuple[CuePatterns, CuePatterns]:
+        return CuePatterns(data["relations"]), CuePatterns(data["scope"])
+
+    def __call__(self, doc: Doc) -> Doc:
+        relations, scope = self.compiled()
+        set_spans(doc, "relation_cues", relations.find(doc.text))
+        set_spans(doc, "scope_cues", scope.find(doc.text))
+        return doc
+
+
+@Language.factory("ew_elements")
+def make_elements(nlp: Language, name: str) -> ElementsComponent:
+    return ElementsComponent(nlp, name)
+
+
+@Language.factory("ew_codes")
+def make_codes(nlp: Language, name: str) -> CodesComponent:
+    return CodesComponent(nlp, name)
+
+
+@Language.factory("ew_announcements")
+def make_announcements(nlp: Language, name: str) -> AnnouncementsComponent:
+    return AnnouncementsComponent(nlp, name)
+
+
+@Language.factory("ew_dates")
+def make_dates(nlp: Language, name: str) -> DatesComponent:
+    return DatesComponent(nlp, name)
+
+
+@Language.factory("ew_cues")
+def make_cues(nlp: Language, name: str) -> CuesComponent:
+    return CuesComponent(nlp, name)
+
+
+MY_COMPONENTS = ["ew_elements", "ew_codes", "ew_announcements", "ew_dates", "ew_cues"]
+SEMANTIC_COMPONENTS = ["ew_doc_classifier", "ew_end_user_rules", "ew_technologies", "ew_thresholds",
+                       "ew_exclusions"]

@@ -1,0 +1,297 @@
+"""The record builder: spans + document structure -> the extraction record (schema order).
+
+The components say what a piece of text is (an element name, a code, a date); this module decides
+what it means for the record from where it stands. Elements are those of controlled *items*: in an
+act, the list items and table rows under a control clause (下列物项未经许可不得出口 / "shall not be
+exported without a licence") with the element of their section heading (（一）钐相关物项), plus the
+decision sentence (决定对…实施出口管制); in Q&A and news, sentences that speak of controls and are
+not negated (不属于管制范围), statistics (tonnes, %), or about technologies.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from pipeline.extract import timeline
+from pipeline.extract.normalize import control_category
+from pipeline.extract.structure import Unit, sentences, units
+from pipeline.records import Document
+
+FIELDS = ["source", "kind", "lang", "relevant", "modality", "announcement", "issued", "effective",
+          "elements", "control_codes", "hs_codes", "technologies", "end_user_rules", "thresholds",
+          "not_controlled", "relations", "evidence"]
+LIST_FIELDS = FIELDS[7:16]
+SECTION_RE = re.compile(r"相关物项|有关物项|related\s+items|items\s+related", re.IGNORECASE)
+NAME_HEADER_RE = re.compile(r"名称|\bname\b|description\s+of\s+item", re.IGNORECASE)
+NAME_STRIP_RE = re.compile(r"[（(](?:参考|reference|HS|customs)[^）)]*[）)]|[：:；;。.，,]+$", re.IGNORECASE)
+NUMBER_PREFIX_RE = re.compile(r"^(?:\d{1,3}\s*[.．、]|[a-z]\s*[.．)）]|[（(][一二三四五六七八九十\d]+[）)])\s*")
+CODE_PREFIX_RE = re.compile(r"^\d[A-E]\d{3}(?:\.[a-z0-9]{1,2})*\s*")
+
+
+class Mention(NamedTuple):
+    start: int
+    end: int
+    label: str
+
+
+@dataclass
+class Ctx:
+    """A document with its spans and structure, and the lookups the rules need."""
+
+    doc: Document
+    spans: dict[str, list[Mention]]
+    kind: str
+    lang: str
+    tiers: dict[str, int]
+    units: list[Unit] = field(default_factory=list)
+    sents: list[tuple[int, int]] = field(default_factory=list)
+    cited: list[tuple[int, int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.units = units(self.doc)
+        self.sents = [s for u in self.units for s in sentences(self.doc.text, u.start, u.end)]
+        self._sent_starts = [s for s, _ in self.sents]
+        self._unit_starts = [u.start for u in self.units]
+        self.cited = cited_titles(self.doc.text, self.spans.get("announcements", []))
+
+    def sentence(self, pos: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self._sent_starts, pos) - 1
+        if i >= 0 and self.sents[i][0] <= pos < self.sents[i][1]:
+            return self.sents[i]
+        return pos, pos + 1
+
+    def unit_at(self, pos: int) -> Unit | None:
+        i = bisect.bisect_right(self._unit_starts, pos) - 1
+        return self.units[i] if i >= 0 and self.units[i].start <= pos < self.units[i].end else None
+
+    def list_end(self, unit: Unit) -> int:
+        """Where the list a clause introduces (ending in ：) ends: the next unit of its rank."""
+        i = self.units.index(unit)
+        for nxt in self.units[i + 1:]:
+            if nxt.role in ("clause", "meta") or (unit.role != "clause" and nxt.role == unit.role):
+                return nxt.start
+        return len(self.doc.text)
+
+    def within(self, key: str, start: int, end: int) -> list[Mention]:
+        return [m for m in self.spans.get(key, []) if start <= m.start < end]
+
+    def has_cue(self, start: int, end: int, labels: set[str]) -> bool:
+        return any(m.label in labels for m in self.within("scope_cues", start, end))
+
+    def best_tier(self, symbols: list[str]) -> list[str]:
+        symbols = list(dict.fromkeys(symbols))
+        if not symbols:
+            return []
+        best = min(self.tiers.get(s, 9) for s in symbols)
+        return [s for s in symbols if self.tiers.get(s, 9) == best]
+
+
+def cited_titles(text: str, refs: list[Mention]) -> list[tuple[int, int]]:
+    """《…》 law titles and the （…） title that follows a cited act's number: what they name is not
+    what this document controls (No. 70 cites '公布对锂电池…实施出口管制的决定')."""
+    out = [(m.start(), m.end()) for m in re.finditer(r"《[^》]{1,80}》", text)]
+    for r in refs:
+        m = re.match(r"\s{0,2}[（(][^）)]{2,80}[）)]", text[r.end:r.end + 90])
+        if m:
+            out.append((r.end, r.end + m.end()))
+    return out
+
+
+# ------------------------------------------------------------------------------------------ items
+
+def item_rows(ctx: Ctx, own: str | None) -> list[dict[str, Any]]:
+    """One row per controlled item as printed, with its code, HS codes, section heading and element.
+
+    Items are list items and table rows in a control region: a clause that puts items under
+    control, or the whole of a document without clauses (an annex list). A section heading with
+    an element (（一）钐相关物项) gives that element to every item below it; otherwise an item's
+    element is the best-tier element in its name (钐钴合金 -> Sm)."""
+    if ctx.kind != "announcement":
+        return []
+    has_clauses = any(u.role == "clause" for u in ctx.units)
+    in_region = not has_clauses
+    section: Unit | None = None
+    section_elements: list[str] = []
+    parent_code: str | None = None
+    name_col: int | None = None
+    rows: list[dict[str, Any]] = []
+    for u in ctx.units:
+        if u.role == "clause":
+            in_region = ctx.has_cue(u.start, u.end, {"control_intro"})
+            section, section_elements, parent_code = None, [], None
+            continue
+        if not in_region or u.role in ("title", "meta"):
+            continue
+        if u.role in ("sub", "part", "heading") or (SECTION_RE.search(u.text) and u.heading_like()
+                                                     and not ctx.within("control_codes", u.start, u.end)):
+            if u.heading_like():
+                section, parent_code = u, None
+                section_elements = ctx.best_tier([m.label for m in ctx.within("elements", u.start, u.end)])
+                continue
+        if u.role == "row" and any(NAME_HEADER_RE.search(ctx.doc.text[s:e]) for s, e in u.cells):
+            name_col = next(i for i, (s, e) in enumerate(u.cells) if NAME_HEADER_RE.search(ctx.doc.text[s:e]))
+            continue
+        if u.role not in ("item", "subitem", "row", "codeled"):
+            continue
+        codes = ctx.within("control_codes", u.start, u.end)
+        code = codes[0].label if codes else (parent_code if u.role == "subitem" else None)
+        if u.role != "subitem":
+            parent_code = codes[0].label if codes else None
+        name_span = (u.start, u.end)
+        if u.role == "row" and name_col is not None and name_col < len(u.cells):
+            name_span = u.cells[name_col]
+        technology = (code and control_category(code) in "DE") or ctx.has_cue(u.start, u.end, {"technology"})
+        if technology:
+            elements: list[str] = []
+        elif section_elements:
+            elements = section_elements
+        else:
+            own_els = [m.label for m in ctx.within("elements", *name_span)] or \
+                      [m.label for m in ctx.within("elements", u.start, u.end)]
+            elements = ctx.best_tier(own_els)
+        hs = [m.label for m in ctx.within("hs_codes", u.start, u.end)]
+        if not (elements or code or hs):
+            continue
+        rows.append({
+            "announcement": own, "lang": ctx.lang, "control_code": code,
+            "name": item_name(ctx.doc.text[name_span[0]:name_span[1]]),
+            "element": elements[0] if elements else None, "elements": elements,
+            "hs_codes": list(dict.fromkeys(hs)), "heading": section.text if section else None,
+            "start": u.start, "end": u.end, "quote": ctx.doc.text[u.start:u.end],
+        })
+    return rows
+
+
+def item_name(text: str) -> str:
+    name = NUMBER_PREFIX_RE.sub("", text.strip())
+    name = CODE_PREFIX_RE.sub("", name)
+    name = NAME_STRIP_RE.sub("", name).strip()
+    return NAME_STRIP_RE.sub("", name).strip()
+
+
+# --------------------------------------------------------------------------------------- elements
+
+def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str, int, int]]:
+    """Elements of controlled items, each with the offsets of a mention that supports it."""
+    out: list[tuple[str, int, int]] = []
+    elements = ctx.spans.get("elements", [])
+    for row in items:
+        for sym in row["elements"]:
+            m = next((m for m in elements if row["start"] <= m.start < row["end"] and m.label == sym), None)
+            if m is None and row["heading"]:
+                m = next((m for m in elements if m.label == sym and m.start < row["start"]), None)
+            out.append((sym, m.start, m.end) if m else (sym, row["start"], row["end"]))
+    decision_only = ctx.kind == "announcement"
+    prev_control = False
+    prev_unit = None
+    for s, e in ctx.sents:
+        unit = ctx.unit_at(s)
+        if unit is not prev_unit:
+            prev_control, prev_unit = False, unit
+        cues = {m.label for m in ctx.within("scope_cues", s, e)}
+        control = bool(cues & ({"control_intro"} if decision_only else {"control", "control_intro"}))
+        mentions = [m for m in ctx.within("elements", s, e)
+                    if not any(a <= m.start < b for a, b in ctx.cited)]
+        continued = prev_control and not decision_only
+        prev_control = control and "negation" not in cues
+        if not mentions or "negation" in cues or "statistic" in cues:
+            continue
+        if "technology" in cues and "item_word" not in cues:
+            continue
+        if control or continued:
+            out.extend((m.label, m.start, m.end) for m in mentions)
+    return out
+
+
+# ----------------------------------------------------------------------------------------- record
+
+def fallback_class(ctx: Ctx) -> tuple[str, bool, str | None]:
+    """Kind, relevance, modality when the semantic classifier is absent (temporary default)."""
+    text = ctx.doc.text
+    if re.search(r"答记者问|问：|Q&A|spokesperson", text[:600], re.IGNORECASE):
+        kind = "qa"
+    elif ctx.spans.get("announcements") and any(r.start < 300 for r in ctx.spans["announcements"]) \
+            or re.search(r"发布文号|发文日期|附件", text[:400]):
+        kind = "announcement"
+    else:
+        kind = "news" if ctx.lang == "en" else "other"
+    relevant = bool(ctx.spans.get("control_codes")) or bool(re.search(r"出口管制|export control", text, re.I))
+    modality = ("official" if kind in ("announcement", "qa") else "reported") if relevant else None
+    return kind, relevant, modality
+
+
+def build_record(doc: Document, spans: dict[str, list[Mention]], user_data: dict[str, Any], lang: str,
+                 tiers: dict[str, int], source: str | None = None) -> dict[str, Any]:
+    """The record (schema fields in order) plus items, clauses, relation scopes, under '_extra'."""
+    ctx = Ctx(doc, spans, "news", lang, tiers)
+    if "ew_kind" in user_data:
+        kind, relevant, modality = user_data["ew_kind"], bool(user_data.get("ew_relevant")), user_data.get("ew_modality")
+    else:
+        kind, relevant, modality = fallback_class(ctx)
+    ctx.kind = kind
+    evidence: list[dict[str, Any]] = []
+
+    def ev(field_: str, value: Any, start: int, end: int) -> None:
+        evidence.append({"field": field_, "value": value, "start": start, "end": end, "text": doc.text[start:end]})
+
+    own = timeline.own_announcement(ctx) if kind in ("announcement", "qa") else None
+    issued = timeline.issued_date(ctx, own) if kind in ("announcement", "qa") else None
+    rec: dict[str, Any] = {f: [] for f in FIELDS}
+    rec.update(source=source or doc.source, kind=kind, lang=lang, relevant=relevant,
+               modality=modality if relevant else None,
+               announcement=own.label if own else None, issued=issued.label if issued else None)
+    if own:
+        ev("announcement", own.label, own.start, own.end)
+    if issued:
+        ev("issued", issued.label, issued.start, issued.end)
+    for cue in spans.get("doc_class", [])[:3]:
+        ev("kind", kind, cue.start, cue.end)
+    effective, overrides, whole = timeline.effective_dates(ctx, rec["issued"])
+    items = item_rows(ctx, rec["announcement"])
+    clauses = timeline.clauses(ctx, overrides, whole or rec["issued"])
+    relations, scopes = timeline.relations(ctx, rec["announcement"])
+    extra = {"items": items, "clauses": clauses, "relation_scopes": scopes}
+    if not relevant:
+        rec["evidence"] = evidence
+        extra.update(items=[], relation_scopes=[])
+        return {**rec, "_extra": extra}
+    if modality:
+        for cue in [m for m in spans.get("doc_class", []) if m.label == modality][:1]:
+            ev("modality", modality, cue.start, cue.end)
+
+    def add(field_: str, value: Any, start: int, end: int, key: Any = None) -> None:
+        key = value if key is None else key
+        if key not in seen[field_]:
+            seen[field_][key] = True
+            rec[field_].append(value)
+            ev(field_, value, start, end)
+
+    seen: dict[str, dict[Any, bool]] = {f: {} for f in LIST_FIELDS}
+    for value, s, e in effective:
+        add("effective", value, s, e)
+    for sym, s, e in controlled_elements(ctx, items):
+        add("elements", sym, s, e)
+    for m in spans.get("control_codes", []):
+        add("control_codes", m.label, m.start, m.end)
+    for m in spans.get("hs_codes", []):
+        add("hs_codes", m.label, m.start, m.end)
+    for m in spans.get("technologies", []):
+        add("technologies", m.label, m.start, m.end)
+    for m in spans.get("not_controlled", []):
+        add("not_controlled", m.label, m.start, m.end)
+    for m in spans.get("end_user_rules", []):
+        category, _, policy = m.label.partition(":")
+        add("end_user_rules", {"category": category, "policy": policy}, m.start, m.end, key=m.label)
+    for m in spans.get("thresholds", []):
+        kind_, _, value = m.label.partition(":")
+        try:
+            add("thresholds", {"kind": kind_, "value": float(value)}, m.start, m.end, key=m.label)
+        except ValueError:
+            continue
+    for rel in relations:
+        add("relations", {k: rel[k] for k in ("type", "target", "until")}, rel["start"], rel["end"],
+            key=(rel["type"], rel["target"]))
+    rec["evidence"] = evidence
+    return {**rec, "_extra": extra}

@@ -1,0 +1,198 @@
+"""Which act a document is, when it was issued, when its measures take effect, which acts it acts on.
+
+Dates and references are found by the components; this module gives them a role from where they
+stand: the 发布文号/title line names the act itself, the signature line dates it, an effect cue
+(自…起实施, "come into force", "took immediate effect") makes a date effective, 至/until makes it
+the end of a suspension, and a relation verb (暂停实施, suspend, 废止 ...) links the references
+in its sentence, or in the list its clause introduces, to the act.
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from pipeline.extract.structure import clause_refs, clause_spans
+
+if TYPE_CHECKING:
+    from pipeline.extract.record import Ctx, Mention
+
+UNTIL_BEFORE_RE = re.compile(r"(?:至|截至|截止|到|until|till|through|to)\s*$", re.IGNORECASE)
+FROM_BEFORE_RE = re.compile(r"(?:from|starting(?:\s+on)?|beginning(?:\s+on)?|as\s+of|effective)\s*,?\s*$", re.IGNORECASE)
+SELF_REF_RE = re.compile(r"本公告|本决定|本通知|本办法|本规定|本清单|本措施|本条|其中|this\s+announcement|this\s+decision|"
+                         r"these\s+(?:measures|rules)|the\s+(?:new\s+)?(?:measures|rules|restrictions|controls)|"
+                         r"this\s+notice|第[一二三四五六七八九十]+条", re.IGNORECASE)
+ANNOUNCE_RE = re.compile(r"\bannounc\w*|\bunveil\w*|\bissued\b|\bpublished\b|\bimposed\b|公布|发布", re.IGNORECASE)
+ISSUED_LINE_RE = re.compile(r"[，。；,;]|\b(?:updated|source)\b", re.IGNORECASE)
+CLAUSE_TAIL_RE = re.compile(r"\s*(?:的|中的)?\s*(?:第|Article|Clause|items?\s*\(|paragraphs?\s*\()", re.IGNORECASE)
+CITED_DATE_RE = re.compile(r"^\s*(?:发布|公布|印发|颁布)的")
+
+
+def own_announcement(ctx: "Ctx") -> "Mention | None":
+    """The act this document is: the 发布文号/meta line, the title, an annex header, else the
+    first reference near the top; for a Q&A the act it explains (the one most referred to)."""
+    refs = ctx.spans.get("announcements", [])
+    if not refs:
+        return None
+    if ctx.kind == "qa":
+        counts: dict[str, int] = {}
+        for r in refs:
+            counts[r.label] = counts.get(r.label, 0) + 1
+        best = max(counts, key=lambda k: (counts[k], -min(r.start for r in refs if r.label == k)))
+        return next(r for r in refs if r.label == best)
+    for unit in ctx.units:
+        if unit.role in ("meta", "title") or unit.kind in ("meta", "title"):
+            inside = [r for r in refs if unit.start <= r.start < unit.end]
+            if inside and (unit.role == "title" or re.search(r"文号|附件|Annex|No\.", unit.text)):
+                return inside[0]
+    title = ctx.doc.title or ""
+    for r in refs:
+        if title and ctx.doc.text[r.start:r.end] in title:
+            return r
+    head = [r for r in refs if r.start < 400]
+    return head[0] if head else None
+
+
+def issued_date(ctx: "Ctx", own: "Mention | None") -> "Mention | None":
+    """Issue date of the act: a 发文日期 line, else the signature line (a line that is only a
+    date, or a date beside the act's number as in an annex footer), else the page date."""
+    dates = ctx.spans.get("dates", [])
+    if ctx.kind == "qa":
+        return _cited_date(ctx, own) if own else None
+    for cue in ctx.spans.get("date_cues", []):
+        if cue.label == "issued":
+            after = [d for d in dates if cue.end <= d.start < cue.end + 12]
+            if after:
+                return after[0]
+    standalone = []
+    for unit in ctx.units:
+        inside = [d for d in dates if unit.start <= d.start < unit.end]
+        if len(inside) != 1 or unit.role == "title":
+            continue
+        rest = ctx.doc.text[unit.start:inside[0].start] + ctx.doc.text[inside[0].end:unit.end]
+        if len(rest.strip()) <= 40 and not ISSUED_LINE_RE.search(rest):
+            standalone.append(inside[0])
+    if standalone:
+        return standalone[-1]
+    pub = [d for d in dates if ctx.doc.published and d.label == ctx.doc.published[:10]]
+    return pub[0] if pub else None
+
+
+def _cited_date(ctx: "Ctx", own: "Mention") -> "Mention | None":
+    """'2025年4月4日发布的…公告2025年第18号': the date written right before or after the act's number."""
+    text = ctx.doc.text
+    for ref in ctx.spans.get("announcements", []):
+        if ref.label != own.label:
+            continue
+        for d in ctx.spans.get("dates", []):
+            if 0 <= ref.start - d.end <= 16 and CITED_DATE_RE.match(text[d.end:ref.start]):
+                return d
+            if 0 <= d.start - ref.end <= 24 and re.search(r"于\s*$|of\s*$|on\s*$|dated\s*$", text[ref.end:d.start]):
+                return d
+    return None
+
+
+def _is_until(ctx: "Ctx", d: "Mention") -> bool:
+    return bool(UNTIL_BEFORE_RE.search(ctx.doc.text[max(0, d.start - 10):d.start]))
+
+
+def announced_date(ctx: "Ctx") -> str | None:
+    """News: the day the act was announced ('made the announcement on Thursday')."""
+    for d in ctx.spans.get("dates", []):
+        s, e = ctx.sentence(d.start)
+        if ANNOUNCE_RE.search(ctx.doc.text[s:e]) and not _is_until(ctx, d):
+            return d.label
+    return None
+
+
+def effective_dates(ctx: "Ctx", issued: str | None) -> tuple[list[tuple[str, int, int]], dict[str, str], str | None]:
+    """(effective dates with evidence offsets, clause id -> date overrides, whole-act date)."""
+    text, official = ctx.doc.text, ctx.kind in ("announcement", "qa")
+    dates = ctx.spans.get("dates", [])
+    found: list[tuple[str, int, int]] = []
+    overrides: dict[str, str] = {}
+    whole: str | None = None
+    for cue in ctx.spans.get("date_cues", []):
+        if cue.label == "issued":
+            continue
+        s, e = ctx.sentence(cue.start)
+        sent = text[s:e]
+        if official and not SELF_REF_RE.search(sent):
+            continue  # an effective date of some other act or law the text cites
+        near = [d for d in dates if s <= d.start < e and not _is_until(ctx, d)]
+        value, start, end = None, cue.start, cue.end
+        if cue.label == "effective" and near:
+            best = min(near, key=lambda d: min(abs(d.start - cue.end), abs(cue.start - d.end)))
+            value, start, end = best.label, best.start, best.end
+        elif cue.label == "publication":
+            value = issued if official else announced_date(ctx)
+        elif cue.label == "immediate":
+            if near:
+                best = min(near, key=lambda d: abs(d.start - cue.end))
+                value, start, end = best.label, best.start, best.end
+            else:
+                value = issued if official else announced_date(ctx)
+        if not value:
+            continue
+        refs = clause_refs(sent) if official else []
+        if refs:
+            for ref in refs:
+                overrides[ref] = value
+        elif whole is None:
+            whole = value
+        found.append((value, start, end))
+    if not official:
+        for d in dates:
+            before = text[max(0, d.start - 16):d.start]
+            s, e = ctx.sentence(d.start)
+            if FROM_BEFORE_RE.search(before) and ctx.has_cue(s, e, {"control", "control_intro"}):
+                found.append((d.label, d.start, d.end))
+    return found, overrides, whole
+
+
+def clauses(ctx: "Ctx", overrides: dict[str, str], default: str | None) -> list[dict]:
+    """Numbered clauses of an act with the date each takes effect."""
+    if ctx.kind != "announcement":
+        return []
+    out = []
+    for c in clause_spans(ctx.units, len(ctx.doc.text)):
+        parent = c["id"].split("(")[0]
+        c["effective"] = overrides.get(c["id"]) or overrides.get(parent) or default
+        out.append(c)
+    return out
+
+
+def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
+    """Relation verbs and the acts in their scope -> (relations, relation_scopes)."""
+    text = ctx.doc.text
+    refs = ctx.spans.get("announcements", [])
+    cues = ctx.spans.get("relation_cues", [])
+    merged: dict[tuple[str, str], dict] = {}
+    scopes: list[dict] = []
+    for i, cue in enumerate(cues):
+        s, e = ctx.sentence(cue.start)
+        scope_end = e
+        unit = ctx.unit_at(cue.start)
+        if unit is not None and unit.text.rstrip().endswith(("：", ":")) and e >= unit.end - 1:
+            scope_end = ctx.list_end(unit)
+        nxt = [c.start for c in cues[i + 1:] if c.start < scope_end and c.label != cue.label]
+        scope_end = min(nxt + [scope_end])
+        targets = [r for r in refs if cue.end <= r.start < scope_end and r.label != own]
+        if not targets:
+            targets = [r for r in refs if s <= r.start < cue.start and r.label != own]
+        if not targets:
+            continue
+        untils = [d for d in ctx.spans.get("dates", []) if s <= d.start < scope_end and _is_until(ctx, d)]
+        until = untils[0].label if untils and cue.label in ("suspends",) else None
+        for ref in targets:
+            key = (cue.label, ref.label)
+            rel = merged.setdefault(key, {"type": cue.label, "target": ref.label, "until": None,
+                                          "start": ref.start, "end": ref.end})
+            rel["until"] = rel["until"] or until
+            tail = text[ref.end:ref.end + 30]
+            parts = clause_refs(re.split(r"[，；,;。]", tail)[0]) if CLAUSE_TAIL_RE.match(tail) else []
+            scopes.append({"type": cue.label, "target": ref.label, "until": until,
+                           "clauses": parts or None, "start": ref.start, "end": ref.end})
+    for sc in scopes:
+        sc["until"] = merged[(sc["type"], sc["target"])]["until"]
+    uniq = {(sc["type"], sc["target"], tuple(sc["clauses"] or ())): sc for sc in scopes}
+    return list(merged.values()), list(uniq.values())
