@@ -38,6 +38,11 @@ serve: models
 bench: models
 	$(BIN)/exportwatch bench --out bench.json
 
+# Live run for cron/systemd: fetch the sources, then extract, diff, alert. One at a time
+# (flock on data/update.lock; a second run exits non-zero), appends to data/update.log.
+update: models
+	$(BIN)/exportwatch update --db $(DB) --lock data/update.lock --log data/update.log
+
 clean:
 	rm -rf data bench.json models/exportwatch-zh models/exportwatch-en tests/artifacts .pytest_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
