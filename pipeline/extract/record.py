@@ -222,11 +222,26 @@ def fallback_class(ctx: Ctx) -> tuple[str, bool, str | None]:
     return kind, relevant, modality
 
 
+def is_listing(doc: Document) -> bool:
+    """A feed or a list page (entries linking to documents) is not a document about anything: it
+    gets kind 'other', not relevant, even though its entry titles name acts."""
+    if doc.media_type in ("application/rss+xml", "application/atom+xml"):
+        return True
+    entries = [link for link in doc.links if link.rel in ("detail", "feed_item")]
+    if len(entries) < 2:
+        return False
+    body = sum(b.end - b.start for b in doc.blocks if b.kind not in ("title", "meta")) or len(doc.text)
+    listed = sum(b.end - b.start for b in doc.blocks if b.kind in ("list_item", "table_row"))
+    return listed >= 0.5 * body
+
+
 def build_record(doc: Document, spans: dict[str, list[Mention]], user_data: dict[str, Any], lang: str,
                  tiers: dict[str, int], source: str | None = None) -> dict[str, Any]:
     """The record (schema fields in order) plus items, clauses, relation scopes, under '_extra'."""
     ctx = Ctx(doc, spans, "news", lang, tiers)
-    if "ew_kind" in user_data:
+    if is_listing(doc):
+        kind, relevant, modality = "other", False, None
+    elif "ew_kind" in user_data:
         kind, relevant, modality = user_data["ew_kind"], bool(user_data.get("ew_relevant")), user_data.get("ew_modality")
     else:
         kind, relevant, modality = fallback_class(ctx)
@@ -236,7 +251,7 @@ def build_record(doc: Document, spans: dict[str, list[Mention]], user_data: dict
     def ev(field_: str, value: Any, start: int, end: int) -> None:
         evidence.append({"field": field_, "value": value, "start": start, "end": end, "text": doc.text[start:end]})
 
-    own = timeline.own_announcement(ctx) if kind in ("announcement", "qa") else None
+    own = timeline.own_announcement(ctx) if kind in ("announcement", "qa") and not is_listing(doc) else None
     issued = timeline.issued_date(ctx, own) if kind in ("announcement", "qa") else None
     rec: dict[str, Any] = {f: [] for f in FIELDS}
     rec.update(source=source or doc.source, kind=kind, lang=lang, relevant=relevant,
