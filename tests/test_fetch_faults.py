@@ -106,3 +106,22 @@ def test_failing_listing_fails_the_source_and_exits_non_zero(server, tmp_path):
                                       "--sources", str(sources(tmp_path)), "--delay", "0", "-q"])
     assert result.exit_code == 1
     assert "1 source(s) failed" in result.output and "HTTP 503 (gave up after 2 attempts)" in result.output
+
+
+def test_same_body_without_validators_is_not_parsed_again(server, tmp_path, monkeypatch):
+    from pipeline import ingest
+
+    server.routes["/faults.test/list.html"] = body(listing(["ok", "flaky", "limited"]))
+    parsed: list[str] = []
+    real = ingest.parse
+    monkeypatch.setattr(ingest, "parse", lambda raw: parsed.append(raw.url) or real(raw))
+    ctx = Context.open(tmp_path / "t.db", quiet=True)
+    ctx.start_run("test")
+    for _ in range(2):
+        [result] = run_stage(ctx, base_url=server.url, sources_path=sources(tmp_path), settings=FAST,
+                             sleep=lambda s: None)
+        assert result.status == "ok"
+    assert len(parsed) == 4 and len(set(parsed)) == 4  # list + 3 details, once each
+    second = ctx.db.execute("select outcome, count(*) from fetches where outcome != 'robots' "
+                            "group by outcome").fetchall()
+    assert dict(second) == {"new": 4, "unchanged": 4}
