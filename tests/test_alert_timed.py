@@ -1,0 +1,92 @@
+"""Time-based and run-health alerts: fire once, on the right day, through the outbox."""
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from alert_helpers import copy_db, gold_inputs_if_needed, rows, run_alert, shared
+from pipeline.alert import timed
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch):
+    s = shared()
+    s.reset()
+    gold_inputs_if_needed(monkeypatch, s.how)
+    return s, copy_db(s.base_db, tmp_path / "exportwatch.db")
+
+
+def test_suspension_of_no70_ended_reported_once_with_measures_back_in_force(env):
+    s, db = env
+    counts, log, _ = run_alert(db, s.hook.url, today="2026-11-28")
+    assert "The suspension by MOFCOM-2025-70 ended on 2026-11-10" in log
+    assert "MOFCOM-2025-61" in log and "element Dy" in log, "which measures are back in force"
+    ended = [m for m in s.hook.unique.values() if m["title"].startswith("The suspension by MOFCOM-2025-70 ended")]
+    assert len(ended) == 1
+    body = ended[0]["body"]
+    for act in ("MOFCOM-2025-55", "MOFCOM-2025-57", "MOFCOM-2025-61", "MOFCOM-2025-62"):
+        assert act in body
+    assert "Back in force (MOFCOM-2025-61): element Dy" in body
+    assert counts["alerts_timed"] >= 1
+    assert rows(db, "SELECT count(*) FROM timed_alerts WHERE key = "
+                    "'timed:suspension_ended:MOFCOM-2025-70:MOFCOM-2025-70:2026-11-10'") == [(1,)]
+
+    before = s.hook.raw_count
+    for today in ("2026-11-28", "2026-12-05"):
+        counts, log, _ = run_alert(db, s.hook.url, today=today)
+        assert counts["alerts_timed"] == 0 and s.hook.raw_count == before, "fires once"
+
+
+def test_takes_effect_within_horizon_and_today(env, tmp_path: Path):
+    s, db = env
+    counts, _, _ = run_alert(db, s.hook.url, today="2023-07-10", horizon=14)
+    assert not any("MOFCOM-2023-23 takes effect on" in t for t in s.hook.titles()), "22 days ahead: outside 14"
+    run_alert(db, s.hook.url, today="2023-07-20", horizon=14)
+    soon = [t for t in s.hook.titles() if t.startswith("MOFCOM-2023-23 takes effect on 2023-08-01")]
+    assert soon == ["MOFCOM-2023-23 takes effect on 2023-08-01 (in 12 days)"]
+    run_alert(db, s.hook.url, today="2023-08-01", horizon=14)
+    assert len([t for t in s.hook.titles() if "MOFCOM-2023-23 takes effect on" in t]) == 1, "same event, same key"
+
+    other = copy_db(s.base_db, tmp_path / "other" / "exportwatch.db")
+    run_alert(other, "", today="2023-08-01")
+    assert rows(other, "SELECT title FROM timed_alerts WHERE kind = 'takes_effect'") == [
+        ("MOFCOM-2023-23 takes effect on 2023-08-01 (today)",)]
+
+
+def test_suspension_ends_soon(env):
+    s, db = env
+    run_alert(db, s.hook.url, today="2026-11-01", horizon=14)
+    assert any(t.startswith("The suspension by MOFCOM-2025-70 ends on 2026-11-10") for t in s.hook.titles())
+    assert not any(" ended on " in t for t in s.hook.titles())
+
+
+def test_source_errors_and_failed_runs_alert_once(env):
+    s, db = env
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS source_health (source TEXT, run_id INTEGER, checked_at TEXT, "
+                     "status TEXT, links_found INTEGER, error TEXT)")
+        conn.execute("INSERT INTO source_health VALUES ('mofcom-zcfb', 1, '2026-11-27T08:00:00+00:00', 'error', 0, "
+                     "'HTTP 503 from https://www.mofcom.gov.cn/zwgk/zcfb/')")
+        conn.execute("INSERT INTO source_health VALUES ('mofcom-en', 1, '2026-11-27T08:00:00+00:00', 'ok', 12, NULL)")
+        conn.execute("INSERT INTO runs (command, started, ended, status, counts, errors) VALUES ('run --live', "
+                     "'2026-11-27T08:00:00+00:00', '2026-11-27T08:01:00+00:00', 'failed', '{}', "
+                     "'[{\"where\": \"fetch\", \"error\": \"boom\"}]')")
+    run_alert(db, s.hook.url, today="2026-11-28")
+    titles = s.hook.titles()
+    assert [t for t in titles if t.startswith("Source ")] == ["Source mofcom-zcfb could not be checked (run 1)"]
+    failed = [m for m in s.hook.unique.values() if m["title"].startswith("exportwatch run ")]
+    assert len(failed) == 1 and "fetch: boom" in failed[0]["body"]
+    before = s.hook.raw_count
+    run_alert(db, s.hook.url, today="2026-11-28")
+    assert s.hook.raw_count == before
+
+
+def test_due_window():
+    assert timed.due({"kind": "takes_effect", "date": "2026-01-15"}, dt.date(2026, 1, 1), 14)
+    assert not timed.due({"kind": "takes_effect", "date": "2026-01-16"}, dt.date(2026, 1, 1), 14)
+    assert not timed.due({"kind": "takes_effect", "date": "2025-12-31"}, dt.date(2026, 1, 1), 14)
+    assert timed.due({"kind": "suspension_ended", "date": "2025-12-01"}, dt.date(2026, 1, 1), 14)
+    assert not timed.due({"kind": "suspension_ended", "date": "bad"}, dt.date(2026, 1, 1), 14)
