@@ -56,14 +56,14 @@ def pipeline_version() -> str:
 def import_components() -> bool:
     """Register the factories: ours always, the semantic components when their package exists.
     Returns whether the semantic components are available."""
-    importlib.import_module("pipeline.extract.components")
+    components = importlib.import_module("pipeline.extract.components")
     try:
         importlib.import_module(SEMANTICS_MODULE)
     except ModuleNotFoundError as exc:
         if exc.name and not SEMANTICS_MODULE.startswith(exc.name):
             raise
         return False
-    return True
+    return all(spacy.language.Language.has_factory(name) for name in components.SEMANTIC_COMPONENTS)
 
 
 def build(lang: str, out: Path | None = None) -> Path:

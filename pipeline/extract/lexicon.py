@@ -22,7 +22,7 @@ Tb Dy Ho Er Tm Yb Lu Hf Ta W Re Os Ir Pt Au Hg Tl Pb Bi Po At Rn Fr Ra Ac Th Pa 
 FORMULA_RE = re.compile(r"(?<![A-Za-z0-9\-])((?:[A-Z][a-z]?\d{0,2}){2,6})(?![A-Za-z0-9])")
 FORMULA_PART_RE = re.compile(r"([A-Z][a-z]?)(\d{0,2})")
 # Joiners that make adjacent element names one compound name (钐钴, 锑化镓, samarium-cobalt, Tb/Dy).
-ZH_JOIN_RE = re.compile(r"^[化]?$")
+ZH_JOIN_RE = re.compile(r"^[化酸]?$")
 EN_JOIN_RE = re.compile(r"^(?:\s?[-/–]\s?|\s)$")
 SYMBOL_CONTEXT_AFTER = re.compile(
     r"^\s?(?:[-–]\s?)?(?:containing|content|metal|oxides?|magnets?|alloys?|based|doped|compounds?)\b|^\s?[/,]\s?[A-Z][a-z]?\b",

@@ -39,10 +39,10 @@ DATE_RE = re.compile(
         # 2025-10-09, 2025/10/09, 2025.10.09
         r"(?<![\d.])(?P<iy>(?:19|20)\d\d)(?P<sep>[-/.])(?P<im>\d{1,2})(?P=sep)(?P<id>\d{1,2})(?![\d.])",
         # 9 October 2025, 9 Oct. 2025, 9 October (year from context)
-        rf"(?<![\w.])(?P<dd>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON.replace('mon', 'dmon')}"
-        r"(?:,?\s+(?P<dy>(?:19|20)\d\d)(?![-/.]?\d))?(?![\w])",
+        rf"(?<![A-Za-z0-9.])(?P<dd>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON.replace('mon', 'dmon')}"
+        r"(?:,?\s+(?P<dy>(?:19|20)\d\d)(?![-/.]?\d))?(?![A-Za-z0-9])",
         # October 9, 2025; Oct. 9 2025; Oct 9 (year from context)
-        rf"(?<![\w]){_MON}\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?(?![\d])(?:,?\s+(?P<my>(?:19|20)\d\d)(?![-/.]?\d))?",
+        rf"(?<![A-Za-z]){_MON}\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?(?![\d])(?:,?\s+(?P<my>(?:19|20)\d\d)(?![-/.]?\d))?",
     ]),
     re.IGNORECASE,
 )

@@ -133,7 +133,7 @@ def item_rows(ctx: Ctx, own: str | None) -> list[dict[str, Any]]:
         if u.role == "row" and any(NAME_HEADER_RE.search(ctx.doc.text[s:e]) for s, e in u.cells):
             name_col = next(i for i, (s, e) in enumerate(u.cells) if NAME_HEADER_RE.search(ctx.doc.text[s:e]))
             continue
-        if u.role not in ("item", "subitem", "row", "codeled"):
+        if u.role not in ("item", "subitem", "row", "codeled", "sub"):
             continue
         codes = ctx.within("control_codes", u.start, u.end)
         code = codes[0].label if codes else (parent_code if u.role == "subitem" else None)
@@ -213,7 +213,7 @@ def fallback_class(ctx: Ctx) -> tuple[str, bool, str | None]:
     if re.search(r"答记者问|问：|Q&A|spokesperson", text[:600], re.IGNORECASE):
         kind = "qa"
     elif ctx.spans.get("announcements") and any(r.start < 300 for r in ctx.spans["announcements"]) \
-            or re.search(r"发布文号|发文日期|附件", text[:400]):
+            or re.search(r"发布文号|发文日期|附件|〔\d{4}〕\d+号", text[:400]):
         kind = "announcement"
     else:
         kind = "news" if ctx.lang == "en" else "other"

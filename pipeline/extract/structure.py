@@ -120,7 +120,7 @@ def units(doc: Document) -> list[Unit]:
             unit.role = "codeled"
         elif m := ITEM_RE.match(text):
             unit.role, unit.number = "item", int(m.group(1))
-        elif SUBITEM_RE.match(text) and kind == "list_item":
+        elif SUBITEM_RE.match(text) and (kind == "list_item" or not text[:3].isascii() or text[2:3] == " "):
             unit.role = "subitem"
         elif kind == "heading":
             unit.role = "heading"

@@ -1,0 +1,162 @@
+"""The record builder on documents in templates and wordings the dev set does not have.
+
+Each document is plain text (one block per line, as the text parser gives), so these tests check
+rules that come from structure and wording, not from one page's HTML.
+"""
+from __future__ import annotations
+
+import hashlib
+
+from pipeline.extract import extract
+from pipeline.records import Block, Document
+
+
+def make_doc(text: str, lang: str, published: str | None = None) -> Document:
+    blocks, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            blocks.append(Block("paragraph", pos, pos + len(line)))
+        pos += len(line) + 1
+    return Document(id=hashlib.sha256(text.encode()).hexdigest(), source="test.txt", media_type="text/plain",
+                    text=text, lang=lang, title=text.split("\n")[0], published=published, blocks=blocks)
+
+
+def check_evidence(x) -> None:
+    doc_text = x._text
+    for ev in x.record["evidence"]:
+        assert doc_text[ev["start"]:ev["end"]] == ev["text"], ev
+
+
+def run(text: str, lang: str, published: str | None = None):
+    doc = make_doc(text, lang, published)
+    x = extract(doc)
+    x._text = doc.text
+    check_evidence(x)
+    return x
+
+
+GRAPHITE = """商务部 海关总署公告2023年第39号
+关于优化调整石墨物项临时出口管制措施的公告
+根据《中华人民共和国出口管制法》有关规定，经国务院批准，决定对石墨物项实施出口管制。现将有关事项公告如下：
+一、对以下物项实施出口管制，未经许可，不得出口：
+（一）高纯度、高强度、高密度的人造石墨材料及其制品（参考海关商品编号：3801100010、3801909010、6815190020）。
+（二）天然鳞片石墨及其制品，包括球化石墨、膨胀石墨等（参考海关商品编号：2504101000、2504109100）。
+二、出口经营者应当按照有关规定办理出口许可手续。
+三、本公告自2023年12月1日起正式实施。
+商务部 海关总署
+2023年10月20日
+网站标识码：bm04000001 京ICP备05004198号"""
+
+
+def test_graphite_announcement_in_another_template() -> None:
+    r = run(GRAPHITE, "zh").record
+    assert r["kind"] == "announcement" and r["relevant"] is True
+    assert r["announcement"] == "MOFCOM-2023-39"
+    assert r["issued"] == "2023-10-20"
+    assert r["effective"] == ["2023-12-01"]
+    assert r["elements"] == ["C"]
+    assert r["hs_codes"] == ["3801100010", "3801909010", "6815190020", "2504101000", "2504109100"]
+
+
+ANTIMONY = """Announcement No. 33 of 2024 of the Ministry of Commerce and the General Administration of Customs on Implementing Export Control on Antimony and Other Items
+In accordance with the Export Control Law, and with the approval of the State Council, it has been decided to impose export controls on the following items. The relevant matters are announced as follows:
+I. Items meeting the following characteristics shall not be exported without permission:
+(1) Antimony-related items
+1. Antimony ores and raw materials, in lumps, granules and powder (reference customs commodity numbers: 2617101000, 2617109000).
+2. Antimony metal and its products, including ingots and bars (reference customs commodity number: 8110101000).
+3. Antimony oxides with a purity of 99.99% or more (reference customs commodity number: 2825800010).
+(2) Superhard material-related items
+1. Synthetic diamond micropowder and single crystals (reference customs commodity number: 7104911000).
+II. Exporters shall apply for a licence through the competent commerce department at provincial level. Cobalt and nickel statistics are published monthly.
+III. This announcement shall come into force on 15 September 2024.
+Ministry of Commerce
+General Administration of Customs
+August 15, 2024"""
+
+
+def test_english_announcement_headings_give_elements() -> None:
+    x = run(ANTIMONY, "en")
+    r = x.record
+    assert r["announcement"] == "MOFCOM-2024-33"
+    assert r["issued"] == "2024-08-15"
+    assert r["effective"] == ["2024-09-15"]
+    assert r["elements"] == ["Sb", "C"]
+    assert "7104911000" in r["hs_codes"] and len(r["hs_codes"]) == 5
+    sb = [i for i in x.items if i["element"] == "Sb"]
+    assert len(sb) == 3 and all(i["heading"] == "(1) Antimony-related items" for i in sb)
+    assert [c["id"] for c in x.clauses][:2] == ["1", "1(1)"]
+    assert all(c["effective"] == "2024-09-15" for c in x.clauses)
+
+
+NO18_LIKE = """商务部 海关总署公告2025年第18号
+一、下列物项未经许可不得出口：
+（一）钐相关物项
+1. 1C902.a 金属钐、钐合金及相关材料：
+a. 金属钐（参考海关商品编号：2805301910）；
+b. 含钐的合金，包括钐钴合金、钐铁合金；
+（二）铽相关物项
+1. 1C904.a 含铽的钕铁硼永磁材料。
+二、本公告自公布之日起正式实施。
+2025年4月4日"""
+
+
+def test_heading_element_inheritance_and_code_inheritance() -> None:
+    x = run(NO18_LIKE, "zh")
+    assert x.record["elements"] == ["Sm", "Tb"]
+    rows = [(i["control_code"], i["element"], i["heading"]) for i in x.items]
+    assert rows == [("1C902.a", "Sm", "（一）钐相关物项"), ("1C902.a", "Sm", "（一）钐相关物项"),
+                    ("1C902.a", "Sm", "（一）钐相关物项"), ("1C904.a", "Tb", "（二）铽相关物项")]
+    assert x.items[1]["hs_codes"] == ["2805301910"] and x.items[1]["name"] == "金属钐"
+    assert x.record["effective"] == ["2025-04-04"] and x.record["issued"] == "2025-04-04"
+
+
+PARTIAL_SUSPENSION = """商务部公告2025年第72号
+关于暂停实施2025年第61号公告第二条的公告（境外相关稀土物项出口管制）
+一、暂停实施商务部公告2025年第61号第二条，暂停期限至2026年11月10日。
+二、商务部公告2024年第46号同时废止。
+三、本公告自公布之日起施行。其中，第一条自2025年11月20日起实施。
+商务部
+2025年11月10日"""
+
+
+def test_partial_suspension_repeal_and_clause_dates() -> None:
+    x = run(PARTIAL_SUSPENSION, "zh")
+    r = x.record
+    assert r["announcement"] == "MOFCOM-2025-72"
+    assert {(d["type"], d["target"], d["until"]) for d in r["relations"]} == {
+        ("suspends", "MOFCOM-2025-61", "2026-11-10"), ("repeals", "MOFCOM-2024-46", None)}
+    scoped = [s for s in x.relation_scopes if s["type"] == "suspends"]
+    assert scoped and all(s["clauses"] == ["2"] for s in scoped)
+    assert sorted(r["effective"]) == ["2025-11-10", "2025-11-20"]
+    eff = {c["id"]: c["effective"] for c in x.clauses}
+    assert eff == {"1": "2025-11-20", "2": "2025-11-10", "3": "2025-11-10"}
+
+
+NEWS = """China to put tungsten under export controls from Dec. 1
+BEIJING, Oct 10 - China's commerce ministry said on Thursday it would require export licences for tungsten, tellurium and bismuth products, the latest step in a tightening of controls on critical minerals.
+The rules take effect on Dec. 1, the ministry said.
+China produced 67,000 tonnes of tungsten and 120 tonnes of dysprosium last year.
+Technologies for making samarium-cobalt magnets were put under control last month.
+Separately, the ministry said graphite was not subject to the new controls."""
+
+
+def test_news_controlled_elements_and_dates() -> None:
+    r = run(NEWS, "en", published="2025-10-10").record
+    assert r["kind"] == "news" and r["announcement"] is None and r["issued"] is None
+    assert r["elements"] == ["W", "Te", "Bi"]
+    assert r["effective"] == ["2025-12-01"]
+
+
+NOISE = """商务部办公厅关于做好2025年汽车流通统计工作的通知
+商办消费函〔2025〕87号
+一、完善统计范围。二手车出口数据按月报送。
+联系电话：010-85093725
+商务部办公厅
+2025年2月20日"""
+
+
+def test_noise_keeps_kind_and_date_but_no_lists() -> None:
+    r = run(NOISE, "zh").record
+    assert r["relevant"] is False and r["modality"] is None
+    assert r["announcement"] is None and r["issued"] == "2025-02-20"
+    assert all(r[f] == [] for f in ("effective", "elements", "control_codes", "hs_codes", "relations"))

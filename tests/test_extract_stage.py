@@ -1,0 +1,57 @@
+"""The extract stage in the pipeline: incremental by pipeline version, rows replaced per document;
+and the `exportwatch extract` command on files of every format."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from conftest import CORPUS, SITE
+from pipeline.cli import cli
+from pipeline.context import Context
+from pipeline.extract import pipeline_version
+from pipeline.extract.stage import run_stage
+from pipeline.ingest import ingest_corpus
+
+
+def test_stage_extracts_once_then_only_stale(tmp_db: Path) -> None:
+    ctx = Context.open(tmp_db, quiet=True)
+    ingest_corpus(ctx, CORPUS)
+    run_stage(ctx)
+    n = ctx.counts["extracted"]
+    assert n >= 17 and ctx.counts["extract_skipped"] == 0
+    db = ctx.db
+    assert db.execute("select count(*) from records where pipeline_version = ?", [pipeline_version()]).fetchone()[0] == n
+    items = db.execute("select count(*) from items where element = 'Sm'").fetchone()[0]
+    assert items > 10
+    assert db.execute("select count(*) from evidence").fetchone()[0] > 100
+    row = db.execute("select record, clauses from records where announcement = 'MOFCOM-2025-61' "
+                     "and clauses != '[]'").fetchone()
+    assert "2025-12-01" in row[1]
+
+    again = Context.open(tmp_db, quiet=True)
+    run_stage(again)
+    assert again.counts["extracted"] == 0 and again.counts["extract_skipped"] == n
+
+    db.execute("update records set pipeline_version = 'old' where announcement = 'MOFCOM-2025-57'")
+    before = db.execute("select count(*) from mentions").fetchone()[0]
+    third = Context.open(tmp_db, quiet=True)
+    run_stage(third)
+    assert third.counts["extracted"] == 1
+    assert db.execute("select count(*) from mentions").fetchone()[0] == before  # replaced, not duplicated
+
+
+def test_extract_command_any_format(tmp_path: Path) -> None:
+    gbk = SITE / "www.mofcom.gov.cn/article/zwgk/gkzcfb/202307/20230703419666.shtml"
+    pdf = SITE / "www.mofcom.gov.cn/zwgk/zcfb/art/2025/P020251009537180805262.pdf"
+    txt = tmp_path / "note.txt"
+    txt.write_text("商务部公告2025年第62号\n一、下列技术未经许可不得出口：\n1E902.a 稀土开采技术。\n二、本公告自公布之日起正式实施。\n商务部\n2025年10月9日\n",
+                   encoding="utf-8")
+    result = CliRunner().invoke(cli, ["extract", str(gbk), str(pdf), str(txt), "--json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    assert [r["source"] for r in records] == [str(gbk), str(pdf), str(txt)]
+    assert records[0]["announcement"] == "MOFCOM-2023-23" and records[0]["elements"] == ["Ga", "Ge"]
+    assert records[1]["announcement"] == "MOFCOM-2025-61" and "1C904.b" in records[1]["control_codes"]
+    assert records[2]["control_codes"] == ["1E902.a"] and records[2]["issued"] == "2025-10-09"
