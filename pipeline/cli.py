@@ -145,6 +145,9 @@ def _run(corpus: Path, live: bool, base_url: str | None, db_path: Path, today: d
     finally:
         ctx.finish_run(status)
     click.echo("run: " + ", ".join(f"{k}={v}" for k, v in sorted(ctx.counts.items())))
+    if ctx.counts.get("sources_failed"):
+        raise click.ClickException(f"{ctx.counts['sources_failed']} source(s) failed; see the errors above "
+                                   "and the source_health table")
 
 
 def register(group: click.Group) -> None:
