@@ -53,6 +53,8 @@ def test_first_run_sends_each_change_once_per_channel_second_run_none(env):
     assert "suspended \u00b7 announcement \u00b7 MOFCOM-2025-61" in body
     assert "2025-11-07" in body and "https://www.mofcom.gov.cn/" in body
     assert f"Alert key: {suspended[0]['headers']['Idempotency-Key']}" in body
+    if s.how == "pipeline":  # the gold records carry no evidence spans
+        assert "Evidence: \u201c" in body and "\u7b2c61\u53f7" in body
     mail = next(iter(s.smtp.unique.values()))
     assert mail["body"].strip().endswith(mail["headers"]["Idempotency-Key"])
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from alert_helpers import copy_db, gold_inputs_if_needed, rows, run_alert, shared
+from alert_helpers import CORPUS, cli, copy_db, gold_inputs_if_needed, rows, run_alert, shared
 from pipeline.alert import timed
+from pipeline.alert.channels import channel_id
 
 
 @pytest.fixture
@@ -90,3 +91,33 @@ def test_due_window():
     assert not timed.due({"kind": "takes_effect", "date": "2025-12-31"}, dt.date(2026, 1, 1), 14)
     assert timed.due({"kind": "suspension_ended", "date": "2025-12-01"}, dt.date(2026, 1, 1), 14)
     assert not timed.due({"kind": "suspension_ended", "date": "bad"}, dt.date(2026, 1, 1), 14)
+
+
+def test_exportwatch_run_on_the_bundled_corpus(tmp_path: Path):
+    """The whole pipeline as a user runs it: first run alerts every change once per channel and
+    reports the end of No. 70's suspension; the second run sends nothing."""
+    s = shared()
+    s.reset()
+    db = tmp_path / "e2e" / "exportwatch.db"
+    env = {"EXPORTWATCH_NOTIFY": f"{s.hook.url},{s.smtp.url}", "COLUMNS": "250"}
+    args = ["run", "--corpus", str(CORPUS), "--db", str(db), "--today", "2026-11-28"]
+    first = cli(args, env)
+    assert first.returncode == 0, first.stderr
+    log = " ".join((first.stdout + first.stderr).split())
+    assert "The suspension by MOFCOM-2025-70 ended on 2026-11-10" in log
+    assert "Back in force (MOFCOM-2025-61): element Dy" in log
+    changes = {c for (c,) in rows(db, "SELECT id FROM changes")}
+    assert len(changes) >= 50
+    for receiver, url in ((s.hook, s.hook.url), (s.smtp, s.smtp.url)):
+        sent = rows(db, "SELECT change_id, idempotency_key FROM alerts WHERE channel_id = ? AND status = 'sent'",
+                    (channel_id(url),))
+        assert changes <= {c for c, _ in sent}
+        assert set(receiver.unique) == {k for _, k in sent} and receiver.raw_count == len(sent)
+    assert any(t.startswith("The suspension by MOFCOM-2025-70 ended on 2026-11-10") for t in s.smtp.titles())
+    assert f"alerts_sent={2 * (len(changes) + 1)}" in first.stdout
+    assert (db.parent / "alerts.atom").exists()
+
+    before = (s.hook.raw_count, s.smtp.raw_count)
+    second = cli(args, env)
+    assert second.returncode == 0, second.stderr
+    assert "alerts_sent=0" in second.stdout and (s.hook.raw_count, s.smtp.raw_count) == before

@@ -36,7 +36,9 @@ HOST_SCHEMES = {
     "matrix", "matrixs", "mmost", "mmosts", "syslog", "rsyslog",
 }
 
-_SPLIT = re.compile(r"[\s,]+")
+# Whitespace always separates; a comma only when a new `scheme://` follows, since apprise URLs may
+# hold commas themselves (mailto://host?to=a@example.com,b@example.com).
+_SPLIT = re.compile(r"\s+|,(?=\s*[A-Za-z][A-Za-z0-9+.\-]*://)")
 
 
 @dataclass(frozen=True)
@@ -76,9 +78,9 @@ def redact(url: str) -> str:
 
 
 def split_urls(text: str) -> list[str]:
-    """URLs from free text: separated by commas, spaces or newlines; `#` starts a comment line."""
+    """URLs from free text: separated by spaces, newlines or commas; `#` starts a comment line."""
     lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
-    return [u for u in _SPLIT.split("\n".join(lines)) if u]
+    return [u.strip(",") for u in _SPLIT.split("\n".join(lines)) if u.strip(",")]
 
 
 def _read_file(path: Path) -> list[str]:
@@ -112,20 +114,16 @@ def load_channels(env: Mapping[str, str] | None = None, config_dir: Path | None 
 
 
 def scrub(text: str, channels: list[Channel]) -> str:
-    """Remove any configured URL (and its user/password/path parts) from an error message before it
-    is stored: apprise errors sometimes echo the URL or parts of it."""
+    """Remove any configured URL, and every longish piece of it (user, password, token, path, query
+    values) except a host the label shows anyway, from an error message before it is stored or
+    printed: apprise errors sometimes echo parts of the URL."""
     for ch in channels:
         text = text.replace(ch.url, ch.label)
-        try:
-            parts = urlsplit(ch.url)
-        except ValueError:
-            continue
-        secrets = [parts.password, parts.username, parts.query, parts.path.strip("/")]
-        if ch.label.startswith(f"{parts.scheme}://…"):
-            secrets.append(parts.hostname)  # the host position holds a token for these schemes
-        for secret in secrets:
-            if secret and len(secret) >= 4:
-                text = text.replace(secret, "…")
+        rest = ch.url.split("://", 1)[-1]
+        shown = set(ch.label.split("://", 1)[-1].split("/", 1)[0].split(":"))  # host, port
+        pieces = {p for p in re.split(r"[:/@?&=,#+;]", rest) if len(p) >= 4 and p not in shown}
+        for piece in sorted(pieces, key=len, reverse=True):
+            text = text.replace(piece, "…")
     return text
 
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import sqlite_utils
 
@@ -21,6 +23,9 @@ from pipeline.alert.outbox import Message
 
 KIND_WORDS = {"control_code": "control code", "end_user_rule": "end-user rule", "announcement": "act"}
 QUOTE_MAX = 400
+ACT_ID = re.compile(r"^[A-Z]+-\d{4}-\d+$")
+# Sentence ends in Chinese and English text ("1C902.a" is no sentence end: a '.' needs a space after).
+SENTENCE_END = re.compile(r"[。！？!?；;]|\.(?=\s)|\n")
 
 
 @dataclass
@@ -87,6 +92,10 @@ def phrase(change: dict[str, Any]) -> str:
         return f"the suspension by {subj} runs out" if subj == ann else f"{ann}: {subj} runs out"
     if typ == "takes_effect":
         return f"{subj} takes effect"
+    if typ in ("reported", "proposed") and not ACT_ID.match(str(ann or "")):
+        where = urlsplit(str(ann)).hostname or ann
+        verb = "reports" if typ == "reported" else "reports a plan to put"
+        return f"News ({where}) {verb} {kind} {subj} under control"
     return f"{ann}: {typ} {kind} {subj}"
 
 
@@ -129,13 +138,50 @@ def _doc_ids(evidence: list[Any], change: dict[str, Any], docs: list[dict[str, A
     return list(dict.fromkeys(ids))
 
 
-def _quote(evidence: list[Any]) -> str | None:
-    for item in evidence:
-        if isinstance(item, dict):
-            text = item.get("sentence") or item.get("text")
-            if text:
-                text = " ".join(str(text).split())
-                return text if len(text) <= QUOTE_MAX else text[: QUOTE_MAX - 1] + "\u2026"
+def _trim(text: str, start: int, end: int) -> str:
+    """At most QUOTE_MAX characters of `text`, kept around [start, end)."""
+    if len(text) <= QUOTE_MAX:
+        return text
+    lo = max(0, min(start - QUOTE_MAX // 3, len(text) - QUOTE_MAX))
+    return ("…" if lo else "") + text[lo:lo + QUOTE_MAX - 2] + "…"
+
+
+def sentence_around(db: sqlite_utils.Database, doc_id: str, start: int, end: int, span: str) -> str | None:
+    """The sentence of document `doc_id` holding the evidence span: a reader wants "本公告自2023年8月1日起
+    正式实施" rather than "2023年8月1日". None if the stored offsets do not point at the span."""
+    if "documents" not in db.table_names():
+        return None
+    lo = max(0, start - 300)
+    found = db.execute("SELECT substr(text, ?, ?) FROM documents WHERE id = ?",
+                       [lo + 1, end - lo + 300, doc_id]).fetchone()
+    window = found[0] if found else None
+    s, e = start - lo, end - lo
+    if not window or window[s:e] != span:
+        return None
+    left = max((m.end() for m in SENTENCE_END.finditer(window, 0, s)), default=0)
+    after = SENTENCE_END.search(window, e)
+    right = after.end() if after else len(window)
+    sentence = window[left:right]
+    pad = len(sentence) - len(sentence.lstrip())
+    sentence = " ".join(sentence.split())
+    return _trim(sentence, s - left - pad, e - left - pad)
+
+
+def _quote(db: sqlite_utils.Database, evidence: list[Any]) -> str | None:
+    """The quote that proves the change: the first evidence item's sentence (else its span);
+    clause spans (whole paragraphs) only when nothing more specific is there."""
+    items = [i for i in evidence if isinstance(i, dict) and (i.get("sentence") or i.get("text"))]
+    items.sort(key=lambda i: i.get("field") == "clauses")
+    for item in items:
+        if item.get("sentence"):
+            return _trim(" ".join(str(item["sentence"]).split()), 0, 0)
+        text = str(item["text"])
+        doc_id = item.get("document_id") or item.get("document")
+        if doc_id and isinstance(item.get("start"), int) and isinstance(item.get("end"), int):
+            sentence = sentence_around(db, str(doc_id), item["start"], item["end"], text)
+            if sentence:
+                return sentence
+        return _trim(" ".join(text.split()), 0, 0)
     return None
 
 
@@ -150,7 +196,7 @@ def change_summary(db: sqlite_utils.Database, change: dict[str, Any]) -> Summary
     hs_codes = _json(change.get("hs_codes"), [])
     date = change.get("date") or "undated"
     lines = [("What changed", f"{change.get('type')} \u00b7 {change.get('kind')} \u00b7 {change.get('subject')}"),
-             ("Act", str(ann_id))]
+             ("Act" if ACT_ID.match(str(ann_id or "")) else "Reported by", str(ann_id))]
     if ann and ann.get("title_zh"):
         lines.append(("Title (zh)", ann["title_zh"]))
     if ann and ann.get("title_en"):
@@ -167,7 +213,7 @@ def change_summary(db: sqlite_utils.Database, change: dict[str, Any]) -> Summary
     if change.get("news") in (1, True):
         lines.append(("Note", "reported in news, not (yet) an official act"))
     return Summary(
-        title=f"{phrase(change)} ({date})", lines=lines, quote=_quote(evidence),
+        title=f"{phrase(change)} ({date})", lines=lines, quote=_quote(db, evidence),
         link=source_link(db, _doc_ids(evidence, change, docs), docs),
         updated=change.get("detected_at"),
     )

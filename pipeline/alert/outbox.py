@@ -18,7 +18,7 @@ The guarantee, precisely
   channels that take headers, e.g. `json://` webhooks and `mailto://`; and a last body line
   `Alert key: …` for every channel). So delivery is **exactly once at receivers that honour the
   key**, and at-most-one duplicate per crash at receivers that do not.
-- One deliverer at a time: `deliver` holds an exclusive `flock` on `<db>.alert-lock`. The kernel
+- One deliverer at a time: `deliver` holds an exclusive `flock` on `<db>.alert.lock`. The kernel
   drops the lock when its holder dies, so any `sending` row seen while holding it belongs to a dead
   process and is safe to resend (no lease timeouts, no double send by two live processes).
 - One failing channel never blocks another: alerts are sent per channel, per alert; errors are
@@ -193,7 +193,7 @@ def delivery_lock(db: sqlite_utils.Database, wait: float = 30.0) -> Iterator[boo
     if path is None:
         yield True
         return
-    with open(f"{path}.alert-lock", "a+") as fh:
+    with open(f"{path}.alert.lock", "a+") as fh:
         deadline = time.monotonic() + wait
         while True:
             try:
