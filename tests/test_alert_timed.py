@@ -66,12 +66,16 @@ def test_suspension_ends_soon(env):
 
 def test_source_errors_and_failed_runs_alert_once(env):
     s, db = env
+    from pipeline.fetch import store as fetch_store
+    from pipeline.store import open_db
+
+    fdb = open_db(db)  # the fetch stage's own writer, so the alert reads what fetch really writes
+    fetch_store.ensure_schema(fdb)
+    fetch_store.record_health(fdb, {"source": "mofcom-zcfb", "run_id": 1, "status": "error", "links_found": 0,
+                                    "error": "HTTP 503 from https://www.mofcom.gov.cn/zwgk/zcfb/"})
+    fetch_store.record_health(fdb, {"source": "mofcom-en", "run_id": 1, "status": "ok", "links_found": 12})
+    fdb.conn.close()
     with sqlite3.connect(db) as conn:
-        conn.execute("CREATE TABLE IF NOT EXISTS source_health (source TEXT, run_id INTEGER, checked_at TEXT, "
-                     "status TEXT, links_found INTEGER, error TEXT)")
-        conn.execute("INSERT INTO source_health VALUES ('mofcom-zcfb', 1, '2026-11-27T08:00:00+00:00', 'error', 0, "
-                     "'HTTP 503 from https://www.mofcom.gov.cn/zwgk/zcfb/')")
-        conn.execute("INSERT INTO source_health VALUES ('mofcom-en', 1, '2026-11-27T08:00:00+00:00', 'ok', 12, NULL)")
         conn.execute("INSERT INTO runs (command, started, ended, status, counts, errors) VALUES ('run --live', "
                      "'2026-11-27T08:00:00+00:00', '2026-11-27T08:01:00+00:00', 'failed', '{}', "
                      "'[{\"where\": \"fetch\", \"error\": \"boom\"}]')")

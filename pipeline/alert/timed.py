@@ -158,10 +158,12 @@ def health_events(db: sqlite_utils.Database, current_run: int | None) -> list[di
     tables = set(db.table_names())
     events: list[dict[str, Any]] = []
     if "source_health" in tables:
-        for source, run_id, checked_at, error in db.execute(
-                "SELECT source, run_id, checked_at, error FROM source_health WHERE status = 'error' "
-                "ORDER BY checked_at, source").fetchall():
-            events.append({"key": f"health:source:{source}:{run_id}:{checked_at}", "kind": "source_error",
+        has_id = "id" in {c[1] for c in db.execute("PRAGMA table_info(source_health)").fetchall()}
+        for row_id, source, run_id, checked_at, error in db.execute(
+                f"SELECT {'id' if has_id else 'NULL'}, source, run_id, checked_at, error FROM source_health "
+                "WHERE status = 'error' ORDER BY checked_at, source").fetchall():
+            key = f"health:source:{row_id}" if row_id is not None else f"health:source:{source}:{run_id}:{checked_at}"
+            events.append({"key": key, "kind": "source_error",
                            "date": (checked_at or "")[:10], "subject": source,
                            "title": f"Source {source} could not be checked (run {run_id})",
                            "lines": [("Source", str(source)), ("Run", str(run_id)), ("Checked at", str(checked_at)),
