@@ -1,0 +1,243 @@
+"""Text views shared by the semantic components: normalised text, sentences, clauses, list scopes.
+
+Why a normalised view: the cues must match whatever the parser produced. PDF extraction wraps lines
+inside Chinese words ("价\\n值占比"), scraped pages carry NBSP or "?" in place of NBSP ("is?Not?
+Controlled"). Matching on a cleaned copy with a map back to `doc.text` offsets keeps every span's
+evidence exact while the patterns stay simple. Sentences never cross a line break (a line is a
+paragraph, heading or table row), so a cue in a heading cannot borrow a policy from the body.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Iterable
+
+CJK = "\u3400-\u9fff\uf900-\ufaff"
+_CJK_RE = re.compile(f"[{CJK}]")
+_END_PUNCT = "。！？；：!?;:."
+_WRAP_MIN = {"cjk": 18, "latin": 40}  # a line at least this long without end punctuation is wrapped
+_QMARK_NBSP = re.compile(r"(?<=[A-Za-z,.:;])\?(?=[A-Za-z])")
+_ZH_STOP = re.compile(r"[。！？!?]+[”’」』)）]*")
+_EN_STOP = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+_ABBREV_TAIL = re.compile(r"(?:\b(?:No|Nos|Art|Arts|Mr|Mrs|Ms|Dr|Prof|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|"
+                          r"Nov|Dec|Inc|Corp|Co|Ltd|St|vs|Fig|Para|Gen|Gov|Rep|Sen|approx|etc)\.|"
+                          r"\b[A-Z]\.|\be\.g\.|\bi\.e\.)$")
+ENUM_STYLES = [
+    ("code", re.compile(r"^\s*\d[A-E]\d{3}")),
+    ("zh_dun", re.compile(r"^\s*[一二三四五六七八九十]+、")),
+    ("zh_paren", re.compile(r"^\s*[（(][一二三四五六七八九十]+[)）]")),
+    ("arabic_paren", re.compile(r"^\s*[（(]\d+[)）]")),
+    ("arabic", re.compile(r"^\s*\d+\s*[.．、](?!\d)")),
+    ("roman", re.compile(r"^\s*[IVXL]+\.\s")),
+    ("letter", re.compile(r"^\s*[a-z][.)]\s")),
+    ("bullet", re.compile(r"^\s*[-•·*▪●◆]\s")),
+]
+_LISTY = re.compile(r"\b(?:like|such as|including|includes?|e\.g\.|for example|namely)\b|包括|例如|如|等",
+                    re.I)
+
+
+@dataclass
+class NormText:
+    """`text` is the cleaned copy; `offsets[i]` is the index in the original of `text[i]`."""
+
+    original: str
+    text: str
+    offsets: list[int]
+
+    def orig(self, start: int, end: int) -> tuple[int, int]:
+        """Original (start, end) of the normalised range [start, end)."""
+        if end <= start:
+            pos = self.offsets[start] if start < len(self.offsets) else len(self.original)
+            return pos, pos
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+def _script(ch: str) -> str:
+    return "cjk" if _CJK_RE.match(ch) else "latin"
+
+
+def normalise(original: str) -> NormText:
+    """Unwrap lines wrapped mid-sentence and neutralise NBSP artefacts, keeping an offset map."""
+    text = original.replace("\u00a0", " ").replace("\u3000", " ").replace("\r", " ")
+    text = _QMARK_NBSP.sub(" ", text)  # same length: offsets stay valid
+    # A wrapped line is (nearly) as long as the longest line: the wrap width of a PDF page.
+    width = 0.8 * max((len(line.strip()) for line in text.split("\n")), default=0)
+    out: list[str] = []
+    offsets: list[int] = []
+    line_start = 0
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            prev = text[line_start:i].rstrip()
+            nxt = text[i + 1:i + 2]
+            if prev and nxt and prev[-1] not in _END_PUNCT:
+                kind = _script(prev[-1])
+                if len(prev.strip()) >= max(_WRAP_MIN[kind], width) and "|" not in prev:
+                    if kind == "cjk" and _script(nxt) == "cjk":
+                        line_start = i + 1
+                        continue  # a Chinese word split by a PDF line wrap: glue it
+                    if kind == "latin" and (nxt.islower() or nxt.isdigit()):
+                        out.append(" ")
+                        offsets.append(i)
+                        line_start = i + 1
+                        continue
+            line_start = i + 1
+        out.append(ch)
+        offsets.append(i)
+    return NormText(original, "".join(out), offsets)
+
+
+@dataclass
+class Segment:
+    """A sentence (never crossing a line) with its line's enumerator style and flags."""
+
+    start: int
+    end: int
+    line: int
+    style: str | None = None
+    question: bool = False
+    ends_colon: bool = False
+
+
+@dataclass
+class Segmenter:
+    """Sentence and clause splitting over a NormText; built once per document by each component."""
+
+    norm: NormText
+    boilerplate: list[tuple[int, int]] = field(default_factory=list)
+    sentences: list[Segment] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        text = self.norm.text
+        pos = 0
+        for line_no, line in enumerate(text.split("\n")):
+            style = enum_style(line)
+            for s, e in _split_line(line):
+                seg_text = line[s:e]
+                stripped = seg_text.rstrip()
+                self.sentences.append(Segment(
+                    pos + s, pos + e, line_no, style if s == 0 else None,
+                    question=stripped.endswith(("？", "?")) or bool(re.match(r"\s*(?:问|Q)\s*[：:.]", seg_text)),
+                    ends_colon=stripped.endswith(("：", ":"))))
+            pos += len(line) + 1
+        self._starts = [s.start for s in self.sentences]
+
+    def index_of(self, pos: int) -> int:
+        """Index of the sentence holding normalised position `pos`."""
+        return max(0, bisect_right(self._starts, pos) - 1)
+
+    def text_of(self, seg: Segment) -> str:
+        return self.norm.text[seg.start:seg.end]
+
+    def in_boilerplate(self, pos: int) -> bool:
+        return any(s <= pos < e for s, e in self.boilerplate)
+
+    def list_scope(self, idx: int, max_items: int = 12) -> list[int]:
+        """Sentences that continue the list a header sentence opens ("…如下：", "This includes:").
+
+        The header is sentence `idx` when it ends with a colon, or the next sentence on the same
+        line when that one does (a claim followed by "This includes:"). Items are the following
+        lines that look like list items, stopping at the next item of the header's own level.
+        """
+        sents = self.sentences
+        head = idx
+        if not sents[idx].ends_colon:
+            if idx + 1 < len(sents) and sents[idx + 1].line == sents[idx].line and sents[idx + 1].ends_colon:
+                head = idx + 1
+            else:
+                return []
+        head_style = next((s.style for s in sents[:head + 1][::-1] if s.line == sents[head].line and s.style),
+                          None)
+        scope: list[int] = []
+        line = sents[head].line
+        j = head + 1
+        while j < len(sents) and len({sents[k].line for k in scope}) < max_items:
+            seg = sents[j]
+            if seg.line != line:
+                line = seg.line
+                first = self.text_of(seg)
+                listy = seg.style is not None or (len(self._line_text(j)) < 160 and _LISTY.search(first))
+                if not listy or (head_style and seg.style == head_style):
+                    break
+            scope.append(j)
+            j += 1
+        return scope
+
+    def _line_text(self, idx: int) -> str:
+        line = self.sentences[idx].line
+        return "".join(self.text_of(s) for s in self.sentences if s.line == line)
+
+
+def _split_line(line: str) -> list[tuple[int, int]]:
+    """Sentence spans inside one line: Chinese stops, then English stops not after abbreviations."""
+    if not line.strip():
+        return []
+    cuts = [m.end() for m in _ZH_STOP.finditer(line)]
+    for m in _EN_STOP.finditer(line):
+        before = line[:m.start()].rstrip("\"'”’)]")
+        if not _ABBREV_TAIL.search(before):
+            cuts.append(m.start())
+    spans = []
+    start = 0
+    for cut in sorted(set(cuts)):
+        if cut > start and line[start:cut].strip():
+            spans.append((start, cut))
+        start = cut
+    if line[start:].strip():
+        spans.append((start, len(line)))
+    return spans
+
+
+def enum_style(line: str) -> str | None:
+    """Which enumerator opens a line (一、 / （一） / 1. / I. / a. / 1E902 / bullet), if any."""
+    for name, rx in ENUM_STYLES:
+        if rx.match(line):
+            return name
+    return None
+
+
+def clause_spans(text: str, start: int, end: int, splitter: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Split [start, end) at semicolons and contrast markers ("while", "，但") into clauses."""
+    cuts = [start]
+    for m in splitter.finditer(text, start, end):
+        cuts.append(m.start())
+    cuts.append(end)
+    return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
+def boilerplate_ranges(text: str, headers: re.Pattern[str], lines: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Related-story lists and footers: other articles' headlines must not vote for this one.
+
+    After a header such as "More on this story" / "相关阅读", the following headline-like lines
+    (short, no sentence punctuation) are boilerplate; so is any line matching a footer pattern.
+    """
+    ranges: list[tuple[int, int]] = []
+    pos = 0
+    in_related = False
+    for line in text.split("\n"):
+        end = pos + len(line)
+        bare = line.strip()
+        if headers.fullmatch(bare):
+            in_related = True
+            ranges.append((pos, end))
+        elif in_related and bare and len(bare) < 160 and not re.search(r"[。.!?！？]\s*$", bare):
+            ranges.append((pos, end))
+        elif lines.search(bare):
+            ranges.append((pos, end))
+        elif bare:
+            in_related = False
+        pos = end + 1
+    return ranges
+
+
+def first_lines(text: str, n: int = 3) -> Iterable[tuple[int, int]]:
+    """(start, end) of the first n non-empty lines: the title area of a page."""
+    pos = 0
+    count = 0
+    for line in text.split("\n"):
+        if line.strip():
+            yield pos, pos + len(line)
+            count += 1
+            if count >= n:
+                return
+        pos += len(line) + 1

@@ -1,0 +1,120 @@
+"""`ew_end_user_rules`: licensing policy by end user / end use -> doc.spans["end_user_rules"].
+
+A rule is a category cue and a policy cue in the same clause: the No. 61 style "出口至境外军事用户的
+…原则上不予许可" and the news style "defence users would not be granted licences, while …
+case-by-case" both pair up clause by clause (sentences are split at semicolons and contrast
+markers, so "civilian … fast-track, while … defence … blocked" yields two rules). Why these
+extra rules:
+- a list header carrying the policy ("下列情形原则上不予许可：") lends it to items lacking one;
+- an expedited cue that names the civilian track itself (general licence, validated end user)
+  is `civilian:expedited` even without a category word;
+- `country` only when no more specific category is in the clause ("US military users" is
+  military) and only for a destination or its companies (patterns in end_user_rules.yml);
+- clauses with a "void" cue (a decision formula "准予或者不予许可的决定", advice "should expect")
+  state no rule.
+Span = from the category cue to the policy cue (a tight sub-span of the clause).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.extract.semantics._lexicon import Hit, Lexicon, SemanticComponent, make_spans, resolve, tightest
+from pipeline.extract.semantics._text import NormText, Segmenter, clause_spans
+
+KEY = "end_user_rules"
+
+
+def _with_countries(categories: dict[str, Any], names: dict[str, list[str]]) -> dict[str, Any]:
+    """Substitute {C} in the country frames by the country-name alternation of each language."""
+    out = dict(categories)
+    country = categories.get("country") or {}
+    alt = {
+        "zh": "(?:" + "|".join(sorted(names.get("zh", []), key=len, reverse=True)) + ")",
+        # country names are case-sensitive ("US" the country, not "us")
+        "en": "(?-i:" + "|".join(sorted(names.get("en", []), key=len, reverse=True)) + ")",
+    }
+    out["country"] = {lang: [f.replace("{C}", alt[lang]) for f in frags] for lang, frags in country.items()}
+    return out
+
+
+class EndUserRules(SemanticComponent):
+    files = ("end_user_rules",)
+
+    def compile(self) -> None:
+        d = self.data["end_user_rules"]
+        self.categories = Lexicon(_with_countries(d["categories"], d.get("country_names", {})), "cat")
+        self.neutral = Lexicon({"_neutral": d.get("neutral")}, "cat")
+        self.policies = Lexicon(d["policies"], "pol")
+        self.void = Lexicon({"_void": d.get("void")}, "pol")
+        implicit = d.get("implicit_civilian") or {}
+        self.implicit = Lexicon({"civilian": implicit}, "imp")
+
+    def find(self, norm: NormText, seg: Segmenter) -> list[tuple[int, int, str]]:
+        """(start, end, "category:policy") in normalised offsets, before span mapping."""
+        text = norm.text
+        cats = [h for h in resolve(self.categories.find(text) + self.neutral.find(text)) if h.label != "_neutral"]
+        pols = resolve(self.policies.find(text) + self.void.find(text))
+        implicit = self.implicit.find(text)
+        by_sent: dict[int, dict[str, list[Hit]]] = {}
+        for group, hits in (("cat", cats), ("pol", pols), ("imp", implicit)):
+            for h in hits:
+                by_sent.setdefault(seg.index_of(h.start), {}).setdefault(group, []).append(h)
+
+        inherited: dict[int, list[Hit]] = {}  # list item sentence -> its header's policies
+        for idx, hits in by_sent.items():
+            header_pols = [h for h in hits.get("pol", []) if h.label != "_void"]
+            if header_pols and seg.sentences[idx].ends_colon:
+                for j in seg.list_scope(idx):
+                    inherited.setdefault(j, header_pols)
+
+        found: list[tuple[int, int, str]] = []
+        for idx, sent in enumerate(seg.sentences):
+            hits = by_sent.get(idx)
+            if not hits and idx not in inherited:
+                continue
+            if sent.question or seg.in_boilerplate(sent.start):
+                continue
+            hits = hits or {}
+            for a, b in clause_spans(text, sent.start, sent.end, self.clause_split):
+                def inside(group: str) -> list[Hit]:
+                    return [h for h in hits.get(group, []) if a <= h.start < b]
+                found.extend(self._pair(inside("cat"), inside("pol"), inside("imp"), inherited.get(idx, []),
+                                        (a, b)))
+        return found
+
+    @staticmethod
+    def _pair(cats: list[Hit], pols: list[Hit], imp: list[Hit], header: list[Hit],
+              clause: tuple[int, int]) -> list[tuple[int, int, str]]:
+        """Pair each category with the nearest policy of its clause."""
+        if any(p.label == "_void" for p in pols):
+            return []
+        if any(c.label != "country" for c in cats):
+            cats = [c for c in cats if c.label != "country"]
+        out: list[tuple[int, int, str]] = []
+        if not cats:
+            # "general licences", "validated end-user system": the civilian track by name
+            for p in pols:
+                if p.label == "expedited" and any(i.start < p.end and p.start < i.end for i in imp):
+                    out.append((p.start, p.end, "civilian:expedited"))
+            return tightest(out)
+        if not pols:
+            out = [(c.start, clause[1], f"{c.label}:{h.label}") for c in cats for h in header[:1]]
+        for c in cats:
+            if not pols:
+                break
+            p = min(pols, key=lambda p: max(p.start - c.end, c.start - p.end, 0))
+            out.append((min(c.start, p.start), max(c.end, p.end), f"{c.label}:{p.label}"))
+        return tightest(out)
+
+    def __call__(self, doc: Doc) -> Doc:
+        norm, seg = self.views(doc)
+        doc.spans[KEY] = make_spans(doc, norm, self.find(norm, seg))
+        return doc
+
+
+@Language.factory("ew_end_user_rules", default_config={"data_dir": ""})
+def make_end_user_rules(nlp: Language, name: str, data_dir: str) -> EndUserRules:
+    return EndUserRules(nlp, name, data_dir)

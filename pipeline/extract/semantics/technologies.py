@@ -1,0 +1,75 @@
+"""`ew_technologies`: technology areas placed under control -> doc.spans["technologies"].
+
+Why sentence gating: the same words ("开采、冶炼分离、金属冶炼、磁材制造") appear in a technology
+control (No. 62), in a technology nexus for items made abroad (No. 61: "使用…技术在境外制造的物项",
+not a technology control), in market statistics ("China controls 70% of mining and processing")
+and in suspensions. An area cue counts only where the sentence controls a technology: it holds
+a technology control-list entry (1E902), or a technology object ("技术", "technologies",
+"know-how") together with a control cue ("不得出口", "require a licence"), or it is an item of a
+list whose header does. Sentences with a nexus or a suspension cue are skipped. Span = the area
+cue itself ("冶炼分离", "reprocessing"), inside the controlling sentence.
+"""
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.extract.semantics._lexicon import Lexicon, SemanticComponent, make_spans, resolve
+from pipeline.extract.semantics._text import NormText, Segmenter
+
+KEY = "technologies"
+
+
+class Technologies(SemanticComponent):
+    files = ("technologies",)
+
+    def compile(self) -> None:
+        d = self.data["technologies"]
+        self.areas = Lexicon(d["areas"], "area")
+        self.gates = Lexicon({"object": d["object"], "control": d["control"], "code": d["technology_code"],
+                              "nexus": d["nexus"], "blocker": d["blockers"]}, "gate")
+
+    def find(self, norm: NormText, seg: Segmenter) -> list[tuple[int, int, str]]:
+        text = norm.text
+        areas = resolve(self.areas.find(text))
+        if not areas:
+            return []
+        gates: dict[int, set[str]] = {}
+        for h in self.gates.find(text):
+            gates.setdefault(seg.index_of(h.start), set()).add(h.label)
+
+        def controls(idx: int) -> bool:
+            g = gates.get(idx, set())
+            return "code" in g or {"object", "control"} <= g
+
+        def blocked(idx: int) -> bool:
+            g = gates.get(idx, set())
+            return bool(g & {"nexus", "blocker"})
+
+        listed: set[int] = set()
+        for idx in list(gates):
+            if {"object", "control"} <= gates[idx] and not blocked(idx):
+                listed.update(seg.list_scope(idx))
+
+        found: list[tuple[int, int, str]] = []
+        for hit in areas:
+            idx = seg.index_of(hit.start)
+            sent = seg.sentences[idx]
+            if sent.question or seg.in_boilerplate(sent.start) or blocked(idx):
+                continue
+            if controls(idx) or idx in listed:
+                found.append((hit.start, hit.end, hit.label))
+        return found
+
+    def __call__(self, doc: Doc) -> Doc:
+        norm, seg = self.views(doc)
+        doc.spans[KEY] = make_spans(doc, norm, self.find(norm, seg))
+        return doc
+
+
+@Language.factory("ew_technologies", default_config={"data_dir": ""})
+def make_technologies(nlp: Language, name: str, data_dir: str) -> Technologies:
+    return Technologies(nlp, name, data_dir)
+
+
+
