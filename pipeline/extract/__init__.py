@@ -54,6 +54,7 @@ def detect_lang(doc: Document) -> str:
 
 def _prepare(nlp: Any, doc: Document) -> Any:
     sdoc = nlp.make_doc(doc.text or "")
+    sdoc.user_data["ew_text"] = doc.text or ""  # components read this, not Doc.text (rebuilt per access)
     sdoc.user_data["ew_published"] = doc.published
     sdoc.user_data["ew_title"] = doc.title
     sdoc.user_data["ew_media_type"] = doc.media_type
@@ -67,7 +68,7 @@ def _finish(doc: Document, sdoc: Any, lang: str, tiers: dict[str, int], source: 
     spans = {key: sorted(Mention(s.start_char, s.end_char, s.label_) for s in group)
              for key, group in sdoc.spans.items()}
     user_data = {k: v for k, v in sdoc.user_data.items() if isinstance(k, str) and k.startswith("ew_")
-                 and k not in ("ew_published", "ew_title", "ew_media_type", "ew_blocks")}
+                 and k not in ("ew_text", "ew_published", "ew_title", "ew_media_type", "ew_blocks")}
     built = build_record(doc, spans, user_data, lang, tiers, source)
     extra = built.pop("_extra")
     mentions = [{"label": key, "value": m.label, "start": m.start, "end": m.end, "quote": doc.text[m.start:m.end]}

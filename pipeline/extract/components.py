@@ -40,6 +40,23 @@ def set_spans(doc: Doc, key: str, found: Iterable[SpanTuple]) -> None:
     doc.spans[key] = spans
 
 
+def text_of(doc: Doc) -> str:
+    """doc.text, computed once: spaCy rebuilds Doc.text from the tokens on every access, which
+    costs more than all the matching; the extractor also puts the source text in user_data."""
+    text = doc.user_data.get("ew_text")
+    if text is None:
+        text = doc.user_data["ew_text"] = doc.text
+    return text
+
+
+def lower_of(doc: Doc) -> str:
+    """The lower-cased text, same offsets, computed once per document for all components."""
+    low = doc.user_data.get("ew_lower")
+    if low is None:
+        low = doc.user_data["ew_lower"] = nz.lower_same_length(text_of(doc))
+    return low
+
+
 def published(doc: Doc) -> dt.date | None:
     value = doc.user_data.get("ew_published")
     try:
@@ -55,6 +72,7 @@ class DataComponent:
 
     def __init__(self, nlp: Language, name: str):
         self.nlp_name = name
+        self.lang = nlp.lang  # cue patterns of this language only (plus "any")
         self.data: dict[str, Any] = {}
         self._compiled: Any = None
 
@@ -105,7 +123,7 @@ class ElementsComponent(DataComponent):
         return ElementFinder(data)
 
     def __call__(self, doc: Doc) -> Doc:
-        hits = self.compiled().find(doc.text) if self.data.get("elements") else []
+        hits = self.compiled().find(text_of(doc)) if self.data.get("elements") else []
         set_spans(doc, "elements", ((h.start, h.end, h.symbol) for h in hits if h.symbol))
         set_spans(doc, "materials", ((h.start, h.end, "matrix") for h in hits if not h.symbol))
         return doc
@@ -123,26 +141,26 @@ class CodesComponent(DataComponent):
         return {"hs_context": rows}
 
     def compile(self, data: dict[str, Any]) -> CuePatterns:
-        return CuePatterns(data["hs_context"])
+        return CuePatterns(data["hs_context"], self.lang)
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = text_of(doc)
         codes = []
         for m in nz.CONTROL_CODE_RE.finditer(text):
             value = nz.normalize_control_code(m.group(0))
             if value:
                 codes.append((m.start(), m.end(), value))
         set_spans(doc, "control_codes", codes)
-        set_spans(doc, "hs_codes", self.hs_codes(text))
+        set_spans(doc, "hs_codes", self.hs_codes(text, lower_of(doc)))
         return doc
 
-    def hs_codes(self, text: str) -> list[SpanTuple]:
+    def hs_codes(self, text: str, low: str | None = None) -> list[SpanTuple]:
         numbers = [(m.start(1), m.end(1), nz.normalize_hs_code(m.group(1))) for m in nz.HS_NUMBER_RE.finditer(text)]
         numbers = [n for n in numbers if n[2]]
         if not numbers:
             return []
         found: dict[int, SpanTuple] = {}
-        for cue_start, cue_end, _ in self.compiled().find(text):
+        for cue_start, cue_end, _ in self.compiled().find(text, low):
             pos = cue_end
             for start, end, value in numbers:
                 if start < cue_end:
@@ -185,7 +203,7 @@ class AnnouncementsComponent(DataComponent):
         return {}
 
     def __call__(self, doc: Doc) -> Doc:
-        refs = [r for r in nz.find_announcements(doc.text) if r.mofcom]
+        refs = [r for r in nz.find_announcements(text_of(doc)) if r.mofcom]
         pub = published(doc)
         out = []
         for i, ref in enumerate(refs):
@@ -211,10 +229,10 @@ class DatesComponent(DataComponent):
         return {"date_cues": rows}
 
     def compile(self, data: dict[str, Any]) -> CuePatterns:
-        return CuePatterns(data["date_cues"])
+        return CuePatterns(data["date_cues"], self.lang)
 
     def __call__(self, doc: Doc) -> Doc:
-        text, pub = doc.text, published(doc)
+        text, pub = text_of(doc), published(doc)
         matches = list(nz.find_dates(text))
         out: list[SpanTuple] = []
         for i, m in enumerate(matches):
@@ -231,8 +249,9 @@ class DatesComponent(DataComponent):
                 out.append((m.start, m.end, date.isoformat()))
         if pub:
             taken = [(s, e) for s, e, _ in out]
-            for m in nz.RELATIVE_RE.finditer(text):
-                if any(s <= m.start() < e for s, e in taken):
+            low = lower_of(doc)
+            for m in nz.RELATIVE_RE.finditer(low):
+                if any(s <= m.start() < e for s, e in taken) or (m.start() and low[m.start() - 1].isalpha()):
                     continue
                 if m.group("wd"):
                     date = nz.resolve_weekday(m.group("wd"), pub)
@@ -240,7 +259,7 @@ class DatesComponent(DataComponent):
                     date = pub - dt.timedelta(days=1 if m.group("rel").lower() == "yesterday" else 0)
                 out.append((m.start(), m.end(), date.isoformat()))
         set_spans(doc, "dates", sorted(out))
-        set_spans(doc, "date_cues", self.compiled().find(text))
+        set_spans(doc, "date_cues", self.compiled().find(text, lower_of(doc)))
         return doc
 
 
@@ -253,12 +272,14 @@ class CuesComponent(DataComponent):
         return {"relations": pats.get("relations", []), "scope": pats.get("scope", [])}
 
     def compile(self, data: dict[str, Any]) -> tuple[CuePatterns, CuePatterns]:
-        return CuePatterns(data["relations"]), CuePatterns(data["scope"])
+        return CuePatterns(data["relations"], self.lang), CuePatterns(data["scope"], self.lang)
 
     def __call__(self, doc: Doc) -> Doc:
         relations, scope = self.compiled()
-        set_spans(doc, "relation_cues", relations.find(doc.text))
-        set_spans(doc, "scope_cues", scope.find(doc.text))
+        text = text_of(doc)
+        low = lower_of(doc)
+        set_spans(doc, "relation_cues", relations.find(text, low))
+        set_spans(doc, "scope_cues", scope.find(text, low))
         return doc
 
 

@@ -183,13 +183,21 @@ def _is_cjk(ch: str) -> bool:
 
 
 class CuePatterns:
-    """Compiled cue regexes of one patterns file: find(text) -> [(start, end, label)]."""
+    """Cue regexes of one patterns file, for one language, as a single alternation run once over
+    the lower-cased text: find(text) -> [(start, end, label)]. Patterns are written in lower case
+    and begin with a literal where they can, which lets the regex engine skip ahead; where two
+    cues overlap the leftmost (then the first listed) wins."""
 
-    def __init__(self, rows: list[dict[str, str]]):
-        self.compiled = [(re.compile(r["pattern"], re.IGNORECASE), r["label"]) for r in rows]
+    def __init__(self, rows: list[dict[str, str]], lang: str | None = None):
+        rows = [r for r in rows if lang is None or r.get("lang", "any") in (lang, "any")]
+        self.labels = {f"g{i}": r["label"] for i, r in enumerate(rows)}
+        joined = "|".join(f"(?P<g{i}>{r['pattern']})" for i, r in enumerate(rows))
+        self.rx = re.compile(joined) if rows else None
 
-    def find(self, text: str) -> list[tuple[int, int, str]]:
-        out = []
-        for rx, label in self.compiled:
-            out.extend((m.start(), m.end(), label) for m in rx.finditer(text) if m.end() > m.start())
-        return sorted(out)
+    def find(self, text: str, low: str | None = None) -> list[tuple[int, int, str]]:
+        if self.rx is None:
+            return []
+        from pipeline.extract.normalize import lower_same_length
+
+        low = low if low is not None else lower_same_length(text)
+        return [(m.start(), m.end(), self.labels[m.lastgroup]) for m in self.rx.finditer(low) if m.end() > m.start()]

@@ -29,30 +29,52 @@ _MON = r"(?P<mon>(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|j
 _ZHN = r"[〇零○Ｏ一二三四五六七八九十]"
 _D = r"[0-9０-９]"
 
-DATE_RE = re.compile(
+# The date regexes run on lower-cased text (see `lower_same_length`) without IGNORECASE and begin
+# with a digit or a month name, so the regex engine skips to candidate positions quickly; what
+# a leading look-behind would check is checked on the match instead (see `_boundary_ok`).
+DATE_NUM_RE = re.compile(
     "|".join([
         # 2025年10月9日, 2025 年 10 月 9 日, 二〇二五年十月九日
         rf"(?P<zy>{_D}{{4}}|{_ZHN}{{4}})\s*年\s*(?P<zm>{_D}{{1,2}}|{_ZHN}{{1,3}})\s*月\s*"
         rf"(?P<zd>{_D}{{1,2}}|{_ZHN}{{1,3}})\s*[日号]",
-        # 10月9日 (year from context); not preceded by a digit (part of a full date)
-        rf"(?<![0-9０-９年])(?P<pm>{_D}{{1,2}})\s*月\s*(?P<pd>{_D}{{1,2}})\s*[日号]",
+        # 10月9日 (year from context)
+        rf"(?P<pm>{_D}{{1,2}})\s*月\s*(?P<pd>{_D}{{1,2}})\s*[日号]",
         # 2025-10-09, 2025/10/09, 2025.10.09
-        r"(?<![\d.])(?P<iy>(?:19|20)\d\d)(?P<sep>[-/.])(?P<im>\d{1,2})(?P=sep)(?P<id>\d{1,2})(?![\d.])",
+        r"(?P<iy>(?:19|20)\d\d)(?P<sep>[-/.])(?P<im>\d{1,2})(?P=sep)(?P<id>\d{1,2})(?![\d.])",
         # 9 October 2025, 9 Oct. 2025, 9 October (year from context)
-        rf"(?<![A-Za-z0-9.])(?P<dd>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON.replace('mon', 'dmon')}"
-        r"(?:,?\s+(?P<dy>(?:19|20)\d\d)(?![-/.]?\d))?(?![A-Za-z0-9])",
-        # October 9, 2025; Oct. 9 2025; Oct 9 (year from context)
-        rf"(?<![A-Za-z]){_MON}\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?(?![\d])(?:,?\s+(?P<my>(?:19|20)\d\d)(?![-/.]?\d))?",
-    ]),
-    re.IGNORECASE,
+        rf"(?P<dd>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON.replace('mon', 'dmon')}"
+        r"(?:,?\s+(?P<dy>(?:19|20)\d\d)(?![-/.]?\d))?(?![a-z0-9])",
+    ])
 )
+# October 9, 2025; Oct. 9 2025; Oct 9 (year from context)
+DATE_MON_RE = re.compile(
+    rf"{_MON}\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?(?![\d])(?:,?\s+(?P<my>(?:19|20)\d\d)(?![-/.]?\d))?")
+# What may not stand right before each kind of match (the look-behinds the regexes leave out).
+_NOT_BEFORE = {"zy": "0123456789０１２３４５６７８９", "pm": "0123456789０１２３４５６７８９年",
+               "iy": "0123456789.", "dd": "abcdefghijklmnopqrstuvwxyz0123456789.",
+               "mon": "abcdefghijklmnopqrstuvwxyz"}
 
 RELATIVE_RE = re.compile(
-    r"\b(?:(?P<which>last|this past|past)\s+)?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-    r"(?!\s*,?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d))\b"
-    r"|\b(?P<rel>today|yesterday)\b",
-    re.IGNORECASE,
+    r"(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+    r"(?![a-z]|\s*,?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d))"
+    r"|(?P<rel>today|yesterday)(?![a-z])"
 )
+
+
+def lower_same_length(text: str) -> str:
+    """text.lower() when that keeps every offset (it does except for a few letters such as 'İ'),
+    else text with ASCII letters lowered only: offsets into it are offsets into `text`."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return text.translate(_ASCII_LOWER)
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _boundary_ok(low: str, start: int, group: str) -> bool:
+    return start == 0 or low[start - 1] not in _NOT_BEFORE.get(group, "")
 
 
 def _num(text: str) -> int:
@@ -85,25 +107,32 @@ class DateMatch(NamedTuple):
 
 def find_dates(text: str) -> Iterator[DateMatch]:
     """Every absolute or partial (no year) calendar date in `text`, valid month and day only."""
-    for m in DATE_RE.finditer(text):
+    low = lower_same_length(text)
+    matches = sorted(list(DATE_NUM_RE.finditer(low)) + list(DATE_MON_RE.finditer(low)), key=lambda m: m.start())
+    last_end = -1
+    for m in matches:
         g = m.groupdict()
+        first = next(k for k in ("zy", "pm", "iy", "dd", "mon") if g.get(k))
+        if m.start() < last_end or not _boundary_ok(low, m.start(), first):
+            continue
         try:
-            if g["zy"]:
+            if first == "zy":
                 y, mo, d = _num(g["zy"]), _num(g["zm"]), _num(g["zd"])
-            elif g["pm"]:
+            elif first == "pm":
                 y, mo, d = None, _num(g["pm"]), _num(g["pd"])
-            elif g["iy"]:
+            elif first == "iy":
                 y, mo, d = int(g["iy"]), int(g["im"]), int(g["id"])
-            elif g["dd"]:
-                y, mo, d = (int(g["dy"]) if g["dy"] else None), MONTHS[g["dmon"].lower().rstrip(".")], int(g["dd"])
+            elif first == "dd":
+                y, mo, d = (int(g["dy"]) if g["dy"] else None), MONTHS[g["dmon"].rstrip(".")], int(g["dd"])
             else:
-                y, mo, d = (int(g["my"]) if g["my"] else None), MONTHS[g["mon"].lower().rstrip(".")], int(g["md"])
+                y, mo, d = (int(g["my"]) if g["my"] else None), MONTHS[g["mon"].rstrip(".")], int(g["md"])
         except (KeyError, ValueError):
             continue
         if not (1 <= mo <= 12 and 1 <= d <= 31) or make_date(y if y else 2000, mo, d) is None:
             continue
-        if g.get("mon") and g["mon"].lower() in ("may", "mar") and not g.get("my") and m.group(0)[:1].islower():
+        if first == "mon" and g["mon"] in ("may", "mar") and not g.get("my") and text[m.start()].islower():
             continue  # "may 5" / "mar 3" in running text are a verb and a noun, not dates
+        last_end = m.end()
         yield DateMatch(m.start(), m.end(), y, mo, d)
 
 
@@ -176,24 +205,21 @@ def normalize_hs_code(text: str) -> str | None:
 
 ZH_ISSUERS = r"(?:商务部|海关总署|国家发展和改革委员会|国家发展改革委|工业和信息化部|科技部|公安部|国家国防科技工业局|" \
              r"国家原子能机构|中央军委装备发展部|国家税务总局|市场监管总局|财政部|外交部)"
-ZH_ANN_RE = re.compile(
-    "|".join([
-        # 商务部 海关总署公告2025年第18号 / 商务部公告〔2025〕第18号 / 公告2025年第18号
-        rf"(?P<iss>(?:{ZH_ISSUERS}[\s　、，和与及]*)+)?公告\s*(?:[〔\[［(（]\s*(?P<by>\d{{4}})\s*[〕\]］)）]|(?P<ay>\d{{4}})\s*年)\s*"
-        r"第?\s*(?P<an>\d{1,3})\s*号",
-        # 2025年第55号、第56号公告 (a list sharing one year) / 第61号公告 (year from context)
-        r"(?:(?P<ly>\d{4})\s*年\s*)?(?P<list>第\s*\d{1,3}\s*号(?:\s*[、，,和及与]\s*第\s*\d{1,3}\s*号)*)\s*公告",
-    ])
-)
+# Each regex begins with a literal (公告, 第, announcement, mofcom-, no.) so scanning is fast; the
+# issuer before 公告 and the year before a 第…号 list are read backwards from the match.
+ZH_ANN_RE = re.compile(r"公告\s*(?:[〔\[［(（]\s*(?P<by>\d{4})\s*[〕\]］)）]|(?P<ay>\d{4})\s*年)\s*第?\s*(?P<an>\d{1,3})\s*号")
+ZH_LIST_RE = re.compile(r"第\s*\d{1,3}\s*号(?:\s*[、，,和及与]\s*第\s*\d{1,3}\s*号)*\s*公告")
+ZH_ISSUER_BEFORE_RE = re.compile(rf"(?:{ZH_ISSUERS}[\s　、，和与及]*)+$")
+ZH_YEAR_BEFORE_RE = re.compile(r"(\d{4})\s*年\s*$")
 EN_ANN_RE = re.compile(
-    r"(?P<pre>(?:MOFCOM|Ministry of Commerce|Commerce Ministry)(?:['’]s)?\s+(?:and\s+(?:the\s+)?(?:General Administration of Customs|GACC)\s+)?)?"
-    r"Announcements?\s*(?:(?:\[(?P<by>\d{4})\]|(?P<ay>\d{4}))\s*)?"
-    r"(?P<list>Nos?\s*\.?\s*\d{1,3}(?:\s*(?:,|and|&)\s*(?:No\.?\s*)?\d{1,3})*)"
+    r"announcements?\s*(?:(?:\[(?P<by>\d{4})\]|(?P<ay>\d{4}))\s*)?"
+    r"(?P<list>nos?\s*\.?\s*\d{1,3}(?:\s*(?:,|and|&)\s*(?:no\.?\s*)?\d{1,3})*)"
     r"(?:\s*(?:of|,|\[|\()\s*(?P<oy>\d{4})[\])]?)?"
-    r"|(?P<id>MOFCOM-(?P<iy>\d{4})-(?P<in>\d{1,3}))"
-    r"|\bNo\.\s*(?P<nn>\d{1,3})\s+(?:of\s+(?P<ny>\d{4})\s+)?announcement",
-    re.IGNORECASE,
+    r"|mofcom-(?P<iy>\d{4})-(?P<in>\d{1,3})(?!\d)"
+    r"|no\.\s*(?P<nn>\d{1,3})\s+(?:of\s+(?P<ny>\d{4})\s+)?announcement"
 )
+EN_ISSUER_BEFORE_RE = re.compile(r"(?:mofcom|ministry of commerce|commerce ministry)(?:['’]s)?\s+"
+                                 r"(?:and\s+(?:the\s+)?(?:general administration of customs|gacc)\s+)?$")
 
 
 def announcement_id(year: int | str, number: int | str) -> str:
@@ -218,34 +244,45 @@ class AnnouncementMatch(NamedTuple):
         return announcement_id(self.year, self.number) if self.year else None
 
 
-def find_announcements(text: str) -> Iterator[AnnouncementMatch]:
-    """Every announcement reference; a list ('第55号、第56号公告', 'Nos. 55 and 56') gives one each,
-    located at its own number so evidence points at the right part of the list."""
+def find_announcements(text: str) -> list[AnnouncementMatch]:
+    """Every announcement reference in text order; a list ('第55号、第56号公告', 'Nos. 55 and 56')
+    gives one each, located at its own number so evidence points at the right part of the list."""
+    return sorted(_find_announcements(text))
+
+
+def _find_announcements(text: str) -> Iterator[AnnouncementMatch]:
     for m in ZH_ANN_RE.finditer(text):
-        if m.group("an"):
-            iss = m.group("iss") or ""
-            mofcom = not iss.strip() or "商务部" in iss
-            yield AnnouncementMatch(m.start(), m.end(), int(m.group("by") or m.group("ay")), int(m.group("an")), mofcom)
-        else:
-            year = int(m.group("ly")) if m.group("ly") else None
-            base = m.start("list")
-            items = list(re.finditer(r"第\s*(\d{1,3})\s*号", m.group("list")))
-            for i, item in enumerate(items):
-                s = m.start() if i == 0 else base + item.start()
-                e = m.end() if len(items) == 1 else base + item.end()
-                yield AnnouncementMatch(s, e, year, int(item.group(1)), True)
-    for m in EN_ANN_RE.finditer(text):
-        if m.group("id"):
+        iss = ZH_ISSUER_BEFORE_RE.search(text, max(0, m.start() - 60), m.start())
+        start = iss.start() if iss else m.start()
+        mofcom = iss is None or "商务部" in iss.group(0)
+        yield AnnouncementMatch(start, m.end(), int(m.group("by") or m.group("ay")), int(m.group("an")), mofcom)
+    for m in ZH_LIST_RE.finditer(text):
+        if text[max(0, m.start() - 12):m.start()].rstrip().endswith(("公告", "〕", "]", "］")) or \
+                re.search(r"公告\s*\d{4}\s*年\s*$", text[max(0, m.start() - 12):m.start()]):
+            continue  # the 第N号 of a full reference (公告2025年第18号公告 is rare; 第18号 after 公告 is taken)
+        yr = ZH_YEAR_BEFORE_RE.search(text, max(0, m.start() - 8), m.start())
+        year = int(yr.group(1)) if yr else None
+        items = list(re.finditer(r"第\s*(\d{1,3})\s*号", m.group(0)))
+        for i, item in enumerate(items):
+            s = (yr.start() if yr else m.start()) if i == 0 else m.start() + item.start()
+            e = m.end() if len(items) == 1 else m.start() + item.end()
+            yield AnnouncementMatch(s, e, year, int(item.group(1)), True)
+    low = lower_same_length(text)
+    for m in EN_ANN_RE.finditer(low):
+        if m.start() and low[m.start() - 1].isalnum():
+            continue
+        if m.group("iy"):
             yield AnnouncementMatch(m.start(), m.end(), int(m.group("iy")), int(m.group("in")), True)
             continue
         if m.group("nn"):
             yield AnnouncementMatch(m.start(), m.end(), int(m.group("ny")) if m.group("ny") else None,
                                     int(m.group("nn")), True)
             continue
+        pre = EN_ISSUER_BEFORE_RE.search(low, max(0, m.start() - 70), m.start())
         y = m.group("by") or m.group("ay") or m.group("oy")
         base = m.start("list")
         items = list(re.finditer(r"\d{1,3}", m.group("list")))
         for i, item in enumerate(items):
-            s = m.start() if i == 0 else base + item.start()
+            s = (pre.start() if pre else m.start()) if i == 0 else base + item.start()
             e = m.end() if len(items) == 1 else base + item.end()
             yield AnnouncementMatch(s, e, int(y) if y else None, int(item.group(0)), True)

@@ -188,7 +188,7 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
             rel = merged.setdefault(key, {"type": cue.label, "target": ref.label, "until": None,
                                           "start": ref.start, "end": ref.end})
             rel["until"] = rel["until"] or until
-            tail = text[ref.end:ref.end + 30]
+            tail = re.sub(r"^\s*[（(][^）)]{0,80}[）)]", "", text[ref.end:ref.end + 120])[:30]
             parts = clause_refs(re.split(r"[，；,;。]", tail)[0]) if CLAUSE_TAIL_RE.match(tail) else []
             scopes.append({"type": cue.label, "target": ref.label, "until": until,
                            "clauses": parts or None, "start": ref.start, "end": ref.end})
