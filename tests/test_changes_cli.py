@@ -92,3 +92,24 @@ def test_whole_pipeline_on_the_bundled_corpus(tmp_path):
     pred = tmp_path / "changes.json"
     pred.write_text(invoke("changes", "--db", str(db), "--json"), encoding="utf-8")
     assert "overall micro-F1 1.000" in score("changes", pred, shared_path("corpus", "gold-changes.json"))
+
+    # The state on the three dates, with the clauses the extractor found (No. 61's 1(1)/1(2) later).
+    def counts(day: str) -> dict:
+        state = json.loads(invoke("state", "--db", str(db), "--on", day, "--json"))
+        out: dict = {}
+        for m in state["measures"]:
+            out.setdefault(m["announcement"], {}).setdefault(m["status"], 0)
+            out[m["announcement"]][m["status"]] += 1
+        return out
+
+    assert counts("2025-11-01") == {"MOFCOM-2023-23": {"in_force": 2}, "MOFCOM-2025-18": {"in_force": 16},
+                                    "MOFCOM-2025-57": {"pending": 18}, "MOFCOM-2025-61": {"in_force": 17, "pending": 1},
+                                    "MOFCOM-2025-62": {"in_force": 9}}
+    assert counts("2025-11-20") == {"MOFCOM-2023-23": {"in_force": 2}, "MOFCOM-2025-18": {"in_force": 16},
+                                    "MOFCOM-2025-57": {"suspended": 18}, "MOFCOM-2025-61": {"suspended": 18},
+                                    "MOFCOM-2025-62": {"suspended": 9}}
+    assert {s for c in counts("2026-11-28").values() for s in c} == {"in_force"}
+
+    again = CliRunner().invoke(cli, ["run", "--corpus", str(ROOT / "corpus"), "--db", str(db), "--today",
+                                     "2025-11-20", "-q"])
+    assert again.exit_code == 0 and "changes_new=0" in again.output, again.output

@@ -175,3 +175,21 @@ def test_no_records_table_is_not_an_error(tmp_db):
     ctx = run(db)
     assert ctx.counts.get("changes_new", 0) == 0 and not ctx.errors
     assert "changes" in db.table_names()
+
+
+def test_a_failing_outbox_rolls_the_changes_back(tmp_db, monkeypatch):
+    """Changes and their alerts land together or not at all: if enqueue fails, no change row stays,
+    so the next run detects (and alerts) them again."""
+    module = types.ModuleType("pipeline.alert.outbox")
+
+    def enqueue(db, changes):
+        raise RuntimeError("outbox broken")
+
+    module.enqueue = enqueue
+    monkeypatch.setitem(sys.modules, "pipeline.alert.outbox", module)
+    db = gold_db(tmp_db)
+    with pytest.raises(RuntimeError):
+        run(db)
+    assert db["changes"].count == 0 and db["measures"].count == 0
+    monkeypatch.setitem(sys.modules, "pipeline.alert.outbox", None)  # import now fails: no alert stage
+    assert run(db).counts["changes_new"] == 71

@@ -104,7 +104,9 @@ def copy_values(doc: DocInput, detect: bool = True) -> list[tuple[str, str, list
 def _hs_for(act: Act, kind: str, subject: str, items: list[dict[str, Any]]) -> list[str]:
     if kind not in ITEM_KINDS:
         return []
-    mine = [i for i in items if i.get("announcement") in (None, act.id)]
+    copies = {d.document_id for d in act.copies}
+    # Items printed in the act's own copies (not in a Q&A or news piece that names the act).
+    mine = [i for i in items if i.get("document_id") in copies or ("document_id" not in i and i.get("announcement") == act.id)]
     if mine:
         codes = set()
         for item in mine:
@@ -117,7 +119,7 @@ def _hs_for(act: Act, kind: str, subject: str, items: list[dict[str, Any]]) -> l
 
 def act_measures(act: Act, items: list[dict[str, Any]] | None = None) -> list[Measure]:
     """The measures of one act, merged over its copies (Q&A and news never add any)."""
-    items = [i for i in items or [] if i.get("announcement") in (None, act.id)]
+    items = list(items or [])
     merged: dict[tuple[str, str], Measure] = {}
     dated: dict[tuple[str, str], list[str]] = {}
     by_doc = {d.document_id: d for d in act.copies}

@@ -79,7 +79,18 @@ def _load(value: Any, default: Any) -> Any:
 @contextlib.contextmanager
 def transaction(db: sqlite_utils.Database) -> Iterator[None]:
     """BEGIN IMMEDIATE ... COMMIT: take the write lock up front so a concurrent writer waits
-    (busy_timeout) instead of failing midway; roll back everything on any error."""
+    (busy_timeout) instead of failing midway; roll back everything on any error. Inside a
+    caller's open transaction it becomes a savepoint, so the caller decides when to commit."""
+    if db.conn.in_transaction:
+        db.execute("SAVEPOINT diff_save")
+        try:
+            yield
+        except BaseException:
+            db.execute("ROLLBACK TO SAVEPOINT diff_save")
+            db.execute("RELEASE SAVEPOINT diff_save")
+            raise
+        db.execute("RELEASE SAVEPOINT diff_save")
+        return
     db.execute("BEGIN IMMEDIATE")
     try:
         yield
@@ -120,7 +131,7 @@ def load_items(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     if "items" not in db.table_names():
         return []
     out = []
-    for row in db["items"].rows:
+    for row in db.query("SELECT * FROM items WHERE document_id IN (SELECT document_id FROM locations)"):
         item = dict(row)
         item.setdefault("announcement", item.get("act"))
         item["hs_codes"] = _load(item.get("hs_codes"), [])
@@ -141,7 +152,8 @@ def status_of(date: str | None, today: dt.date | str) -> str:
 def change_row(c: Change, *, news: bool, today: dt.date | str) -> dict[str, Any]:
     return {"id": change_id(c), "announcement": c.announcement, "date": c.date, "type": c.type, "kind": c.kind,
             "subject": c.subject, "evidence": _json(c.evidence), "hs_codes": _json(c.hs_codes),
-            "new": None if c.new is None else int(c.new), "news": int(news), "status": status_of(c.date, today)}
+            "new": None if c.new is None else int(c.new), "news": int(news),
+            "status": "occurred" if news else status_of(c.date, today)}  # a report is never "scheduled"
 
 
 def _insert(db: sqlite_utils.Database, table: str, rows: list[dict[str, Any]]) -> None:
@@ -153,8 +165,10 @@ def _insert(db: sqlite_utils.Database, table: str, rows: list[dict[str, Any]]) -
 
 def _enqueue(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> None:
     """Hand new changes to the alert outbox in the same transaction, if the alert stage exists."""
+    import importlib
+
     try:
-        from pipeline.alert import outbox
+        outbox = importlib.import_module("pipeline.alert.outbox")
     except ImportError as exc:
         if exc.name != "pipeline.alert.outbox":
             raise
