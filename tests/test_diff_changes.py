@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from conftest import shared_path
 from diff_support import act_input, by_act, gold_change_keys, inputs, keys
 
@@ -135,3 +138,28 @@ def test_a_new_act_adds_exactly_its_own_changes():
     assert keys(base.changes) <= keys(after.changes)
     flag = {(c.kind, c.subject): c.new for c in after.changes if c.announcement == "MOFCOM-2026-5" and c.type == "added"}
     assert flag == {("element", "Nd"): True, ("element", "Sm"): False, ("control_code", "1C915"): True}
+
+
+def test_a_stub_takes_its_title_and_issuers_from_the_citation():
+    text = "一、暂停实施商务部 海关总署公告2025年第55号（公布对超硬材料相关物项实施出口管制的决定）。"
+    ref = "商务部 海关总署公告2025年第55号"
+    act = act_input("MOFCOM-2025-99", "2025-12-01", text,
+                    relations=[{"type": "suspends", "target": "MOFCOM-2025-55", "until": None}])
+    act.relation_scopes = [{"type": "suspends", "target": "MOFCOM-2025-55", "until": None, "clauses": None,
+                            "start": text.index(ref), "end": text.index(ref) + len(ref)}]
+    stub = analyse([act]).acts["MOFCOM-2025-55"]
+    assert stub.seen_only_in_citations
+    assert stub.title_zh == "商务部 海关总署公告2025年第55号 公布对超硬材料相关物项实施出口管制的决定"
+    assert stub.issuers == ["MOFCOM", "GACC"]
+    [rel] = analyse([act]).acts["MOFCOM-2025-99"].relations
+    assert any(e["text"] == ref for e in rel.evidence)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.randoms(use_true_random=False))
+def test_input_order_does_not_matter(rnd):
+    items = inputs()
+    rnd.shuffle(items)
+    a, b = analyse(items), analyse(inputs())
+    assert [c.to_dict() for c in a.changes] == [c.to_dict() for c in b.changes]
+    assert [(m.key, m.effective, m.new) for m in a.measures] == [(m.key, m.effective, m.new) for m in b.measures]

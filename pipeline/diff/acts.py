@@ -37,6 +37,7 @@ class Relation:
     clauses: list[str] | None
     start: str | None
     evidence: list[dict[str, Any]] = field(default_factory=list)
+    cited_as: dict[str, str] = field(default_factory=dict)  # lang -> "reference (title)" as printed
 
 
 @dataclass
@@ -99,11 +100,24 @@ def _issuers(doc: DocInput) -> list[str]:
 def _pick_title(docs: list[DocInput], act_id: str) -> str | None:
     """Prefer the title that names the act's number (the act page, not its annex)."""
     number = act_id.rsplit("-", 1)[-1]
-    titled = [d.title for d in docs if d.title]
+    titled = [d.title for d in sorted(docs, key=lambda d: (d.source or "").lower().endswith(".pdf")) if d.title]
     for title in titled:
         if re.search(rf"第\s*{number}\s*号|No\.\s*{number}\b", title):
             return title
     return titled[0] if titled else None
+
+
+CITED_TITLE = re.compile(r"\s*[（(]([^（）()\n]{4,120})[）)]")
+
+
+def _cited_as(doc: DocInput, scope: dict[str, Any] | None) -> str | None:
+    """The reference as printed plus the title in brackets after it, e.g.
+    "商务部 海关总署公告2025年第55号 公布对超硬材料…的决定": how a stub gets a readable title."""
+    if not scope or scope.get("start") is None or not doc.text:
+        return None
+    ref = doc.text[scope["start"]:scope.get("end") or scope["start"]].strip()
+    m = CITED_TITLE.match(doc.text, scope.get("end") or scope["start"])
+    return f"{ref} {m.group(1).strip()}" if m else ref or None
 
 
 def _scope_for(doc: DocInput, rel: dict[str, Any]) -> dict[str, Any] | None:
@@ -141,11 +155,16 @@ def _merge_relations(act: Act) -> None:
                                  "start": scope.get("start"), "end": scope.get("end"),
                                  "text": (doc.text or "")[scope["start"]:scope.get("end") or scope["start"]],
                                  "document_id": doc.document_id})
-            if key not in merged:
+            cited = _cited_as(doc, scope)
+            first = key not in merged
+            if first:
                 merged[key] = Relation(type=key[0], target=key[1], until=key[2], clauses=clauses,
                                        start=start, evidence=evidence)
-                continue
             old = merged[key]
+            if cited and doc.lang:
+                old.cited_as.setdefault(doc.lang, cited)
+            if first:
+                continue
             # A translation often drops the clause reference: the more specific copy wins.
             if clauses:
                 old.clauses = sorted(set(old.clauses or []) | set(clauses))
@@ -166,6 +185,9 @@ def merge_acts(inputs: list[DocInput]) -> dict[str, Act]:
         (act.copies if doc.is_act_copy else act.others).append(doc)
 
     for act in acts.values():
+        # Sorted copies: the result must not depend on the order documents were read.
+        act.copies.sort(key=lambda d: (d.source or "", d.document_id))
+        act.others.sort(key=lambda d: (d.source or "", d.document_id))
         own = act.copies or act.others
         issued = Counter(d.record.get("issued") for d in own if as_date(d.record.get("issued")))
         act.issued = issued.most_common(1)[0][0] if issued else None
@@ -182,6 +204,11 @@ def merge_acts(inputs: list[DocInput]) -> dict[str, Act]:
             stub = acts.setdefault(rel.target, Act(id=rel.target))
             if act.id not in stub.cited_by:
                 stub.cited_by.append(act.id)
+            if stub.seen_only_in_citations:
+                stub.title_zh = stub.title_zh or rel.cited_as.get("zh")
+                stub.title_en = stub.title_en or rel.cited_as.get("en")
+                cited = " ".join(rel.cited_as.values())
+                stub.issuers = stub.issuers or [n for n, cue in ISSUER_CUES if cue.search(cited.split("(")[0].split("（")[0])]
     return {k: acts[k] for k in sorted(acts, key=act_sort_key)}
 
 
