@@ -53,41 +53,25 @@ def pipeline_version() -> str:
     return f"{__version__}+{sources_hash()}"
 
 
-def import_components() -> bool:
-    """Register the factories: ours always, the semantic components when their package exists.
-    Returns whether the semantic components are available."""
-    components = importlib.import_module("pipeline.extract.components")
-    try:
-        importlib.import_module(SEMANTICS_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name and not SEMANTICS_MODULE.startswith(exc.name):
-            raise
-        return False
-    return all(spacy.language.Language.has_factory(name) for name in components.SEMANTIC_COMPONENTS)
+def import_components() -> None:
+    """Register the factories the configs name: ours (ew_elements ...) and the semantic ones
+    (ew_doc_classifier ...), which importing pipeline.extract.semantics registers."""
+    importlib.import_module("pipeline.extract.components")
+    importlib.import_module(SEMANTICS_MODULE)
 
 
 def build(lang: str, out: Path | None = None) -> Path:
     """Build one pipeline into `out` (default models/exportwatch-LANG); atomic replace."""
-    from pipeline.extract.components import SEMANTIC_COMPONENTS
-
-    have_semantics = import_components()
+    import_components()
     cfg_path = SRC / lang / "config.cfg"
     overrides = {"paths.vocab": str(SRC / "vocab" / "elements.yml"), "paths.patterns": str(SRC / "patterns")}
     cfg = util.load_config(cfg_path, overrides=overrides, interpolate=False)
-    if not have_semantics:
-        # Until pipeline/extract/semantics lands, build without its components.
-        cfg["nlp"]["pipeline"] = [p for p in cfg["nlp"]["pipeline"] if p not in SEMANTIC_COMPONENTS]
-        for name in SEMANTIC_COMPONENTS:
-            cfg["components"].pop(name, None)
-            cfg["initialize"]["components"].pop(name, None)
-        print(f"build: {SEMANTICS_MODULE} not found; {lang} pipeline built without {SEMANTIC_COMPONENTS}",
-              file=sys.stderr)
     nlp = util.load_model_from_config(cfg, auto_fill=True, validate=True)
     nlp.initialize()
     nlp.meta.update({
         "name": "exportwatch", "version": __version__,
         "description": "exportwatch rule pipeline: elements, codes, announcements, dates, cues, semantics",
-        "exportwatch_sources": sources_hash(), "exportwatch_semantics": have_semantics,
+        "exportwatch_sources": sources_hash(),
     })
     out = out or model_dir(lang)
     out.parent.mkdir(parents=True, exist_ok=True)

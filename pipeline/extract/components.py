@@ -7,8 +7,12 @@ are controlled items, effective dates or relations is decided by record.py from 
 context. Data (vocabulary, cue patterns) is loaded at `initialize` from models/src and saved
 with the pipeline (to_disk/from_disk), so `spacy.load(models/exportwatch-zh)` needs no sources.
 
-The document's publication date, when known, arrives as `doc.user_data["ew_published"]`
-(YYYY-MM-DD): it resolves dates without a year and weekday references in news.
+Inputs in `doc.user_data` (set by pipeline.extract before the pipeline runs):
+- `ew_text`: the document text. Read it (or `text_of(doc)`) instead of `doc.text`, which spaCy
+  rebuilds from the tokens on every access and which then costs more than all the matching.
+- `ew_lower` (`lower_of(doc)`): the lower-cased text with the same offsets, made once.
+- `ew_published`: the publication date (YYYY-MM-DD) when known: it resolves dates without a year
+  and weekday references in news.
 """
 from __future__ import annotations
 
@@ -123,7 +127,7 @@ class ElementsComponent(DataComponent):
         return ElementFinder(data)
 
     def __call__(self, doc: Doc) -> Doc:
-        hits = self.compiled().find(text_of(doc)) if self.data.get("elements") else []
+        hits = self.compiled().find(text_of(doc), lower_of(doc)) if self.data.get("elements") else []
         set_spans(doc, "elements", ((h.start, h.end, h.symbol) for h in hits if h.symbol))
         set_spans(doc, "materials", ((h.start, h.end, "matrix") for h in hits if not h.symbol))
         return doc

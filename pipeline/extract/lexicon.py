@@ -14,6 +14,8 @@ from typing import Any, Iterable
 
 import yaml
 
+from pipeline.extract.normalize import lower_same_length
+
 # Every element symbol, so a formula such as GaAs or Nd2Fe14B parses fully (only vocabulary
 # elements get a label).
 ALL_SYMBOLS = set("""H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn
@@ -92,17 +94,21 @@ class ElementFinder:
             zh[term] = (None, 0, "not")
         self.zh, self.en_ci, self.en_cs = zh, en_ci, en_cs
         self.zh_re = re.compile(_alternation(zh))
-        self.en_ci_re = re.compile(rf"(?<![A-Za-z])(?:{_alternation(en_ci)})(?:e?s)?(?![A-Za-z])", re.IGNORECASE)
+        # runs on the lower-cased text; the leading word boundary is checked on the match
+        self.en_ci_re = re.compile(rf"(?:{_alternation(en_ci)})(?:e?s)?(?![a-z])")
         self.en_cs_re = re.compile(rf"(?<![A-Za-z0-9])(?:{_alternation(en_cs)})(?![A-Za-z0-9])")
         self.symbol_re = re.compile(rf"(?<![A-Za-z0-9])({_alternation(self.symbol_ok)})(?![A-Za-z0-9])")
 
-    def _raw_hits(self, text: str) -> list[Hit]:
+    def _raw_hits(self, text: str, low: str | None = None) -> list[Hit]:
         hits: list[Hit] = []
         for m in self.zh_re.finditer(text):
             sym, tier, kind = self.zh[m.group(0)]
             hits.append(Hit(m.start(), m.end(), sym, tier, kind))
-        for m in self.en_ci_re.finditer(text):
-            word = m.group(0).lower()
+        low = low if low is not None else lower_same_length(text)
+        for m in self.en_ci_re.finditer(low):
+            if m.start() and low[m.start() - 1].isascii() and low[m.start() - 1].isalpha():
+                continue
+            word = m.group(0)
             entry = self.en_ci.get(word) or self.en_ci.get(word[:-1]) or self.en_ci.get(word[:-2])
             if entry:
                 hits.append(Hit(m.start(), m.end(), *entry))
@@ -133,10 +139,10 @@ class ElementFinder:
         return [Hit(offset, offset + len(token), s, best, "formula")
                 for s in dict.fromkeys(known) if self.tier[s] == best]
 
-    def find(self, text: str) -> list[Hit]:
+    def find(self, text: str, low: str | None = None) -> list[Hit]:
         """Element mentions, longest match first at any position, compounds reduced to their
         best tier (钐钴 -> Sm; 铽镝铁 -> Tb, Dy). Matrix terms come back with symbol None."""
-        raw = sorted(self._raw_hits(text), key=lambda h: (h.start, -(h.end - h.start)))
+        raw = sorted(self._raw_hits(text, low), key=lambda h: (h.start, -(h.end - h.start)))
         kept: list[Hit] = []
         covered_until = -1
         for hit in raw:
@@ -197,7 +203,11 @@ class CuePatterns:
     def find(self, text: str, low: str | None = None) -> list[tuple[int, int, str]]:
         if self.rx is None:
             return []
-        from pipeline.extract.normalize import lower_same_length
-
         low = low if low is not None else lower_same_length(text)
-        return [(m.start(), m.end(), self.labels[m.lastgroup]) for m in self.rx.finditer(low) if m.end() > m.start()]
+        out = []
+        for m in self.rx.finditer(low):
+            s = m.start()
+            if m.end() > s and not (s and low[s].isascii() and low[s].isalpha() and low[s - 1].isascii()
+                                    and low[s - 1].isalpha()):  # a cue word starts at a word boundary
+                out.append((s, m.end(), self.labels[m.lastgroup]))
+        return out
