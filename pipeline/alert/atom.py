@@ -11,10 +11,12 @@ the HTML content is itself built from escaped values (see message.py).
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
 import tempfile
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,7 @@ from pipeline.alert import message
 ATOM = "http://www.w3.org/2005/Atom"
 TAG = "tag:exportwatch,2025:"
 MAX_ENTRIES = 500
+STALE_TMP_SECONDS = 600
 FEED_TITLE = "exportwatch: China's export controls on rare earths \u2014 changes and alerts"
 
 
@@ -105,6 +108,10 @@ def write(db: sqlite_utils.Database, path: Path) -> int:
     """Rewrite the feed atomically; returns the number of entries."""
     data = build(db)
     path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob(".alerts-*.atom.tmp"):  # left by a process killed mid-write
+        with contextlib.suppress(OSError):
+            if time.time() - stale.stat().st_mtime > STALE_TMP_SECONDS:
+                stale.unlink()
     fd, tmp = tempfile.mkstemp(prefix=".alerts-", suffix=".atom.tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:

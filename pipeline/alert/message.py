@@ -212,6 +212,8 @@ def change_summary(db: sqlite_utils.Database, change: dict[str, Any]) -> Summary
         lines.append(("Note", "an earlier act already covered this subject"))
     if change.get("news") in (1, True):
         lines.append(("Note", "reported in news, not (yet) an official act"))
+    if change.get("withdrawn_run_id") is not None:
+        lines.append(("Note", f"withdrawn: the records no longer show this change (run {change['withdrawn_run_id']})"))
     return Summary(
         title=f"{phrase(change)} ({date})", lines=lines, quote=_quote(db, evidence),
         link=source_link(db, _doc_ids(evidence, change, docs), docs),
