@@ -162,3 +162,21 @@ def test_noise_keeps_kind_and_date_but_no_lists() -> None:
     assert r["relevant"] is False and r["modality"] is None
     assert r["announcement"] is None and r["issued"] == "2025-02-20"
     assert all(r[f] == [] for f in ("effective", "elements", "control_codes", "hs_codes", "relations"))
+
+
+EN_SUSPENSION = """Announcement No. 70 of 2025 of the Ministry of Commerce and the General Administration of Customs on Suspending the Implementation of Announcements No. 55, No. 56 and No. 61 of 2025
+To implement the consensus reached in the economic and trade consultations, the relevant matters are announced as follows:
+I. The implementation of the following announcements on export controls of rare earths and superhard materials is suspended until November 10, 2026:
+(1) MOFCOM and GACC Announcement No. 55 of 2025 (export controls on superhard materials);
+(2) MOFCOM Announcement No. 61 of 2025 (export controls on overseas rare earth items).
+II. This announcement shall come into force on the date of its publication.
+Ministry of Commerce
+November 7, 2025"""
+
+
+def test_english_suspension_list_shares_the_end_date() -> None:
+    r = run(EN_SUSPENSION, "en").record
+    assert r["announcement"] == "MOFCOM-2025-70" and r["issued"] == "2025-11-07"
+    assert r["effective"] == ["2025-11-07"]
+    assert sorted((d["type"], d["target"], d["until"]) for d in r["relations"]) == [
+        ("suspends", f"MOFCOM-2025-{n}", "2026-11-10") for n in (55, 56, 61)]

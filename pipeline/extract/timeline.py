@@ -192,6 +192,14 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
             parts = clause_refs(re.split(r"[，；,;。]", tail)[0]) if CLAUSE_TAIL_RE.match(tail) else []
             scopes.append({"type": cue.label, "target": ref.label, "until": until,
                            "clauses": parts or None, "start": ref.start, "end": ref.end})
+    # One act suspends its targets together: when its text gives a single end date (in the body)
+    # and the title or another list names more targets without it, they share that date.
+    for kind in {k for k, _ in merged}:
+        dates = {r["until"] for (k, _), r in merged.items() if k == kind and r["until"]}
+        if len(dates) == 1:
+            for (k, _), r in merged.items():
+                if k == kind and not r["until"]:
+                    r["until"] = next(iter(dates))
     for sc in scopes:
         sc["until"] = merged[(sc["type"], sc["target"])]["until"]
     uniq = {(sc["type"], sc["target"], tuple(sc["clauses"] or ())): sc for sc in scopes}
