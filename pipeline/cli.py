@@ -8,7 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import json
+import time
 from pathlib import Path
+from typing import Callable
 
 import click
 
@@ -127,27 +129,54 @@ def _run(corpus: Path, live: bool, base_url: str | None, db_path: Path, today: d
 
     ctx = Context.open(db_path, today=today, quiet=quiet)
     ctx.start_run("run --live" if live else "run")
-    status = "ok"
+    steps: list[tuple[str, Callable[[], None]]] = []
+    if live:
+        from pipeline.fetch.stage import run_stage as fetch_stage
+        steps.append(("fetch", lambda: fetch_stage(ctx, base_url=base_url)))
+    else:
+        steps.append(("ingest", lambda: ingest_corpus(ctx, corpus)))
+    for spec in STAGES:
+        steps.append((spec.split(".")[1], lambda spec=spec: _load_stage(spec)(ctx)))
     try:
-        if live:
-            from pipeline.fetch.stage import run_stage as fetch_stage
-            fetch_stage(ctx, base_url=base_url)
-        if corpus and not live:
-            ingest_corpus(ctx, corpus)
-        for spec in STAGES:
-            _load_stage(spec)(ctx)
-    except FileNotFoundError as exc:
-        status = "failed"
-        raise click.ClickException(f"{exc}. Pass --corpus with a folder of documents.")
-    except Exception:
-        status = "failed"
+        for name, step in steps:
+            started = time.perf_counter()
+            step()
+            ctx.timings[name] = round(time.perf_counter() - started, 3)
+    except Exception as exc:
+        ctx.error("run", f"{type(exc).__name__}: {exc}")
+        ctx.finish_run("failed")
+        _alert_after_failure(ctx)
+        if isinstance(exc, FileNotFoundError):
+            raise click.ClickException(f"{exc}. Pass --corpus with a folder of documents.")
         raise
-    finally:
-        ctx.finish_run(status)
+    ctx.finish_run("ok")
     click.echo("run: " + ", ".join(f"{k}={v}" for k, v in sorted(ctx.counts.items())))
+    if not quiet:
+        _print_summary(ctx)
     if ctx.counts.get("sources_failed"):
         raise click.ClickException(f"{ctx.counts['sources_failed']} source(s) failed; see the errors above "
                                    "and the source_health table")
+
+
+def _alert_after_failure(ctx: Context) -> None:
+    """A failed run is itself an alert: try the alert stage so the failure goes out now, not next run."""
+    try:
+        _load_stage("pipeline.alert.stage:run_stage")(ctx)
+    except Exception as exc:  # the original failure is what the user must see
+        ctx.error("alert", f"could not send the failure alert: {type(exc).__name__}: {exc}")
+
+
+def _print_summary(ctx: Context) -> None:
+    from rich.table import Table
+
+    table = Table(title="exportwatch run", show_header=True)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for key, value in sorted(ctx.counts.items()):
+        table.add_row(key, str(value))
+    for stage, seconds in ctx.timings.items():
+        table.add_row(f"time {stage} (s)", f"{seconds:.2f}")
+    ctx.console.print(table)
 
 
 def register(group: click.Group) -> None:

@@ -26,6 +26,7 @@ class Context:
     console: Console = field(default_factory=lambda: Console(stderr=True))
     run_id: int | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     errors: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
@@ -52,7 +53,8 @@ class Context:
 
     def finish_run(self, status: str = "ok") -> None:
         if self.run_id is not None:
-            store.finish_run(self.db, self.run_id, status=status, counts=self.counts, errors=self.errors)
+            store.finish_run(self.db, self.run_id, status=status, counts=self.counts, errors=self.errors,
+                             timings=self.timings)
 
     def summary(self) -> str:
         return json.dumps(self.counts, sort_keys=True)

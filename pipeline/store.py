@@ -45,9 +45,12 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                 "status": str,  # running | ok | failed
                 "counts": str,  # JSON object
                 "errors": str,  # JSON list of {where, error}
+                "timings": str,  # JSON object: seconds per stage
             },
             pk="id",
         )
+    elif "timings" not in db["runs"].columns_dict:
+        db["runs"].add_column("timings", str)
     if "blobs" not in db.table_names():
         db["blobs"].create({"sha256": str, "size": int, "content": bytes, "first_seen": str}, pk="sha256")
     if "documents" not in db.table_names():
@@ -102,9 +105,9 @@ def start_run(db: sqlite_utils.Database, command: str) -> int:
 
 
 def finish_run(db: sqlite_utils.Database, run_id: int, *, status: str, counts: dict[str, int],
-               errors: list[dict[str, Any]]) -> None:
+               errors: list[dict[str, Any]], timings: dict[str, float] | None = None) -> None:
     db["runs"].update(run_id, {
-        "ended": now(), "status": status,
+        "ended": now(), "status": status, "timings": json.dumps(timings or {}),
         "counts": json.dumps(counts, sort_keys=True), "errors": json.dumps(errors, ensure_ascii=False),
     })
 
