@@ -39,18 +39,23 @@ _LISTY = re.compile(r"\b(?:like|such as|including|includes?|e\.g\.|for example|n
 
 @dataclass
 class NormText:
-    """`text` is the cleaned copy; `offsets[i]` is the index in the original of `text[i]`."""
+    """`text` is the cleaned copy of `original`; `shifts` maps it back: sorted (norm_pos, delta)
+    breakpoints, original index = normalised index + delta of the last breakpoint at or before it."""
 
     original: str
     text: str
-    offsets: list[int]
+    shifts: list[tuple[int, int]]
+
+    def _map(self, pos: int) -> int:
+        k = bisect_right(self.shifts, (pos, float("inf"))) - 1
+        return pos + self.shifts[k][1]
 
     def orig(self, start: int, end: int) -> tuple[int, int]:
         """Original (start, end) of the normalised range [start, end)."""
         if end <= start:
-            pos = self.offsets[start] if start < len(self.offsets) else len(self.original)
+            pos = self._map(start)
             return pos, pos
-        return self.offsets[start], self.offsets[end - 1] + 1
+        return self._map(start), self._map(end - 1) + 1
 
 
 def _script(ch: str) -> str:
@@ -58,33 +63,45 @@ def _script(ch: str) -> str:
 
 
 def normalise(original: str) -> NormText:
-    """Unwrap lines wrapped mid-sentence and neutralise NBSP artefacts, keeping an offset map."""
+    """Unwrap lines wrapped mid-sentence and neutralise NBSP artefacts, keeping an offset map.
+
+    A line is wrapped when it is (nearly) as long as the longest line (the page's wrap width),
+    has no end punctuation, holds no table cells, and the next line continues the script: a
+    Chinese word split by a PDF line wrap is glued, an English line joined with a space.
+    """
     text = original.replace("\u00a0", " ").replace("\u3000", " ").replace("\r", " ")
     text = _QMARK_NBSP.sub(" ", text)  # same length: offsets stay valid
-    # A wrapped line is (nearly) as long as the longest line: the wrap width of a PDF page.
-    width = 0.8 * max((len(line.strip()) for line in text.split("\n")), default=0)
+    lines = text.split("\n")
+    if len(lines) == 1:
+        return NormText(original, text, [(0, 0)])
+    width = 0.8 * max(len(line.strip()) for line in lines)
     out: list[str] = []
-    offsets: list[int] = []
-    line_start = 0
-    for i, ch in enumerate(text):
-        if ch == "\n":
-            prev = text[line_start:i].rstrip()
-            nxt = text[i + 1:i + 2]
-            if prev and nxt and prev[-1] not in _END_PUNCT:
-                kind = _script(prev[-1])
-                if len(prev.strip()) >= max(_WRAP_MIN[kind], width) and "|" not in prev:
-                    if kind == "cjk" and _script(nxt) == "cjk":
-                        line_start = i + 1
-                        continue  # a Chinese word split by a PDF line wrap: glue it
-                    if kind == "latin" and (nxt.islower() or nxt.isdigit()):
-                        out.append(" ")
-                        offsets.append(i)
-                        line_start = i + 1
-                        continue
-            line_start = i + 1
-        out.append(ch)
-        offsets.append(i)
-    return NormText(original, "".join(out), offsets)
+    shifts = [(0, 0)]
+    npos = 0
+    delta = 0
+    last = len(lines) - 1
+    for k, line in enumerate(lines):
+        out.append(line)
+        npos += len(line)
+        if k == last:
+            break
+        prev = line.rstrip()
+        nxt = lines[k + 1][:1]
+        sep = "\n"
+        if prev and nxt and prev[-1] not in _END_PUNCT and "|" not in prev:
+            kind = _script(prev[-1])
+            if len(prev.strip()) >= max(_WRAP_MIN[kind], width):
+                if kind == "cjk" and _script(nxt) == "cjk":
+                    sep = ""
+                elif kind == "latin" and (nxt.islower() or nxt.isdigit()):
+                    sep = " "
+        if sep:
+            out.append(sep)
+            npos += 1
+        else:
+            delta += 1
+            shifts.append((npos, delta))
+    return NormText(original, "".join(out), shifts)
 
 
 @dataclass

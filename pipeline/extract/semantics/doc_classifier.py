@@ -21,13 +21,14 @@ Evidence: doc.spans["doc_class"] with labels `kind:<kind>`, `relevant`, `modalit
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.extract.semantics._lexicon import SemanticComponent, compile_terms, make_spans
+from pipeline.extract.semantics._lexicon import SemanticComponent, make_spans
 from pipeline.extract.semantics._text import NormText, Segmenter, first_lines
 
 KEY = "doc_class"
@@ -41,7 +42,6 @@ class KindCue:
     weight: float
     cap: int
     zone: str
-    rx: re.Pattern[str]
 
 
 class DocClassifier(SemanticComponent):
@@ -51,17 +51,19 @@ class DocClassifier(SemanticComponent):
         d = self.data["doc_classifier"]
         self.min_score = float(d.get("min_score", 2.5))
         self.head_lines = int(d.get("head_lines", 6))
-        self.cues: list[KindCue] = []
+        self.cues: dict[str, KindCue] = {}
+        spec: dict[str, dict[str, list[str]]] = {}
         for kind, cues in d["kinds"].items():
             for c in cues:
-                rx = compile_terms({k: c[k] for k in ("zh", "en") if c.get(k)}, re.M)
-                if rx is not None:
-                    self.cues.append(KindCue(kind, float(c["w"]), int(c.get("cap", 1)), c.get("zone", "all"), rx))
+                name = f"c{len(self.cues)}"
+                self.cues[name] = KindCue(kind, float(c["w"]), int(c.get("cap", 1)), c.get("zone", "all"))
+                spec[name] = {k: c[k] for k in ("zh", "en") if c.get(k)}
+        self.kind_lexicon = self.lexicon(spec, "kind", re.M)  # one pass for every kind cue
         rel = d["relevance"]
         self.window, self.min_pairs = int(rel["window"]), int(rel["min_pairs"])
-        self.control, self.mineral = compile_terms(rel["control"]), compile_terms(rel["mineral"])
+        self.control, self.mineral = self.terms(rel["control"]), self.terms(rel["mineral"])
         mod = d["modality"]
-        self.draft, self.proposed, self.issued = (compile_terms(mod[k]) for k in ("draft", "proposed", "issued"))
+        self.draft, self.proposed, self.issued = (self.terms(mod[k]) for k in ("draft", "proposed", "issued"))
 
     def classify(self, norm: NormText, seg: Segmenter) -> tuple[dict[str, Any], list[tuple[int, int, str]]]:
         """The three decisions plus evidence triples (normalised offsets)."""
@@ -82,11 +84,15 @@ class DocClassifier(SemanticComponent):
     def _kind(self, text: str, head_end: int, seg: Segmenter) -> tuple[str, dict[str, float], list[tuple[int, int]]]:
         scores = {k: 0.0 for k in KINDS}
         hits: dict[str, list[tuple[float, int, int]]] = {k: [] for k in KINDS}
-        for cue in self.cues:
-            end = head_end if cue.zone == "head" else len(text)
-            found = [m for m in cue.rx.finditer(text, 0, end) if not seg.in_boilerplate(m.start())][:cue.cap]
-            scores[cue.kind] += cue.weight * len(found)
-            hits[cue.kind].extend((cue.weight, m.start(), m.end()) for m in found)
+        counts: dict[str, int] = {}
+        for h in self.kind_lexicon.find(text):
+            cue = self.cues[h.label]
+            if (cue.zone == "head" and h.start >= head_end) or counts.get(h.label, 0) >= cue.cap \
+                    or seg.in_boilerplate(h.start):
+                continue
+            counts[h.label] = counts.get(h.label, 0) + 1
+            scores[cue.kind] += cue.weight
+            hits[cue.kind].append((cue.weight, h.start, h.end))
         best = max(KINDS, key=lambda k: scores[k])
         if scores[best] < self.min_score:
             return "other", scores, []
@@ -102,8 +108,11 @@ class DocClassifier(SemanticComponent):
         if not controls or not minerals:
             return False, None
         pairs = []
+        starts = [m.start() for m in minerals]
         for c in controls:
-            near = [m for m in minerals if abs(m.start() - c.start()) <= self.window]
+            k = bisect_left(starts, c.start())
+            near = [minerals[j] for j in (k - 1, k) if 0 <= j < len(minerals)
+                    and abs(minerals[j].start() - c.start()) <= self.window]
             if near:
                 m = min(near, key=lambda m: abs(m.start() - c.start()))
                 pairs.append((min(c.start(), m.start()), max(c.end(), m.end())))

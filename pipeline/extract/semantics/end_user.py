@@ -21,7 +21,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.extract.semantics._lexicon import Hit, Lexicon, SemanticComponent, make_spans, resolve, tightest
+from pipeline.extract.semantics._lexicon import Hit, SemanticComponent, make_spans, resolve, tightest
 from pipeline.extract.semantics._text import NormText, Segmenter, clause_spans
 
 KEY = "end_user_rules"
@@ -45,18 +45,18 @@ class EndUserRules(SemanticComponent):
 
     def compile(self) -> None:
         d = self.data["end_user_rules"]
-        self.categories = Lexicon(_with_countries(d["categories"], d.get("country_names", {})), "cat")
-        self.neutral = Lexicon({"_neutral": d.get("neutral")}, "cat")
-        self.policies = Lexicon(d["policies"], "pol")
-        self.void = Lexicon({"_void": d.get("void")}, "pol")
-        implicit = d.get("implicit_civilian") or {}
-        self.implicit = Lexicon({"civilian": implicit}, "imp")
+        categories = _with_countries(d["categories"], d.get("country_names", {}))
+        self.categories = self.lexicon({"_neutral": d.get("neutral"), **categories}, "cat")
+        self.policies = self.lexicon({"_void": d.get("void"), **d["policies"]}, "pol")
+        self.implicit = self.lexicon({"civilian": d.get("implicit_civilian")}, "imp")
 
     def find(self, norm: NormText, seg: Segmenter) -> list[tuple[int, int, str]]:
         """(start, end, "category:policy") in normalised offsets, before span mapping."""
         text = norm.text
-        cats = [h for h in resolve(self.categories.find(text) + self.neutral.find(text)) if h.label != "_neutral"]
-        pols = resolve(self.policies.find(text) + self.void.find(text))
+        cats = [h for h in resolve(self.categories.find(text)) if h.label != "_neutral"]
+        if not cats and not self.implicit.find(text):
+            return []
+        pols = resolve(self.policies.find(text))
         implicit = self.implicit.find(text)
         by_sent: dict[int, dict[str, list[Hit]]] = {}
         for group, hits in (("cat", cats), ("pol", pols), ("imp", implicit)):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.extract.semantics._lexicon import Hit, Lexicon, SemanticComponent, make_spans, resolve, tightest
+from pipeline.extract.semantics._lexicon import Hit, SemanticComponent, make_spans, resolve, tightest
 from pipeline.extract.semantics._text import NormText, Segmenter, clause_spans
 
 KEY = "not_controlled"
@@ -25,8 +25,8 @@ class Exclusions(SemanticComponent):
 
     def compile(self) -> None:
         d = self.data["exclusions"]
-        self.items = Lexicon(d["items"], "item")
-        self.cues = Lexicon({"neg": d["negation"], "aff": d.get("affirmation")}, "cue")
+        self.items = self.lexicon(d["items"], "item")
+        self.cues = self.lexicon({"neg": d["negation"], "aff": d.get("affirmation")}, "cue")
 
     def find(self, norm: NormText, seg: Segmenter) -> list[tuple[int, int, str]]:
         text = norm.text

@@ -14,7 +14,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.extract.semantics._lexicon import Lexicon, SemanticComponent, make_spans, resolve
+from pipeline.extract.semantics._lexicon import SemanticComponent, make_spans, resolve
 from pipeline.extract.semantics._text import NormText, Segmenter
 
 KEY = "technologies"
@@ -25,9 +25,9 @@ class Technologies(SemanticComponent):
 
     def compile(self) -> None:
         d = self.data["technologies"]
-        self.areas = Lexicon(d["areas"], "area")
-        self.gates = Lexicon({"object": d["object"], "control": d["control"], "code": d["technology_code"],
-                              "nexus": d["nexus"], "blocker": d["blockers"]}, "gate")
+        self.areas = self.lexicon(d["areas"], "area")
+        self.gates = self.lexicon({"nexus": d["nexus"], "code": d["technology_code"], "blocker": d["blockers"],
+                                   "object": d["object"], "control": d["control"]}, "gate")
 
     def find(self, norm: NormText, seg: Segmenter) -> list[tuple[int, int, str]]:
         text = norm.text

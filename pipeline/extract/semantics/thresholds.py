@@ -54,6 +54,8 @@ class Thresholds(SemanticComponent):
         spec = self.data["thresholds"]["value_ratio"]
         self.patterns: list[re.Pattern[str]] = []
         for lang, frags in spec.items():
+            if lang not in self.langs:
+                continue
             for frag in frags:
                 if lang == "en":
                     self.patterns.append(re.compile(r"(?<![A-Za-z0-9.])" + en_fragment(frag), re.I))
