@@ -19,7 +19,8 @@ _END_PUNCT = "。！？；：!?;:."
 _WRAP_MIN = {"cjk": 18, "latin": 40}  # a line at least this long without end punctuation is wrapped
 _QMARK_NBSP = re.compile(r"(?<=[A-Za-z,.:;])\?(?=[A-Za-z])")
 _ZH_STOP = re.compile(r"[。！？!?]+[”’」』)）]*")
-_EN_STOP = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+_EN_STOP = re.compile(r"([.!?][\"'”’)\]]*)[ \t]+(?=[\"'“‘(\[]?[A-Z0-9])")
+_QUESTION_HEAD = re.compile(r"\s*(?:问|Q)\s*[：:.]")
 _ABBREV_TAIL = re.compile(r"(?:\b(?:No|Nos|Art|Arts|Mr|Mrs|Ms|Dr|Prof|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|"
                           r"Nov|Dec|Inc|Corp|Co|Ltd|St|vs|Fig|Para|Gen|Gov|Rep|Sen|approx|etc)\.|"
                           r"\b[A-Z]\.|\be\.g\.|\bi\.e\.)$")
@@ -33,6 +34,7 @@ ENUM_STYLES = [
     ("letter", re.compile(r"^\s*[a-z][.)]\s")),
     ("bullet", re.compile(r"^\s*[-•·*▪●◆]\s")),
 ]
+_ENUM_FIRST = set("0123456789一二三四五六七八九十（(IVXLabcdefghijklmnopqrstuvwxyz-•·*▪●◆ \t")
 _LISTY = re.compile(r"\b(?:like|such as|including|includes?|e\.g\.|for example|namely)\b|包括|例如|如|等",
                     re.I)
 
@@ -126,18 +128,34 @@ class Segmenter:
 
     def __post_init__(self) -> None:
         text = self.norm.text
+        cuts = {m.end() for m in _ZH_STOP.finditer(text)}
+        for m in _EN_STOP.finditer(text):
+            if not _ABBREV_TAIL.search(text[max(0, m.start(1) - 12):m.end(1)]):
+                cuts.add(m.end(1))
+        cut_list = sorted(cuts)
         pos = 0
+        k = 0
         for line_no, line in enumerate(text.split("\n")):
-            style = enum_style(line)
-            for s, e in _split_line(line):
-                seg_text = line[s:e]
-                stripped = seg_text.rstrip()
-                self.sentences.append(Segment(
-                    pos + s, pos + e, line_no, style if s == 0 else None,
-                    question=stripped.endswith(("？", "?")) or bool(re.match(r"\s*(?:问|Q)\s*[：:.]", seg_text)),
-                    ends_colon=stripped.endswith(("：", ":"))))
-            pos += len(line) + 1
-        self._starts = [s.start for s in self.sentences]
+            end = pos + len(line)
+            style = enum_style(line) if line[:1] in _ENUM_FIRST else None
+            start = pos
+            while k < len(cut_list) and cut_list[k] <= pos:
+                k += 1
+            while start < end:
+                stop = end
+                if k < len(cut_list) and cut_list[k] < end:
+                    stop = cut_list[k]
+                    k += 1
+                piece = text[start:stop]
+                if piece.strip():
+                    stripped = piece.rstrip()
+                    self.sentences.append(Segment(
+                        start, stop, line_no, style if start == pos else None,
+                        question=stripped.endswith(("？", "?")) or bool(_QUESTION_HEAD.match(piece)),
+                        ends_colon=stripped.endswith(("：", ":"))))
+                start = stop
+            pos = end + 1
+        self._starts = [seg.start for seg in self.sentences]
 
     def index_of(self, pos: int) -> int:
         """Index of the sentence holding normalised position `pos`."""
@@ -183,26 +201,6 @@ class Segmenter:
     def _line_text(self, idx: int) -> str:
         line = self.sentences[idx].line
         return "".join(self.text_of(s) for s in self.sentences if s.line == line)
-
-
-def _split_line(line: str) -> list[tuple[int, int]]:
-    """Sentence spans inside one line: Chinese stops, then English stops not after abbreviations."""
-    if not line.strip():
-        return []
-    cuts = [m.end() for m in _ZH_STOP.finditer(line)]
-    for m in _EN_STOP.finditer(line):
-        before = line[:m.start()].rstrip("\"'”’)]")
-        if not _ABBREV_TAIL.search(before):
-            cuts.append(m.start())
-    spans = []
-    start = 0
-    for cut in sorted(set(cuts)):
-        if cut > start and line[start:cut].strip():
-            spans.append((start, cut))
-        start = cut
-    if line[start:].strip():
-        spans.append((start, len(line)))
-    return spans
 
 
 def enum_style(line: str) -> str | None:
