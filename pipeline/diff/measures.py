@@ -101,12 +101,26 @@ def copy_values(doc: DocInput, detect: bool = True) -> list[tuple[str, str, list
     return [(k, s, ev) for (k, s), ev in out.items()]
 
 
-def _hs_for(act: Act, kind: str, subject: str, items: list[dict[str, Any]]) -> list[str]:
+class ItemIndex:
+    """Items by document id (and by act for items without one), built once per analysis: looking
+    them up per measure keeps build_measures linear in the corpus (a scan per measure was quadratic)."""
+
+    def __init__(self, items: list[dict[str, Any]] | None) -> None:
+        self.by_doc: dict[Any, list[dict[str, Any]]] = {}
+        self.by_act: dict[Any, list[dict[str, Any]]] = {}
+        for item in items or []:
+            if "document_id" in item:
+                self.by_doc.setdefault(item["document_id"], []).append(item)
+            else:
+                self.by_act.setdefault(item.get("announcement"), []).append(item)
+
+
+def _hs_for(act: Act, kind: str, subject: str, items: ItemIndex) -> list[str]:
     if kind not in ITEM_KINDS:
         return []
     copies = {d.document_id for d in act.copies}
     # Items printed in the act's own copies (not in a Q&A or news piece that names the act).
-    mine = [i for i in items if i.get("document_id") in copies or ("document_id" not in i and i.get("announcement") == act.id)]
+    mine = [i for doc_id in copies for i in items.by_doc.get(doc_id, [])] + items.by_act.get(act.id, [])
     if mine:
         codes = set()
         for item in mine:
@@ -117,9 +131,9 @@ def _hs_for(act: Act, kind: str, subject: str, items: list[dict[str, Any]]) -> l
     return sorted({c for d in act.copies for c in d.record.get("hs_codes") or []})
 
 
-def act_measures(act: Act, items: list[dict[str, Any]] | None = None) -> list[Measure]:
+def act_measures(act: Act, items: list[dict[str, Any]] | ItemIndex | None = None) -> list[Measure]:
     """The measures of one act, merged over its copies (Q&A and news never add any)."""
-    items = list(items or [])
+    items = items if isinstance(items, ItemIndex) else ItemIndex(items)
     merged: dict[tuple[str, str], Measure] = {}
     dated: dict[tuple[str, str], list[str]] = {}
     by_doc = {d.document_id: d for d in act.copies}
@@ -147,8 +161,9 @@ def act_measures(act: Act, items: list[dict[str, Any]] | None = None) -> list[Me
 def build_measures(acts: dict[str, Act], items: list[dict[str, Any]] | None = None) -> list[Measure]:
     """Every measure of every act with a copy, in act order."""
     out: list[Measure] = []
+    index = ItemIndex(items)
     for act_id in sorted(acts, key=act_sort_key):
-        out.extend(act_measures(acts[act_id], items))
+        out.extend(act_measures(acts[act_id], index))
     return out
 
 
