@@ -29,7 +29,14 @@ class Analysis:
     discrepancies: list[dict[str, Any]] = field(default_factory=list)
 
     def measures_of(self, act_id: str) -> list[Measure]:
-        return [m for m in self.measures if m.announcement == act_id]
+        # indexed once (a scan per act was quadratic in the corpus); rebuilt if the list is replaced
+        index = self.__dict__.get("_measures_by_act")
+        if index is None or index[0] is not self.measures or index[1] != len(self.measures):
+            by_act: dict[str, list[Measure]] = {}
+            for m in self.measures:
+                by_act.setdefault(m.announcement, []).append(m)
+            index = self.__dict__["_measures_by_act"] = (self.measures, len(self.measures), by_act)
+        return list(index[2].get(act_id, []))
 
 
 def analyse(inputs: list[DocInput], items: list[dict[str, Any]] | None = None) -> Analysis:

@@ -16,11 +16,25 @@ def run_stage(ctx: Context, **options) -> None:
     if "records" not in ctx.db.table_names():
         ctx.log("diff: no extraction records yet; nothing to compare")
         return
+    # Same inputs (records, locations, code), same day and untouched outputs as the last diff: the
+    # result would be identical, so skip it (a no-op re-run then reads no record and no text).
+    fp = store.inputs_fingerprint(ctx.db)
+    done = {"today": ctx.today.isoformat(), "outputs": store.outputs_signature(ctx.db)}
+    last = store.cached_value(ctx.db, "stage", fp)
+    if last and {k: last.get(k) for k in done} == done:
+        for name, n in (last.get("counts") or {}).items():
+            ctx.count(name, n)
+        ctx.count("changes_new", 0)
+        ctx.count("news_changes_new", 0)
+        ctx.log("diff: inputs unchanged since the last run; nothing to recompute")
+        return
     analysis = store.load_analysis(ctx.db)
     new_rows = store.save_analysis(ctx.db, analysis, today=ctx.today, run_id=ctx.run_id)
     ctx.count("changes_new", sum(1 for r in new_rows if not r["news"]))
     ctx.count("news_changes_new", sum(1 for r in new_rows if r["news"]))
-    ctx.count("acts", sum(1 for a in analysis.acts.values() if a.copies))
-    ctx.count("measures", len(analysis.measures))
+    counts = {"acts": sum(1 for a in analysis.acts.values() if a.copies), "measures": len(analysis.measures)}
     if analysis.discrepancies:
-        ctx.count("discrepancies", len(analysis.discrepancies))
+        counts["discrepancies"] = len(analysis.discrepancies)
+    for name, n in counts.items():
+        ctx.count(name, n)
+    store.store_value(ctx.db, "stage", fp, {**done, "outputs": store.outputs_signature(ctx.db), "counts": counts})

@@ -32,6 +32,19 @@ def suspension_end(s: Suspension, clauses: list[str] | None) -> str | None:
     return min(ends) if ends else None
 
 
+def _suspensions_of(a: Analysis, target: str) -> list[Suspension]:
+    """The timeline's suspensions of one act, in timeline order (indexed once per analysis: a scan
+    per measure was quadratic in the corpus)."""
+    index = a.__dict__.get("_suspensions_by_target")
+    sus = a.timeline.suspensions
+    if index is None or index[0] is not sus or index[1] != len(sus):
+        by_target: dict[str, list[Suspension]] = {}
+        for s in sus:
+            by_target.setdefault(s.target, []).append(s)
+        index = a.__dict__["_suspensions_by_target"] = (sus, len(sus), by_target)
+    return index[2].get(target, [])
+
+
 def measure_state(a: Analysis, m: Measure, on: str) -> dict[str, Any] | None:
     """One measure's entry on date `on`; None when its act is not issued yet or it was removed."""
     if not m.issued or m.issued > on:
@@ -41,7 +54,7 @@ def measure_state(a: Analysis, m: Measure, on: str) -> dict[str, Any] | None:
         return None
     entry: dict[str, Any] = {**m.ref(), "status": "in_force", "since": m.effective, "until": None,
                              "effective": m.effective, "evidence": m.evidence, "hs_codes": m.hs_codes}
-    mine = [s for s in a.timeline.suspensions if s.target == m.announcement and clauses_in(clauses, s.clauses)]
+    mine = [s for s in _suspensions_of(a, m.announcement) if clauses_in(clauses, s.clauses)]
     active = [s for s in mine if s.covers(clauses, on)]
     if active:
         ends = [suspension_end(s, clauses) for s in active]
@@ -127,6 +140,7 @@ def upcoming_events(db: sqlite_utils.Database, today: dt.date | str, horizon_day
     """Measures taking effect within `horizon_days` of `today`, suspensions ending in that window,
     and suspensions that ended within the last `horizon_days`. Each event:
     `{kind: takes_effect|suspension_ends|suspension_ended, date, announcement, subject, measures, ...}`."""
-    from pipeline.diff.store import load_analysis
+    from pipeline.diff.store import cached, load_analysis
 
-    return upcoming(load_analysis(db), today, horizon_days)
+    return cached(db, f"upcoming|{_day(today)}|{horizon_days}",
+                  lambda: upcoming(load_analysis(db), today, horizon_days))

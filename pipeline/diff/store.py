@@ -24,8 +24,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
+import hashlib
 import json
-from typing import Any, Iterator
+import sqlite3
+from pathlib import Path
+from typing import Any, Callable, Iterator
 
 import sqlite_utils
 
@@ -59,6 +63,10 @@ SCHEMA = [
         subject TEXT NOT NULL, status TEXT NOT NULL, since TEXT, until TEXT, suspended_by TEXT,
         hs_codes TEXT, evidence TEXT)""",
 ]
+# Reuse for an unchanged database (see inputs_fingerprint): the diff stage's last state and the
+# answers of upcoming_events, each valid for one fingerprint of the inputs.
+CACHE_SCHEMA = "CREATE TABLE IF NOT EXISTS diff_cache (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, value TEXT)"
+SCHEMA.append(CACHE_SCHEMA)
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
@@ -116,7 +124,7 @@ def load_inputs(db: sqlite_utils.Database) -> list[DocInput]:
     )
     cols = [c[0] for c in rows.description]
     out = []
-    for values in rows.fetchall():
+    for values in rows:  # row by row: the raw rows of a large corpus are never all in memory
         row = dict(zip(cols, values))
         out.append(DocInput(
             document_id=row["document_id"], record=_load(row.get("record"), {}), source=row["d_source"],
@@ -131,7 +139,9 @@ def load_items(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     if "items" not in db.table_names():
         return []
     out = []
-    for row in db.query("SELECT * FROM items WHERE document_id IN (SELECT document_id FROM locations)"):
+    # only the columns the measures read (quotes and names of every item would be most of the memory)
+    for row in db.query("SELECT document_id, announcement, element, control_code, hs_codes FROM items "
+                        "WHERE document_id IN (SELECT document_id FROM locations)"):
         item = dict(row)
         item.setdefault("announcement", item.get("act"))
         item["hs_codes"] = _load(item.get("hs_codes"), [])
@@ -139,8 +149,91 @@ def load_items(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     return out
 
 
+# --- one analysis per database state ----------------------------------------------------------
+# In one `exportwatch run` the diff stage and then the alert stage (upcoming events, state on a day)
+# each ask for the analysis of every current record, and a re-run on an unchanged corpus asks
+# again. `inputs_fingerprint` digests what the analysis reads (current records and locations, this
+# package's code and scope vocabulary), so the analysis is computed once per process and state,
+# and `cached` answers from `diff_cache` while the fingerprint holds.
+
+@functools.lru_cache(maxsize=1)
+def code_version() -> str:
+    from pipeline.diff.scope import VOCAB_PATH
+
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")) + [Path(VOCAB_PATH)]:
+        if path.exists():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def inputs_fingerprint(db: sqlite_utils.Database) -> str | None:
+    """Digest of the analysis inputs (None without records: nothing to key on). Documents are
+    immutable (id = content hash); a re-extraction changes the record's version or time."""
+    tables = set(db.table_names())
+    if "records" not in tables or "locations" not in tables:
+        return None
+    digest = hashlib.sha256(code_version().encode())
+    for sql in ("SELECT group_concat(x, char(10)) FROM (SELECT source || '|' || ifnull(url, '') || '|' || "
+                "ifnull(document_id, '') AS x FROM locations ORDER BY source)",
+                "SELECT group_concat(x, char(10)) FROM (SELECT document_id || '|' || ifnull(pipeline_version, '') "
+                "|| '|' || ifnull(extracted_at, '') AS x FROM records ORDER BY document_id)"):
+        digest.update((db.execute(sql).fetchone()[0] or "").encode() + b"\0")
+    return digest.hexdigest()
+
+
+_MEMO: dict[str, Any] = {}
+
+
 def load_analysis(db: sqlite_utils.Database) -> Analysis:
-    return analyse(load_inputs(db), load_items(db))
+    """The analysis of the current records, computed once per process for a given fingerprint."""
+    fp = inputs_fingerprint(db)
+    key = (fp, load_inputs, load_items)  # (tests may substitute the loaders)
+    if fp is not None and _MEMO.get("key") == key:
+        return _MEMO["analysis"]
+    _MEMO.clear()
+    analysis = analyse(load_inputs(db), load_items(db))
+    if fp is not None:
+        _MEMO.update(key=key, analysis=analysis)
+    return analysis
+
+
+def cached_value(db: sqlite_utils.Database, key: str, fp: str | None) -> Any:
+    """The value stored under `key` for fingerprint `fp`, else None."""
+    if fp is None or "diff_cache" not in db.table_names():
+        return None
+    row = db.execute("SELECT fingerprint, value FROM diff_cache WHERE key = ?", [key]).fetchone()
+    return json.loads(row[1]) if row and row[0] == fp else None
+
+
+def store_value(db: sqlite_utils.Database, key: str, fp: str | None, value: Any) -> None:
+    """Remember `value` for `fp` (dropping entries of other fingerprints); a read-only or busy
+    database just goes without."""
+    if fp is None:
+        return
+    try:
+        db.execute(CACHE_SCHEMA)  # diff_cache only: creating the other tables would read as "the stage ran"
+        db.execute("DELETE FROM diff_cache WHERE fingerprint != ?", [fp])
+        db.execute("INSERT OR REPLACE INTO diff_cache (key, fingerprint, value) VALUES (?, ?, ?)", [key, fp, _json(value)])
+    except sqlite3.OperationalError:
+        pass
+
+
+def cached(db: sqlite_utils.Database, key: str, compute: Callable[[], Any]) -> Any:
+    """compute() as JSON data, answered from diff_cache while the inputs' fingerprint holds."""
+    fp = inputs_fingerprint(db)
+    hit = cached_value(db, key, fp)
+    if hit is not None:
+        return hit
+    value = json.loads(_json(compute()))  # same types whether computed or read back
+    store_value(db, key, fp, value)
+    return value
+
+
+def outputs_signature(db: sqlite_utils.Database) -> str:
+    """Row counts of the diff's own tables: a table emptied or edited by hand forces a recompute."""
+    return "|".join(str(db.execute(f"SELECT count(*), max(rowid) FROM {t}").fetchone())
+                    for t in ("announcements", "measures", "changes", "state_today", "discrepancies"))
 
 
 def status_of(date: str | None, today: dt.date | str) -> str:
