@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import json
 import os
 import tempfile
 import time
@@ -61,19 +62,30 @@ def _rows(db: sqlite_utils.Database, sql: str) -> list[dict[str, Any]]:
 def collect(db: sqlite_utils.Database) -> list[tuple[str, message.Summary]]:
     """(entry id, summary) for every change and timed/health alert, newest first."""
     tables = set(db.table_names())
-    items: list[tuple[str, str, message.Summary]] = []
+    # Order by (updated, entry id) first and summarise only the entries the feed keeps: summarising
+    # every change of a large database took most of a run that had nothing new.
+    heads: list[tuple[str, str, str, Any]] = []
     if "changes" in tables:
-        for change in _rows(db, "SELECT * FROM changes"):
-            summary = message.change_summary(db, change)
-            summary.updated = rfc3339(change.get("detected_at") or change.get("date"))
-            items.append((summary.updated, entry_id("change", str(change["id"])), summary))
+        for change_id, detected_at, date in db.execute("SELECT id, detected_at, date FROM changes").fetchall():
+            heads.append((rfc3339(detected_at or date), entry_id("change", str(change_id)), "change", change_id))
     if "timed_alerts" in tables:
         for row in _rows(db, "SELECT * FROM timed_alerts"):
-            summary = message.timed_summary(row)
-            summary.updated = rfc3339(row.get("created_at"))
-            items.append((summary.updated, entry_id(row["topic"], row["key"]), summary))
-    items.sort(key=lambda item: (item[0], item[1]), reverse=True)
-    return [(eid, summary) for _, eid, summary in items[:MAX_ENTRIES]]
+            heads.append((rfc3339(row.get("created_at")), entry_id(row["topic"], row["key"]), "timed", row))
+    heads.sort(key=lambda item: (item[0], item[1]), reverse=True)
+    heads = heads[:MAX_ENTRIES]
+    wanted = [ref for _, _, kind, ref in heads if kind == "change"]
+    changes: dict[Any, dict[str, Any]] = {}
+    if wanted:
+        cur = db.execute("SELECT * FROM changes WHERE id IN (SELECT value FROM json_each(?))", [json.dumps(wanted)])
+        cols = [c[0] for c in cur.description]
+        changes = {row["id"]: row for row in (dict(zip(cols, r)) for r in cur.fetchall())}
+    out: list[tuple[str, message.Summary]] = []
+    for updated, eid, kind, ref in heads:
+        summary = message.change_summary(db, changes[ref]) if kind == "change" else message.timed_summary(ref)
+        summary.updated = updated
+        out.append((eid, summary))
+    return out
+
 
 
 def build(db: sqlite_utils.Database) -> bytes:

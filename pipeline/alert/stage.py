@@ -72,10 +72,12 @@ def run_stage(ctx: Context, *, channels: list[Channel] | None = None, send: outb
         result.backfilled = outbox.backfill(db, channels)
         ctx.log(f"alert: backfill queued {result.backfilled} alert(s)")
 
-    rows, has_timeline = timed.candidates(db, ctx.today, horizon, ctx.run_id)
+    evaluation = timed.evaluation_key(db, ctx.today, horizon)
+    rows, has_timeline = timed.candidates(db, ctx.today, horizon, ctx.run_id, unless_evaluated=evaluation)
     if not has_timeline:
         ctx.log("alert: the diff stage offers no upcoming_events yet; time-based alerts skipped")
     result.fired = timed.fire_due(db, rows, channels)
+    timed.remember_evaluated(db, evaluation if has_timeline else None)
     report_fired(ctx, result.fired)
     ctx.count("alerts_timed", len(result.fired))
 

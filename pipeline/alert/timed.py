@@ -209,13 +209,46 @@ def _row(key: str, topic: str, kind: str, event: dict[str, Any], summary: messag
             "created_at": now(), "run_id": run_id}
 
 
+STATE_SCHEMA = "CREATE TABLE IF NOT EXISTS timed_state (key TEXT PRIMARY KEY, value TEXT)"
+
+
+def evaluation_key(db: sqlite_utils.Database, today: dt.date, horizon: int) -> str | None:
+    """What the timed events depend on: the diff inputs' fingerprint (when the diff stage offers
+    one), the day and the horizon."""
+    fingerprint = diff_function("inputs_fingerprint")
+    value = fingerprint(db) if fingerprint else None
+    return f"{value}|{today.isoformat()}|{horizon}" if value else None
+
+
+def evaluated(db: sqlite_utils.Database, key: str | None) -> bool:
+    """Were the timed events for `key` evaluated and fired by an earlier run?"""
+    if key is None or "timed_state" not in db.table_names():
+        return False
+    row = db.execute("SELECT value FROM timed_state WHERE key = 'evaluated'").fetchone()
+    return bool(row) and row[0] == key
+
+
+def remember_evaluated(db: sqlite_utils.Database, key: str | None) -> None:
+    """Called after fire_due: every due event for `key` is fired, so the next run with the same key
+    (a re-run with nothing new) need not compute them again."""
+    if key is not None:
+        db.execute(STATE_SCHEMA)
+        db.execute("INSERT OR REPLACE INTO timed_state (key, value) VALUES ('evaluated', ?)", [key])
+
+
 def candidates(db: sqlite_utils.Database, today: dt.date, horizon: int,
-               run_id: int | None) -> tuple[list[dict[str, Any]], bool]:
-    """Rows for every due timed event and health problem (fired or not), and whether the diff
-    stage offered `upcoming_events`."""
-    events = upcoming(db, today, horizon)
+               run_id: int | None, unless_evaluated: str | None = None) -> tuple[list[dict[str, Any]], bool]:
+    """Rows for every due timed event not fired yet and every health problem (fired or not), and
+    whether the diff stage offered `upcoming_events`. With `unless_evaluated` (an evaluation_key
+    that an earlier run evaluated and fired), the timed events are not computed again."""
+    if evaluated(db, unless_evaluated):
+        events: list[dict[str, Any]] | None = []
+    else:
+        events = upcoming(db, today, horizon)
+    # An event fired before is never fired again (fire_due, preview): describing it (state on today
+    # for an ended suspension) is skipped, so a re-run with nothing new computes nothing.
     rows = [_row(timed_key(e), "timed", str(e.get("kind")), e, describe_event(db, e, today), run_id)
-            for e in events or []]
+            for e in events or [] if not already_fired(db, timed_key(e))]
     for h in health_events(db, run_id):
         rows.append(_row(h["key"], "health", h["kind"], h, message.Summary(title=h["title"], lines=h["lines"]),
                          run_id))

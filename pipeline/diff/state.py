@@ -140,7 +140,6 @@ def upcoming_events(db: sqlite_utils.Database, today: dt.date | str, horizon_day
     """Measures taking effect within `horizon_days` of `today`, suspensions ending in that window,
     and suspensions that ended within the last `horizon_days`. Each event:
     `{kind: takes_effect|suspension_ends|suspension_ended, date, announcement, subject, measures, ...}`."""
-    from pipeline.diff.store import cached, load_analysis
+    from pipeline.diff.store import load_analysis
 
-    return cached(db, f"upcoming|{_day(today)}|{horizon_days}",
-                  lambda: upcoming(load_analysis(db), today, horizon_days))
+    return upcoming(load_analysis(db), today, horizon_days)

@@ -29,7 +29,7 @@ import hashlib
 import json
 import sqlite3
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 import sqlite_utils
 
@@ -63,8 +63,7 @@ SCHEMA = [
         subject TEXT NOT NULL, status TEXT NOT NULL, since TEXT, until TEXT, suspended_by TEXT,
         hs_codes TEXT, evidence TEXT)""",
 ]
-# Reuse for an unchanged database (see inputs_fingerprint): the diff stage's last state and the
-# answers of upcoming_events, each valid for one fingerprint of the inputs.
+# The diff stage's last state (see inputs_fingerprint), valid for one fingerprint of the inputs.
 CACHE_SCHEMA = "CREATE TABLE IF NOT EXISTS diff_cache (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, value TEXT)"
 SCHEMA.append(CACHE_SCHEMA)
 
@@ -154,7 +153,8 @@ def load_items(db: sqlite_utils.Database) -> list[dict[str, Any]]:
 # each ask for the analysis of every current record, and a re-run on an unchanged corpus asks
 # again. `inputs_fingerprint` digests what the analysis reads (current records and locations, this
 # package's code and scope vocabulary), so the analysis is computed once per process and state,
-# and `cached` answers from `diff_cache` while the fingerprint holds.
+# the diff stage skips a run whose inputs, day and outputs are unchanged (state in `diff_cache`),
+# and the alert stage can tell that the timed events it evaluated last time still hold.
 
 @functools.lru_cache(maxsize=1)
 def code_version() -> str:
@@ -217,17 +217,6 @@ def store_value(db: sqlite_utils.Database, key: str, fp: str | None, value: Any)
         db.execute("INSERT OR REPLACE INTO diff_cache (key, fingerprint, value) VALUES (?, ?, ?)", [key, fp, _json(value)])
     except sqlite3.OperationalError:
         pass
-
-
-def cached(db: sqlite_utils.Database, key: str, compute: Callable[[], Any]) -> Any:
-    """compute() as JSON data, answered from diff_cache while the inputs' fingerprint holds."""
-    fp = inputs_fingerprint(db)
-    hit = cached_value(db, key, fp)
-    if hit is not None:
-        return hit
-    value = json.loads(_json(compute()))  # same types whether computed or read back
-    store_value(db, key, fp, value)
-    return value
 
 
 def outputs_signature(db: sqlite_utils.Database) -> str:
