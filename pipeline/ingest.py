@@ -49,12 +49,20 @@ def read_raw(path: Path, corpus: Path) -> Raw:
     return Raw(content=path.read_bytes(), source=rel, url=url_for(rel))
 
 
-def ingest_raw(ctx: Context, raw: Raw) -> bool:
-    """Parse and store one Raw unless its bytes are already stored. Returns True when new."""
+def ingest_raw(ctx: Context, raw: Raw, *, batch: bool = False) -> bool:
+    """Parse and store one Raw unless its bytes are already stored. Returns True when new.
+    With `batch` (ingest_corpus), an unchanged file's location update joins an open transaction
+    that the caller commits."""
     if store.has_document(ctx.db, raw.sha256):
+        # unchanged files only touch their location row: batched into one transaction (see
+        # ingest_corpus) instead of one commit per file
+        if batch and not ctx.db.conn.in_transaction:
+            ctx.db.execute("BEGIN")
         store.save_location(ctx.db, raw.source, raw.url, raw.sha256, ctx.run_id)
         ctx.count("unchanged")
         return False
+    if batch:
+        _commit(ctx)  # never hold the write lock while parsing
     doc = parse(raw)
     new = store.save_document(ctx.db, raw, doc, ctx.run_id)
     ctx.count("new" if new else "unchanged")
@@ -64,6 +72,14 @@ def ingest_raw(ctx: Context, raw: Raw) -> bool:
     return new
 
 
+UNCHANGED_BATCH = 500  # location updates of unchanged files per transaction
+
+
+def _commit(ctx: Context) -> None:
+    if ctx.db.conn.in_transaction:
+        ctx.db.conn.commit()
+
+
 def ingest_corpus(ctx: Context, corpus: Path) -> None:
     """Ingest every file under `corpus`, streaming: one file in memory and one transaction at a time."""
     if not corpus.is_dir():
@@ -71,13 +87,21 @@ def ingest_corpus(ctx: Context, corpus: Path) -> None:
     files = corpus_files(corpus)
     with Progress(console=ctx.console, disable=ctx.quiet, transient=True) as progress:
         task = progress.add_task("ingest", total=len(files))
-        for path in files:
-            ctx.count("files")
-            try:
-                raw = read_raw(path, corpus)
-            except (OSError, ValueError) as exc:
-                ctx.error(str(path), f"could not read: {exc}")
-                ctx.count("errors")
-            else:
-                ingest_raw(ctx, raw)
-            progress.advance(task)
+        try:
+            for i, path in enumerate(files, 1):
+                ctx.count("files")
+                try:
+                    raw = read_raw(path, corpus)
+                except (OSError, ValueError) as exc:
+                    ctx.error(str(path), f"could not read: {exc}")
+                    ctx.count("errors")
+                else:
+                    ingest_raw(ctx, raw, batch=True)
+                if i % UNCHANGED_BATCH == 0:
+                    _commit(ctx)
+                progress.advance(task)
+        except BaseException:
+            if ctx.db.conn.in_transaction:
+                ctx.db.conn.rollback()  # only location updates of unchanged files are pending
+            raise
+        _commit(ctx)
