@@ -31,6 +31,7 @@ STAGES = [
     "pipeline.extract.stage:run_stage",
     "pipeline.diff.stage:run_stage",
     "pipeline.alert.stage:run_stage",
+    "pipeline.serve.stage:run_stage",
 ]
 
 
