@@ -4,7 +4,8 @@ Why a plugin: Datasette links foreign keys on table pages and absolute http(s) U
 views, canned queries and row pages have no foreign-key links, and an absolute link to ourselves
 would depend on the host and port we are served on. So:
 - `*_link` columns hold a path inside this Datasette (`/exportwatch/measure_evidence?measure=…`);
-- `announcement` / `act` / `target` cells holding an act id (MOFCOM-2025-18) link to the act;
+- `announcement`, `act`, `target`, `subject`, `suspended_by` cells holding exactly one act id
+  (MOFCOM-2025-18) link to the act;
 - `document_id` cells holding a SHA-256 link to the document.
 Hrefs and labels are escaped (Markup.format), only single-slash relative paths are accepted (no
 `//host`, no `javascript:`), and every other cell is left to Datasette, which escapes it.
@@ -21,7 +22,7 @@ DB = "exportwatch"
 ACT_ID = re.compile(r"^[A-Z]+-\d{4}-\d+$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 HASHLIKE = re.compile(r"^[0-9a-f]{12,}$")
-ACT_COLUMNS = {"announcement", "act", "target", "suspending_act"}
+ACT_COLUMNS = {"announcement", "act", "target", "subject", "suspended_by"}
 LABEL_MAX = 28
 
 
@@ -33,8 +34,8 @@ def label_for(path: str, column: str) -> str:
     stem = column[: -len("_link")].replace("_", " ")
     if HASHLIKE.match(text) or not text:
         return stem
-    if stem == "item":
-        return f"item {text}"
+    if text.isdigit():  # a row number: "item 102" says more than "102"
+        return f"{stem} {text}"
     return text if len(text) <= LABEL_MAX else text[: LABEL_MAX - 1] + "…"
 
 
