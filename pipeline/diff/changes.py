@@ -33,11 +33,14 @@ def sort_key(c: Change) -> tuple[Any, ...]:
 def mark_new(measures: list[Measure], timeline: Timeline) -> None:
     """`new` = no act issued earlier covered this (kind, subject), unless that act was repealed
     by then. Same-day acts do not make each other "not new"."""
+    same: dict[tuple[str, str], list[Measure]] = {}  # by (kind, subject): a scan of all was quadratic
+    for o in measures:
+        same.setdefault((o.kind, o.subject), []).append(o)
     for m in measures:
         m.new = not any(
-            o.kind == m.kind and o.subject == m.subject and o.issued and m.issued and o.issued < m.issued
+            o.issued and m.issued and o.issued < m.issued
             and not timeline.removed_by(o.announcement, o.clauses or None, m.issued)
-            for o in measures
+            for o in same[(m.kind, m.subject)]
         )
 
 

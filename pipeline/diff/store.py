@@ -130,6 +130,12 @@ def load_inputs(db: sqlite_utils.Database) -> list[DocInput]:
             url=row["d_url"], title=row["d_title"], text=row["d_text"], published=row["d_published"],
             clauses=_load(row.get("clauses"), []), relation_scopes=_load(row.get("relation_scopes"), []),
         ))
+        doc = out[-1]
+        if not (doc.is_act_copy or doc.is_news):
+            # Q&A, notices, listings: the analysis reads their record's scalar fields and, for an act
+            # title, the start of the text; not their evidence (most of a record's memory) or body
+            doc.record["evidence"] = []
+            doc.text = (doc.text or "")[:200] or None
     return out
 
 
