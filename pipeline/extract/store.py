@@ -73,37 +73,20 @@ def documents_to_extract(db: sqlite_utils.Database, version: str) -> tuple[list[
     return list(dict.fromkeys(todo)), sum(1 for _, v in rows if v == version)
 
 
-def save_extraction(db: sqlite_utils.Database, x: Extraction) -> None:
-    """Replace one document's record, mentions, items and evidence in one transaction."""
+def save_extraction(db: sqlite_utils.Database, x: Extraction, *, commit: bool = True) -> None:
+    """Replace one document's record, mentions, items and evidence in one transaction. With
+    `commit=False` the caller holds the transaction (several documents per commit) and commits or
+    rolls back itself."""
     r = x.record
     conn = db.conn
+    if not commit:
+        _write(conn, x, r)
+        return
     explicit = conn.isolation_level is None and not conn.in_transaction  # autocommit: open our own
     if explicit:
         conn.execute("BEGIN IMMEDIATE")
     try:
-        for table in CHILD_TABLES:
-            conn.execute(f"DELETE FROM {table} WHERE document_id = ?", [x.document_id])
-        conn.execute(
-            """INSERT OR REPLACE INTO records (document_id, pipeline_version, kind, lang, relevant, modality,
-               announcement, issued, record, clauses, relation_scopes, extracted_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [x.document_id, x.pipeline_version, r["kind"], r["lang"], int(bool(r["relevant"])), r["modality"],
-             r["announcement"], r["issued"], _json(r), _json(x.clauses), _json(x.relation_scopes), now()])
-        conn.executemany(
-            'INSERT INTO mentions (document_id, label, value, "start", "end", quote, pipeline_version) '
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(x.document_id, m["label"], m["value"], m["start"], m["end"], m["quote"], x.pipeline_version)
-             for m in x.mentions])
-        conn.executemany(
-            'INSERT INTO items (document_id, announcement, lang, control_code, name, element, hs_codes, heading, '
-            '"start", "end", quote, pipeline_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-            [(x.document_id, i["announcement"], i["lang"], i["control_code"], i["name"], i["element"],
-              _json(i["hs_codes"]), i["heading"], i["start"], i["end"], i["quote"], x.pipeline_version)
-             for i in x.items])
-        conn.executemany(
-            'INSERT INTO evidence (document_id, field, value, "start", "end", quote) VALUES (?, ?, ?, ?, ?, ?)',
-            [(x.document_id, e["field"], _value(e["value"]), e["start"], e["end"], e["text"])
-             for e in r["evidence"]])
+        _write(conn, x, r)
         if explicit:
             conn.execute("COMMIT")
         else:
@@ -111,3 +94,30 @@ def save_extraction(db: sqlite_utils.Database, x: Extraction) -> None:
     except BaseException:
         conn.rollback() if not explicit else conn.execute("ROLLBACK")
         raise
+
+
+def _write(conn: Any, x: Extraction, r: dict[str, Any]) -> None:
+    """The statements replacing one document's rows (inside the caller's transaction)."""
+    for table in CHILD_TABLES:
+        conn.execute(f"DELETE FROM {table} WHERE document_id = ?", [x.document_id])
+    conn.execute(
+        """INSERT OR REPLACE INTO records (document_id, pipeline_version, kind, lang, relevant, modality,
+           announcement, issued, record, clauses, relation_scopes, extracted_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [x.document_id, x.pipeline_version, r["kind"], r["lang"], int(bool(r["relevant"])), r["modality"],
+         r["announcement"], r["issued"], _json(r), _json(x.clauses), _json(x.relation_scopes), now()])
+    conn.executemany(
+        'INSERT INTO mentions (document_id, label, value, "start", "end", quote, pipeline_version) '
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(x.document_id, m["label"], m["value"], m["start"], m["end"], m["quote"], x.pipeline_version)
+         for m in x.mentions])
+    conn.executemany(
+        'INSERT INTO items (document_id, announcement, lang, control_code, name, element, hs_codes, heading, '
+        '"start", "end", quote, pipeline_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [(x.document_id, i["announcement"], i["lang"], i["control_code"], i["name"], i["element"],
+          _json(i["hs_codes"]), i["heading"], i["start"], i["end"], i["quote"], x.pipeline_version)
+         for i in x.items])
+    conn.executemany(
+        'INSERT INTO evidence (document_id, field, value, "start", "end", quote) VALUES (?, ?, ?, ?, ?, ?)',
+        [(x.document_id, e["field"], _value(e["value"]), e["start"], e["end"], e["text"])
+         for e in r["evidence"]])
