@@ -193,16 +193,25 @@ def fill_sentences(db: sqlite_utils.Database, tables: set[str]) -> int:
     by_doc: dict[str, list[tuple[int, int]]] = {}
     for doc_id, start, end in sorted(missing):
         by_doc.setdefault(doc_id, []).append((start, end))
-    rows = []
+    rows: list[tuple] = []
+    added = 0
+
+    def flush() -> None:  # in chunks: the sentences of a whole corpus are never all in memory
+        db.conn.executemany('INSERT OR IGNORE INTO evidence_sentences (document_id, "start", "end", sentence, '
+                            "sentence_start) VALUES (?, ?, ?, ?, ?)", rows)
+        rows.clear()
+
     for doc_id, spans in by_doc.items():
         found = db.execute("SELECT text FROM documents WHERE id = ?", [doc_id]).fetchone()
         text = found[0] if found else None
         rows += [(doc_id, start, end, *sentence_at(text or "", start, end)) for start, end in spans]
-    db.conn.executemany('INSERT OR IGNORE INTO evidence_sentences (document_id, "start", "end", sentence, '
-                        "sentence_start) VALUES (?, ?, ?, ?, ?)", rows)
+        added += len(spans)
+        if len(rows) >= 5000:
+            flush()
+    flush()
     for name, fingerprint in done:
         set_meta(db, f"spans:{name}", fingerprint)
-    return len(rows)
+    return added
 
 
 def _fts_current(db: sqlite_utils.Database, table: str, tables: set[str]) -> bool:
