@@ -6,11 +6,12 @@ idempotently, so a fresh clone needs no migration step.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sqlite3
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import sqlite_utils
 
@@ -98,6 +99,34 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         db["locations"].create_index(["document_id"])
 
 
+@contextlib.contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[None]:
+    """BEGIN IMMEDIATE ... COMMIT on the autocommit connection `open_db` makes.
+
+    Takes the write lock up front so a concurrent writer waits (busy_timeout) instead of failing
+    midway, and rolls back everything on any error. Inside a caller's open transaction it becomes a
+    savepoint, so the caller decides when to commit. (`with db.conn:` alone does not open a
+    transaction on an isolation_level=None connection: each statement would commit by itself.)
+    """
+    if db.conn.in_transaction:
+        db.execute("SAVEPOINT ew_nested")
+        try:
+            yield
+        except BaseException:
+            db.execute("ROLLBACK TO SAVEPOINT ew_nested")
+            db.execute("RELEASE SAVEPOINT ew_nested")
+            raise
+        db.execute("RELEASE SAVEPOINT ew_nested")
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
 def start_run(db: sqlite_utils.Database, command: str) -> int:
     table = db["runs"]
     table.insert({"command": command, "started": now(), "status": "running", "counts": "{}", "errors": "[]"})
@@ -120,7 +149,7 @@ def save_document(db: sqlite_utils.Database, raw: Raw, doc: Document, run_id: in
     """Archive the raw bytes once by hash and store the parsed document. Returns True when new."""
     ts = now()
     new = False
-    with db.conn:  # one transaction: blob, document and location land together or not at all
+    with transaction(db):  # blob, document and location land together or not at all
         if not db.execute("select 1 from blobs where sha256 = ?", [raw.sha256]).fetchone():
             db["blobs"].insert({"sha256": raw.sha256, "size": len(raw.content), "content": raw.content,
                                 "first_seen": ts})

@@ -22,14 +22,13 @@ incremental, so a re-run on an unchanged corpus inserts nothing and alerts nobod
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import hashlib
 import json
 import sqlite3
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import sqlite_utils
 
@@ -37,7 +36,7 @@ from pipeline.diff.analysis import Analysis, analyse
 from pipeline.diff.changes import change_id
 from pipeline.diff.inputs import DocInput
 from pipeline.records import Change
-from pipeline.store import now
+from pipeline.store import now, transaction
 
 SCHEMA = [
     """CREATE TABLE IF NOT EXISTS announcements (
@@ -81,30 +80,6 @@ def _load(value: Any, default: Any) -> Any:
     if value is None or value == "":
         return default
     return json.loads(value) if isinstance(value, (str, bytes)) else value
-
-
-@contextlib.contextmanager
-def transaction(db: sqlite_utils.Database) -> Iterator[None]:
-    """BEGIN IMMEDIATE ... COMMIT: take the write lock up front so a concurrent writer waits
-    (busy_timeout) instead of failing midway; roll back everything on any error. Inside a
-    caller's open transaction it becomes a savepoint, so the caller decides when to commit."""
-    if db.conn.in_transaction:
-        db.execute("SAVEPOINT diff_save")
-        try:
-            yield
-        except BaseException:
-            db.execute("ROLLBACK TO SAVEPOINT diff_save")
-            db.execute("RELEASE SAVEPOINT diff_save")
-            raise
-        db.execute("RELEASE SAVEPOINT diff_save")
-        return
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
 
 
 def load_inputs(db: sqlite_utils.Database) -> list[DocInput]:
