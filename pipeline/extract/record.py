@@ -200,9 +200,36 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
             continue
         if "technology" in cues and "item_word" not in cues:
             continue
+        if "technology" in cues:
+            mentions = [m for m in mentions if not technology_bound(ctx, m, s, e)]
         if control or continued:
             out.extend((m.label, m.start, m.end) for m in mentions)
     return out
+
+
+TECH_LINK_RE = re.compile(r"\s+(?:for|used\s+(?:to|in|for)|needed\s+to|to|of|that|which|in)\b", re.IGNORECASE)
+
+
+def technology_bound(ctx: Ctx, m: Mention, s: int, e: int) -> bool:
+    """An element named inside a technology phrase is what the technology makes, not an item:
+    "technology for producing samarium-cobalt magnets", "钐钴磁体制备技术". Bound when the
+    mention follows a linked technology word (en) or precedes one (zh) in the same clause with no
+    item word between."""
+    text = ctx.doc.text
+    cues = ctx.within("scope_cues", s, e)
+    techs = [c for c in cues if c.label == "technology"]
+    items = [c for c in cues if c.label == "item_word"]
+
+    def clear(a: int, b: int, breaks: str) -> bool:
+        return not any(a <= c.start < b for c in items) and not any(ch in breaks for ch in text[a:b])
+
+    for t in techs:
+        if t.end <= m.start and m.start - t.end <= 100 and TECH_LINK_RE.match(text, t.end) \
+                and clear(t.end, m.start, ";；.。"):
+            return True
+        if ctx.lang == "zh" and m.end <= t.start and t.start - m.end <= 25 and clear(m.end, t.start, "，；。,;"):
+            return True
+    return False
 
 
 # ----------------------------------------------------------------------------------------- record
@@ -220,6 +247,30 @@ def fallback_class(ctx: Ctx) -> tuple[str, bool, str | None]:
     relevant = bool(ctx.spans.get("control_codes")) or bool(re.search(r"出口管制|export control", text, re.I))
     modality = ("official" if kind in ("announcement", "qa") else "reported") if relevant else None
     return kind, relevant, modality
+
+
+LIFT_TITLE_RE = re.compile(r"\blift(?:s|ed|ing)?\b[^.]{0,40}\b(?:ban|bans|curbs?|restrictions?|controls?)\b|"
+                           r"(?:取消|解除)[^。]{0,20}(?:管制|禁令|限制)", re.IGNORECASE)
+
+
+class _Never(dict):
+    """A `seen` table that reports every key as seen: the field stays empty."""
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+
+def lifting_report(ctx: Ctx) -> bool:
+    """Third-party reports whose headline is a suspension, repeal or lifting of measures ("China
+    suspends ban on gallium exports to US"): the items, rules and technologies they name are
+    those taken out of force, not placed under control (as for the suspending act itself)."""
+    if ctx.kind in ("announcement", "qa"):
+        return False
+    title = next((u for u in ctx.units if u.role == "title"), ctx.units[0] if ctx.units else None)
+    if title is None:
+        return False
+    cues = [c for c in ctx.within("relation_cues", title.start, title.end) if c.label in ("suspends", "repeals")]
+    return bool(cues) or bool(LIFT_TITLE_RE.search(title.text))
 
 
 def is_listing(doc: Document) -> bool:
@@ -263,7 +314,7 @@ def build_record(doc: Document, spans: dict[str, list[Mention]], user_data: dict
         ev("issued", issued.label, issued.start, issued.end)
     for cue in spans.get("doc_class", [])[:3]:
         ev("kind", kind, cue.start, cue.end)
-    effective, overrides, whole = timeline.effective_dates(ctx, rec["issued"])
+    effective, overrides, whole = timeline.effective_dates(ctx, rec["issued"], rec["announcement"])
     items = item_rows(ctx, rec["announcement"])
     clauses = timeline.clauses(ctx, overrides, whole or rec["issued"])
     relations, scopes = timeline.relations(ctx, rec["announcement"])
@@ -284,6 +335,9 @@ def build_record(doc: Document, spans: dict[str, list[Mention]], user_data: dict
             ev(field_, value, start, end)
 
     seen: dict[str, dict[Any, bool]] = {f: {} for f in LIST_FIELDS}
+    if lifting_report(ctx):  # what a suspension or lifting report names is being taken out of force
+        for f in ("elements", "technologies", "end_user_rules", "thresholds"):
+            seen[f] = _Never()
     for value, s, e in effective:
         add("effective", value, s, e)
     for sym, s, e in controlled_elements(ctx, items):

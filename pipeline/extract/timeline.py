@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from pipeline.extract.record import Ctx, Mention
 
 UNTIL_BEFORE_RE = re.compile(r"(?:至|截至|截止|到|until|till|through|to)\s*$", re.IGNORECASE)
-FROM_BEFORE_RE = re.compile(r"(?:from|starting(?:\s+on)?|beginning(?:\s+on)?|as\s+of|effective)\s*,?\s*$", re.IGNORECASE)
+FROM_BEFORE_RE = re.compile(r"(?:from|starting(?:\s+on)?|beginning(?:\s+on)?|as\s+of|effective|"
+                            r"(?:in\s+(?:force|effect|place)|effective|applicable)\s+since)\s*,?\s*$", re.IGNORECASE)
 SELF_REF_RE = re.compile(r"本公告|本决定|本通知|本办法|本规定|本清单|本措施|本条|其中|this\s+announcement|this\s+decision|"
                          r"these\s+(?:measures|rules)|the\s+(?:new\s+)?(?:measures|rules|restrictions|controls)|"
                          r"this\s+notice|第[一二三四五六七八九十]+条", re.IGNORECASE)
@@ -25,6 +26,13 @@ ANNOUNCE_RE = re.compile(r"\bannounc\w*|\bunveil\w*|\bissued\b|\bpublished\b|\bi
 ISSUED_LINE_RE = re.compile(r"[，。；,;]|\b(?:updated|source)\b", re.IGNORECASE)
 CLAUSE_TAIL_RE = re.compile(r"\s*(?:的|中的)?\s*(?:第|Article|Clause|items?\s*\(|paragraphs?\s*\()", re.IGNORECASE)
 CITED_DATE_RE = re.compile(r"^\s*(?:发布|公布|印发|颁布)的")
+# "2023年10月20日，商务部、海关总署发布2023年第39号公告", "On August 15, 2024, the Ministry ... issued
+# Announcement No. 33": the date, the issuer, a publishing verb right before the act's number.
+CITED_GAP_RE = re.compile(r"^[\s，,]*[^。；;.\n]{0,90}?(?:发布|公布|印发|颁布|\bissued|\bpublished|\breleased|"
+                          r"\bpromulgated|\bannounced)(?:了)?\s*$", re.IGNORECASE)
+# What a Q&A calls the act it explains, besides its number.
+QA_REF_RE = re.compile(r"该公告|上述公告|此次(?:调整|管制|措施)|the\s+announcement|the\s+(?:new\s+)?(?:measures|controls)",
+                       re.IGNORECASE)
 
 
 def own_announcement(ctx: "Ctx") -> "Mention | None":
@@ -84,7 +92,8 @@ def _cited_date(ctx: "Ctx", own: "Mention") -> "Mention | None":
         if ref.label != own.label:
             continue
         for d in ctx.spans.get("dates", []):
-            if 0 <= ref.start - d.end <= 16 and CITED_DATE_RE.match(text[d.end:ref.start]):
+            gap = text[d.end:ref.start]
+            if 0 <= ref.start - d.end <= 100 and (CITED_DATE_RE.match(gap) or CITED_GAP_RE.match(gap)):
                 return d
             if 0 <= d.start - ref.end <= 24 and re.search(r"于\s*$|of\s*$|on\s*$|dated\s*$", text[ref.end:d.start]):
                 return d
@@ -104,8 +113,10 @@ def announced_date(ctx: "Ctx") -> str | None:
     return None
 
 
-def effective_dates(ctx: "Ctx", issued: str | None) -> tuple[list[tuple[str, int, int]], dict[str, str], str | None]:
-    """(effective dates with evidence offsets, clause id -> date overrides, whole-act date)."""
+def effective_dates(ctx: "Ctx", issued: str | None,
+                    own: str | None = None) -> tuple[list[tuple[str, int, int]], dict[str, str], str | None]:
+    """(effective dates with evidence offsets, clause id -> date overrides, whole-act date). A Q&A
+    speaks of the act it explains by its number (`own`) or as "the announcement"."""
     text, official = ctx.doc.text, ctx.kind in ("announcement", "qa")
     dates = ctx.spans.get("dates", [])
     found: list[tuple[str, int, int]] = []
@@ -116,7 +127,8 @@ def effective_dates(ctx: "Ctx", issued: str | None) -> tuple[list[tuple[str, int
             continue
         s, e = ctx.sentence(cue.start)
         sent = text[s:e]
-        if official and not SELF_REF_RE.search(sent):
+        if official and not SELF_REF_RE.search(sent) and not (ctx.kind == "qa" and (
+                QA_REF_RE.search(sent) or any(r.label == own for r in ctx.within("announcements", s, e)))):
             continue  # an effective date of some other act or law the text cites
         near = [d for d in dates if s <= d.start < e and not _is_until(ctx, d)]
         value, start, end = None, cue.start, cue.end

@@ -54,8 +54,13 @@ class Hit:
 def en_fragment(fragment: str) -> str:
     """A space in an English fragment matches spaces or hyphens ("case by case" = "case-by-case");
     " ?" makes the separator optional ("0.1 %" and "0.1%")."""
-    fragment = re.sub(r"(?<!\\) \?", r"[\\s\\-]*", fragment)
-    return re.sub(r"(?<!\\) +", r"[\\s\\-]+", fragment)
+    # spaces inside a character class ("[- ]") stay literal: only spaces between tokens become
+    # separators (a class holding "[\\s\\-]+" would not compile to what was meant)
+    parts = re.split(r"(\[(?:\\.|[^\]\\])*\])", fragment)
+    for i in range(0, len(parts), 2):
+        parts[i] = re.sub(r"(?<!\\) \?", r"[\\s\\-]*", parts[i])
+        parts[i] = re.sub(r"(?<!\\) +", r"[\\s\\-]+", parts[i])
+    return "".join(parts)
 
 
 LANGS = ("zh", "en")

@@ -138,6 +138,8 @@ class Segmenter:
         for line_no, line in enumerate(text.split("\n")):
             end = pos + len(line)
             style = enum_style(line) if line[:1] in _ENUM_FIRST else None
+            if style is None and " | " in line:
+                style = "table"  # a table row (cells joined by the parser): an entry of the list above
             start = pos
             while k < len(cut_list) and cut_list[k] <= pos:
                 k += 1

@@ -50,6 +50,10 @@ class Technologies(SemanticComponent):
         for idx in list(gates):
             if {"object", "control"} <= gates[idx] and not blocked(idx):
                 listed.update(seg.list_scope(idx))
+            elif "control" in gates[idx] and not blocked(idx):
+                # a header that controls items ("下列物项未经许可不得出口：") controls the technology
+                # entries among them ("金锑冶炼分离技术")
+                listed.update(j for j in seg.list_scope(idx) if "object" in gates.get(j, set()))
 
         found: list[tuple[int, int, str]] = []
         for hit in areas:
