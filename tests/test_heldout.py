@@ -17,9 +17,11 @@ import pytest
 from pipeline.extract.evaluate import SET_FIELDS, EXACT_FIELDS, format_report, member_key, score
 
 HELDOUT = Path(__file__).parent / "fixtures" / "heldout"
-# Set from where the extractor ends up on this set (see the commit that raised it); a drop below
+# History: batch 1 (22 docs) scored 0.930 before the rules were generalised; batch 2 (7 docs) and
+# batch 3 (3 docs), written afterwards without looking at the output, scored 0.998 and 0.996 blind.
+# All 32 now score 1.000; the margin leaves room for one or two judgment-call misses, a drop below
 # means a change lost generality.
-MIN_MICRO_F1 = 0.95
+MIN_MICRO_F1 = 0.98
 GOLD_PATHS = sorted(HELDOUT.glob("*.json"))
 _CACHE: dict[str, Any] = {}
 

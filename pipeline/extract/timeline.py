@@ -19,6 +19,11 @@ if TYPE_CHECKING:
 UNTIL_BEFORE_RE = re.compile(r"(?:至|截至|截止|到|until|till|through|to)\s*$", re.IGNORECASE)
 FROM_BEFORE_RE = re.compile(r"(?:from|starting(?:\s+on)?|beginning(?:\s+on)?|as\s+of|effective|"
                             r"(?:in\s+(?:force|effect|place)|effective|applicable)\s+since)\s*,?\s*$", re.IGNORECASE)
+SINCE_BEFORE_RE = re.compile(r"(?:^|[^a-z])since\s*$", re.IGNORECASE)
+# "the ministry said on Wednesday": the day of the statement, not of an effect clause
+SAID_BEFORE_RE = re.compile(r"\b(?:said|says|told|stated|added|confirmed)\b(?:\s+\w+){0,3}?\s+(?:on\s+)?$", re.IGNORECASE)
+# "商务部7日发布2025年第70号公告，宣布暂停…": the act doing the suspending, not its target
+ACTING_BEFORE_RE = re.compile(r"(?:发布|公布|印发|\bissued|\bpublished|\breleased)(?:了)?\s*$", re.IGNORECASE)
 SELF_REF_RE = re.compile(r"本公告|本决定|本通知|本办法|本规定|本清单|本措施|本条|其中|this\s+announcement|this\s+decision|"
                          r"these\s+(?:measures|rules)|the\s+(?:new\s+)?(?:measures|rules|restrictions|controls)|"
                          r"this\s+notice|第[一二三四五六七八九十]+条", re.IGNORECASE)
@@ -100,6 +105,14 @@ def _cited_date(ctx: "Ctx", own: "Mention") -> "Mention | None":
     return None
 
 
+DATELINE_BEFORE_RE = re.compile(r"(?:^|\n)\s*[A-Z][A-Z .'-]{2,30},\s*$")
+
+
+def _in_dateline(text: str, d: "Mention") -> bool:
+    """'BEIJING, Sept 20 (Reuters) -', '新华社北京2月4日电': the filing date, not an effect date."""
+    return bool(DATELINE_BEFORE_RE.search(text[max(0, d.start - 40):d.start])) or text[d.end:d.end + 1] in ("电", "讯")
+
+
 def _is_until(ctx: "Ctx", d: "Mention") -> bool:
     return bool(UNTIL_BEFORE_RE.search(ctx.doc.text[max(0, d.start - 10):d.start]))
 
@@ -130,7 +143,9 @@ def effective_dates(ctx: "Ctx", issued: str | None,
         if official and not SELF_REF_RE.search(sent) and not (ctx.kind == "qa" and (
                 QA_REF_RE.search(sent) or any(r.label == own for r in ctx.within("announcements", s, e)))):
             continue  # an effective date of some other act or law the text cites
-        near = [d for d in dates if s <= d.start < e and not _is_until(ctx, d)]
+        near = [d for d in dates if s <= d.start < e and not _is_until(ctx, d)
+                and (official or not (SAID_BEFORE_RE.search(text[max(0, d.start - 40):d.start])
+                                      or _in_dateline(text, d)))]
         value, start, end = None, cue.start, cue.end
         if cue.label == "effective" and near:
             best = min(near, key=lambda d: min(abs(d.start - cue.end), abs(cue.start - d.end)))
@@ -156,7 +171,8 @@ def effective_dates(ctx: "Ctx", issued: str | None,
         for d in dates:
             before = text[max(0, d.start - 16):d.start]
             s, e = ctx.sentence(d.start)
-            if FROM_BEFORE_RE.search(before) and ctx.has_cue(s, e, {"control", "control_intro"}):
+            since = SINCE_BEFORE_RE.search(before) and not ctx.has_cue(s, e, {"statistic"})
+            if (FROM_BEFORE_RE.search(before) or since) and ctx.has_cue(s, e, {"control", "control_intro"}):
                 found.append((d.label, d.start, d.end))
     return found, overrides, whole
 
@@ -180,6 +196,7 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
     cues = ctx.spans.get("relation_cues", [])
     merged: dict[tuple[str, str], dict] = {}
     scopes: list[dict] = []
+    linked: set[tuple[str, int]] = set()  # (verb, sentence) pairs that already found their targets
     for i, cue in enumerate(cues):
         s, e = ctx.sentence(cue.start)
         scope_end = e
@@ -189,10 +206,12 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
         nxt = [c.start for c in cues[i + 1:] if c.start < scope_end and c.label != cue.label]
         scope_end = min(nxt + [scope_end])
         targets = [r for r in refs if cue.end <= r.start < scope_end and r.label != own]
-        if not targets:
+        if not targets and (cue.label, s) not in linked:  # "第61号公告…暂停实施": the act before the verb
             targets = [r for r in refs if s <= r.start < cue.start and r.label != own]
+        targets = [r for r in targets if not ACTING_BEFORE_RE.search(text[max(0, r.start - 8):r.start])]
         if not targets:
             continue
+        linked.add((cue.label, s))
         untils = [d for d in ctx.spans.get("dates", []) if s <= d.start < scope_end and _is_until(ctx, d)]
         until = untils[0].label if untils and cue.label in ("suspends",) else None
         for ref in targets:
