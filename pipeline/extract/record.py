@@ -75,7 +75,17 @@ class Ctx:
         return len(self.doc.text)
 
     def within(self, key: str, start: int, end: int) -> list[Mention]:
-        return [m for m in self.spans.get(key, []) if start <= m.start < end]
+        group = self.spans.get(key, [])
+        index = self.__dict__.setdefault("_within_index", {})
+        known = index.get(key)
+        if known is None or known[0] is not group or known[1] != len(group):
+            starts = [m.start for m in group]
+            known = index[key] = (group, len(group),
+                                  starts if all(a <= b for a, b in zip(starts, starts[1:])) else None)
+        starts = known[2]
+        if starts is None:  # not sorted by start (the extractor sorts): the plain scan
+            return [m for m in group if start <= m.start < end]
+        return group[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)] if start < end else []
 
     def has_cue(self, start: int, end: int, labels: set[str]) -> bool:
         return any(m.label in labels for m in self.within("scope_cues", start, end))
@@ -208,6 +218,11 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
 
 
 TECH_LINK_RE = re.compile(r"\s+(?:for|used\s+(?:to|in|for)|needed\s+to|to|of|that|which|in)\b", re.IGNORECASE)
+# the object of a production verb ("to process and refine lithium", "钐钴磁体制备技术")
+TECH_VERB_BEFORE_RE = re.compile(r"\b(?:make|making|produce|producing|process|processing|refine|refining|extract|extracting|"
+                                 r"separate|separating|smelt|smelting|recycle|recycling|purify|purifying)"
+                                 r"(?:\s+(?:and|or)\s+\w+)?\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+TECH_VERB_AFTER_RE = re.compile(r"^[^，。；,;]{0,12}?(?:制备|生产|制造|冶炼|提取|分离|提纯|加工|回收)[^，。；,;]{0,4}?(?:技术|工艺)")
 
 
 def technology_bound(ctx: Ctx, m: Mention, s: int, e: int) -> bool:
@@ -223,6 +238,11 @@ def technology_bound(ctx: Ctx, m: Mention, s: int, e: int) -> bool:
     def clear(a: int, b: int, breaks: str) -> bool:
         return not any(a <= c.start < b for c in items) and not any(ch in breaks for ch in text[a:b])
 
+    if techs and ctx.lang == "en" and TECH_VERB_BEFORE_RE.search(text[max(0, m.start - 40):m.start]):
+        return any(t.end <= m.start and m.start - t.end <= 120 and not any(ch in ";；.。" for ch in text[t.end:m.start])
+                   for t in techs)
+    if ctx.lang == "zh" and TECH_VERB_AFTER_RE.match(text[m.end:m.end + 24]):
+        return True
     for t in techs:
         if t.end <= m.start and m.start - t.end <= 100 and TECH_LINK_RE.match(text, t.end) \
                 and clear(t.end, m.start, ";；.。"):

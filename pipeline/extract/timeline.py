@@ -27,7 +27,8 @@ ACTING_BEFORE_RE = re.compile(r"(?:发布|公布|印发|\bissued|\bpublished|\br
 SELF_REF_RE = re.compile(r"本公告|本决定|本通知|本办法|本规定|本清单|本措施|本条|其中|this\s+announcement|this\s+decision|"
                          r"these\s+(?:measures|rules)|the\s+(?:new\s+)?(?:measures|rules|restrictions|controls)|"
                          r"this\s+notice|第[一二三四五六七八九十]+条", re.IGNORECASE)
-ANNOUNCE_RE = re.compile(r"\bannounc\w*|\bunveil\w*|\bissued\b|\bpublished\b|\bimposed\b|公布|发布", re.IGNORECASE)
+ANNOUNCE_RE = re.compile(r"\bannounc\w*|\bunveil\w*|\bissued\b|\bpublished\b|\bimposed\b|\bbanned\b|\bprohibited\b|"
+                         r"\bintroduced\b|\brolled\s+out\b|公布|发布|宣布", re.IGNORECASE)
 ISSUED_LINE_RE = re.compile(r"[，。；,;]|\b(?:updated|source)\b", re.IGNORECASE)
 CLAUSE_TAIL_RE = re.compile(r"\s*(?:的|中的)?\s*(?:第|Article|Clause|items?\s*\(|paragraphs?\s*\()", re.IGNORECASE)
 CITED_DATE_RE = re.compile(r"^\s*(?:发布|公布|印发|颁布)的")
