@@ -56,6 +56,14 @@ END_USER = [
     ("en", "U.S. companies with mixed civilian-defense portfolios should expect case-by-case reviews.", set()),
     ("en", "The approach mirrors U.S. export policy on dual-use goods.", set()),
     ("en", "Is a licence required for exports to military users?", set()),
+    # stricter end-use review of exports to a country; back-references to listed parties
+    ("zh", "对石墨两用物项对美国出口，实施更严格的最终用户和最终用途审查。", {"country:case_by_case"}),
+    ("en", "Stricter end-user and end-use reviews shall be applied to exports of graphite to the United States.",
+     {"country:case_by_case"}),
+    ("en", "Magnet exports fell 29% as stricter vetting of licence applications weighed on shipments.", set()),
+    ("zh", "禁止出口经营者向上述28家美国实体出口两用物项。", {"listed_entity:deny"}),
+    ("en", "Export operators are prohibited from exporting dual-use items to the above-mentioned 15 entities.",
+     {"listed_entity:deny"}),
 ]
 
 
@@ -81,6 +89,13 @@ TECHNOLOGIES = [
     ("en", "Beijing suspended the controls on rare earth mining and smelting technologies until November 2026.",
      set()),
     ("en", "Equipment used in mining is shipped worldwide by several firms.", set()),
+    # a list header that controls items controls the technology entries among them (table rows)
+    ("zh", "一、满足以下特性的物项，未经许可，不得出口：\n序号 | 物项描述\n1 | 锑金属及制品\n2 | 金锑冶炼分离技术\n"
+           "二、本公告自公布之日起实施。", {"smelting_separation"}),
+    ("en", "China banned the export of technology to extract and separate rare earths and to produce rare earth "
+           "metals and alloy materials.", {"smelting_separation", "metal_smelting"}),
+    ("en", "It would add technology for producing high-performance neodymium-iron-boron and samarium-cobalt "
+           "magnets to the restricted list.", {"magnet_manufacturing"}),
 ]
 
 
