@@ -134,7 +134,7 @@ class DocClassifier(SemanticComponent):
             return "official", kind_ev[0] if kind_ev else title
         t_prop = self.proposed.search(title_text) if self.proposed else None
         t_iss = self.issued.search(title_text) if self.issued else None
-        if t_prop and not t_iss:
+        if t_prop and (not t_iss or t_prop.start() < t_iss.start()):  # "或将…实施": the plan governs
             return "proposed", (title[0] + t_prop.start(), title[0] + t_prop.end())
         if t_iss:
             return "reported", (title[0] + t_iss.start(), title[0] + t_iss.end())
