@@ -19,9 +19,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from bisect import bisect_right
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from spacy.attrs import IDX, LENGTH, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -31,16 +33,60 @@ from pipeline.extract.lexicon import CuePatterns, ElementFinder, load_patterns, 
 SpanTuple = tuple[int, int, str]
 
 
+_TOKENS: list[Any] = [None, None]  # (doc, (token starts, token ends, text length) | None) of the last doc
+
+
+def _token_offsets(doc: Doc) -> tuple[list[int], list[int], int] | None:
+    """Start and end (without trailing space) character offsets of every token and the text length,
+    once per document; None unless the tokens tile the text (then Doc.char_span aligns)."""
+    if _TOKENS[0] is doc and _TOKENS[1][0] == len(doc):
+        return _TOKENS[1][1]
+    arr = doc.to_array([IDX, LENGTH, SPACY]).tolist() if len(doc) else []
+    pos = 0
+    offsets: tuple[list[int], list[int], int] | None = None
+    for a, n, sp in arr:
+        if a != pos or n <= 0:
+            break
+        pos = a + n + sp
+    else:
+        if arr:
+            offsets = ([a for a, _, _ in arr], [a + n for a, n, _ in arr], pos)
+    _TOKENS[0], _TOKENS[1] = doc, (len(doc), offsets)
+    return offsets
+
+
+def _aligned(offsets: tuple[list[int], list[int], int], start: int, end: int) -> tuple[int, int] | None:
+    """(first token, end token) of Doc.char_span(start, end) strict, else alignment_mode="expand"
+    (the same result, bisecting token offsets instead of building Token objects); None: no span."""
+    starts, ends, total = offsets
+    if not (0 <= start < total and 0 <= end - 1 < total):
+        return None
+    s = bisect_right(starts, start) - 1
+    e = bisect_right(starts, end - 1) - 1
+    if start == starts[s] and end == ends[e] and e + 1 > s:
+        return s, e + 1  # strict
+    if start == ends[s]:  # expand: trailing whitespace is not part of the token before it
+        s += 1
+    return s, e + 1
+
+
 def set_spans(doc: Doc, key: str, found: Iterable[SpanTuple]) -> None:
     """Write char-offset matches as a span group (token-aligned: strict, else expanded)."""
     spans: list[Span] = []
     seen = set()
+    offsets = _token_offsets(doc)
     for start, end, label in found:
-        span = doc.char_span(start, end, label=label) or doc.char_span(start, end, label=label,
-                                                                     alignment_mode="expand")
-        if span is not None and (span.start, span.end, label) not in seen:
-            seen.add((span.start, span.end, label))
-            spans.append(span)
+        if offsets is None:  # tokens do not tile the text: let spaCy align
+            span = doc.char_span(start, end, label=label) or doc.char_span(start, end, label=label,
+                                                                         alignment_mode="expand")
+            if span is not None and (span.start, span.end, label) not in seen:
+                seen.add((span.start, span.end, label))
+                spans.append(span)
+            continue
+        where = _aligned(offsets, start, end)
+        if where is not None and (where[0], where[1], label) not in seen:
+            seen.add((where[0], where[1], label))
+            spans.append(Span(doc, where[0], where[1], label=label))
     doc.spans[key] = spans
 
 

@@ -237,7 +237,8 @@ class SemanticComponent:
             return _VIEWS[1]
         _SERIAL[0] += 1
         doc.user_data[_SERIAL_KEY] = _SERIAL[0]
-        norm = normalise(doc_text(doc))
+        text = doc.user_data.get("ew_text")  # the source text, set by the extractor (== doc.text)
+        norm = normalise(text if isinstance(text, str) else doc_text(doc))
         seg = Segmenter(norm, boilerplate_ranges(norm.text, self.headers, self.footer))
         _VIEWS[0], _VIEWS[1] = (_SERIAL[0], len(doc), self.headers.pattern, self.footer.pattern), (norm, seg)
         return norm, seg

@@ -167,7 +167,18 @@ class Segmenter:
         return self.norm.text[seg.start:seg.end]
 
     def in_boilerplate(self, pos: int) -> bool:
-        return any(s <= pos < e for s, e in self.boilerplate)
+        ranges = self.boilerplate
+        if not ranges:
+            return False
+        if getattr(self, "_bp_of", None) is not ranges or self._bp_len != len(ranges):
+            # line ranges come sorted and disjoint: bisect (else the plain scan)
+            starts = [s for s, _ in ranges]
+            ok = all(a[1] <= b[0] and a[0] < b[0] for a, b in zip(ranges, ranges[1:]))
+            self._bp_of, self._bp_len, self._bp_starts = ranges, len(ranges), starts if ok else None
+        if self._bp_starts is None:
+            return any(s <= pos < e for s, e in ranges)
+        k = bisect_right(self._bp_starts, pos) - 1
+        return k >= 0 and ranges[k][0] <= pos < ranges[k][1]
 
     def list_scope(self, idx: int, max_items: int = 12) -> list[int]:
         """Sentences that continue the list a header sentence opens ("…如下：", "This includes:").
