@@ -18,8 +18,9 @@ from pipeline.extract.evaluate import SET_FIELDS, EXACT_FIELDS, format_report, m
 
 HELDOUT = Path(__file__).parent / "fixtures" / "heldout"
 # History: batch 1 (22 docs) scored 0.930 before the rules were generalised; batch 2 (7 docs) and
-# batches 3-7 (3, 2, 3, 2, 2 docs), each written before running the extractor on it, scored 0.994,
-# 0.957, 0.848, 1.000, 0.968 and 0.895 blind (micro-F1 of the batch alone). All 41 now score 1.000; the margin leaves room for one or two judgment-call misses, a drop below
+# batches 2-8 (7, 3, 2, 3, 2, 2, 2 docs), each written before running the extractor on it, scored
+# 0.994, 0.957, 0.848, 1.000, 0.968, 0.895 and 0.694 blind (micro-F1 of the batch alone).
+# All 43 now score 1.000; the margin leaves room for one or two judgment-call misses, a drop below
 # means a change lost generality.
 MIN_MICRO_F1 = 0.98
 GOLD_PATHS = sorted(HELDOUT.glob("*.json"))

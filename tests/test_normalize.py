@@ -148,3 +148,10 @@ def test_announcement_issuer_and_missing_year() -> None:
     (bare,) = nz.find_announcements("第61号公告")
     assert bare.year is None and bare.number == 61
     assert list(nz.find_announcements("商电发〔2025〕163号 商办消费函〔2025〕87号 京ICP备05004198号")) == []
+
+
+def test_chinese_relative_dates_resolve_against_the_story_date() -> None:
+    anchor = dt.date(2024, 12, 4)  # a Wednesday
+    found = {m.group(0): nz.relative_date(m, anchor) for m in nz.RELATIVE_RE.finditer("商务部昨日发布公告，周二已有消息，今天生效")}
+    assert found == {"昨日": dt.date(2024, 12, 3), "周二": dt.date(2024, 12, 3), "今天": anchor}
+    assert not list(nz.RELATIVE_RE.finditer("每周一次例会，下周一公布"))

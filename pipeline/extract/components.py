@@ -301,13 +301,10 @@ class DatesComponent(DataComponent):
             taken = [(s, e) for s, e, _ in out]
             low = lower_of(doc)
             for m in nz.RELATIVE_RE.finditer(low):
-                if any(s <= m.start() < e for s, e in taken) or (m.start() and low[m.start() - 1].isalpha()):
+                if any(s <= m.start() < e for s, e in taken) or (
+                        m.start() and low[m.start() - 1].isascii() and low[m.start() - 1].isalpha()):
                     continue
-                if m.group("wd"):
-                    date = nz.resolve_weekday(m.group("wd"), pub)
-                else:
-                    date = pub - dt.timedelta(days=1 if m.group("rel").lower() == "yesterday" else 0)
-                out.append((m.start(), m.end(), date.isoformat()))
+                out.append((m.start(), m.end(), nz.relative_date(m, pub).isoformat()))
         set_spans(doc, "dates", sorted(out))
         set_spans(doc, "date_cues", self.compiled().find(text, lower_of(doc)))
         return doc

@@ -58,7 +58,24 @@ RELATIVE_RE = re.compile(
     r"(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
     r"(?![a-z]|\s*,?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d))"
     r"|(?P<rel>today|yesterday)(?![a-z])"
+    r"|(?<![上下每])(?P<zwd>(?:周|星期)[一二三四五六日天])(?![次遍回年个])"
+    r"|(?P<zrel>今日|今天|昨日|昨天|前天)"
 )
+ZH_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+ZH_RELATIVE_DAYS = {"今日": 0, "今天": 0, "昨日": 1, "昨天": 1, "前天": 2}
+
+
+def relative_date(m: re.Match[str], anchor: dt.date) -> dt.date:
+    """A RELATIVE_RE match in a story dated `anchor`: 'Thursday'/'周四' -> the latest such day on
+    or before it; 'yesterday'/'昨日' -> the day before."""
+    if m.group("wd"):
+        return resolve_weekday(m.group("wd"), anchor)
+    if m.group("zwd"):
+        target = ZH_WEEKDAYS[m.group("zwd")[-1]]
+        return anchor - dt.timedelta(days=(anchor.weekday() - target) % 7)
+    if m.group("zrel"):
+        return anchor - dt.timedelta(days=ZH_RELATIVE_DAYS[m.group("zrel")])
+    return anchor - dt.timedelta(days=1 if m.group("rel").lower() == "yesterday" else 0)
 
 
 def lower_same_length(text: str) -> str:

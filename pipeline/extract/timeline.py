@@ -106,6 +106,8 @@ def _cited_date(ctx: "Ctx", own: "Mention") -> "Mention | None":
     return None
 
 
+META_DATE_BEFORE_RE = re.compile(r"(?:发布时间|发布日期|发文日期|更新时间|Published|Updated|Date|Release\s+Date)\s*[:：]?\s*$",
+                                 re.IGNORECASE)
 DATELINE_BEFORE_RE = re.compile(r"(?:^|\n)\s*[A-Z][A-Z .'-]{2,30},\s*$")
 
 
@@ -120,11 +122,17 @@ def _is_until(ctx: "Ctx", d: "Mention") -> bool:
 
 def announced_date(ctx: "Ctx") -> str | None:
     """News: the day the act was announced ('made the announcement on Thursday')."""
+    text = ctx.doc.text
+    filed = None  # a dateline's filing day: the announcement day when the story names no other
     for d in ctx.spans.get("dates", []):
         s, e = ctx.sentence(d.start)
-        if ANNOUNCE_RE.search(ctx.doc.text[s:e]) and not _is_until(ctx, d):
-            return d.label
-    return None
+        if META_DATE_BEFORE_RE.search(text[max(0, d.start - 16):d.start]):
+            continue  # the page's own 发布时间/Published line
+        if ANNOUNCE_RE.search(text[s:e]) and not _is_until(ctx, d):
+            if not _in_dateline(text, d):
+                return d.label
+            filed = filed or d.label
+    return filed
 
 
 def effective_dates(ctx: "Ctx", issued: str | None,
