@@ -18,11 +18,11 @@ from pipeline.extract.evaluate import SET_FIELDS, EXACT_FIELDS, format_report, m
 
 HELDOUT = Path(__file__).parent / "fixtures" / "heldout"
 # History: batch 1 (22 docs) scored 0.930 before the rules were generalised (then 1.000);
-# batches 2-8 (7, 3, 2, 3, 2, 2, 2 docs), each written before running the extractor on it, scored
-# 0.994, 0.957, 0.848, 1.000, 0.968, 0.895 and 0.694 blind (micro-F1 of the batch alone).
-# All 43 now score 1.000; the margin leaves room for one or two judgment-call misses, a drop below
-# means a change lost generality.
-MIN_MICRO_F1 = 0.98
+# batches 2-9 (7, 3, 2, 3, 2, 2, 2, 3 docs), each written before running the extractor on it, scored
+# 0.994, 0.957, 0.848, 1.000, 0.968, 0.895, 0.694 and 0.758 blind (micro-F1 of the batch alone).
+# All 46 now score 0.992 together: one known miss is kept (mofcom-qa-2025-70-suspension, see its
+# notes). A drop below the floor means a change lost generality.
+MIN_MICRO_F1 = 0.985
 GOLD_PATHS = sorted(HELDOUT.glob("*.json"))
 _CACHE: dict[str, Any] = {}
 
