@@ -10,7 +10,11 @@ them and rebuilds a missing or stale build first).
 """
 from __future__ import annotations
 
+import itertools
+import multiprocessing as mp
+import os
 import re
+from collections import deque
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable, Iterator
 
@@ -82,36 +86,89 @@ def _tiers(nlp: Any) -> dict[str, int]:
     return nlp.get_pipe("ew_elements").compiled().tier
 
 
+def _extract_batch(batch: list[tuple[Document, str | None]], batch_size: int) -> list[Extraction]:
+    """Extract a batch (each language through its pipeline's nlp.pipe); results in input order."""
+    from pipeline.extract.build import load
+
+    by_lang: dict[str, list[int]] = {}
+    for i, (d, _) in enumerate(batch):
+        by_lang.setdefault(detect_lang(d), []).append(i)
+    results: dict[int, Extraction] = {}
+    for lang, idx in by_lang.items():
+        nlp = load(lang)
+        tiers = _tiers(nlp)
+        prepared = (_prepare(nlp, batch[i][0]) for i in idx)
+        for i, sdoc in zip(idx, nlp.pipe(prepared, batch_size=batch_size)):
+            results[i] = _finish(batch[i][0], sdoc, lang, tiers, batch[i][1])
+    return [results[i] for i in range(len(batch))]
+
+
+def _worker_batch(args: tuple[list[tuple[Document, str | None]], int]) -> list[Extraction]:
+    return _extract_batch(*args)
+
+
+def default_workers() -> int:
+    """Worker processes for extract_many: EXPORTWATCH_EXTRACT_WORKERS, else one per CPU (at most 4);
+    1 = extract in this process."""
+    value = os.environ.get("EXPORTWATCH_EXTRACT_WORKERS", "")
+    if value.strip().isdigit():
+        return max(1, int(value))
+    return max(1, min(4, os.cpu_count() or 1))
+
+
 def extract_many(docs: Iterable[Document], *, sources: Iterable[str | None] | None = None,
-                 batch_size: int = 16) -> Iterator[Extraction]:
+                 batch_size: int = 16, workers: int | None = None) -> Iterator[Extraction]:
     """Extract a stream of documents, batching each language through its pipeline's nlp.pipe.
-    Output order is input order."""
+    Output order is input order.
+
+    Why worker processes: extraction is pure Python per document (regexes, spans, the record), so
+    it scales with CPUs, not threads. When the stream holds more than one batch (4 x batch_size
+    documents) and `workers` > 1, batches go to a pool of forked processes (the pipelines loaded
+    here before the fork are shared); the documents are still read here, in this thread, and the
+    results come back in input order with at most 2 batches per worker in flight. The records
+    are the same as in one process: extraction keeps no state across documents."""
     from pipeline.extract.build import load
 
     src_iter = iter(sources) if sources is not None else None
-    batch: list[tuple[Document, str | None]] = []
+    chunk = batch_size * 4
+    workers = default_workers() if workers is None else workers
 
-    def flush() -> Iterator[Extraction]:
-        by_lang: dict[str, list[int]] = {}
-        for i, (d, _) in enumerate(batch):
-            by_lang.setdefault(detect_lang(d), []).append(i)
-        results: dict[int, Extraction] = {}
-        for lang, idx in by_lang.items():
-            nlp = load(lang)
-            tiers = _tiers(nlp)
-            prepared = (_prepare(nlp, batch[i][0]) for i in idx)
-            for i, sdoc in zip(idx, nlp.pipe(prepared, batch_size=batch_size)):
-                results[i] = _finish(batch[i][0], sdoc, lang, tiers, batch[i][1])
-        for i in range(len(batch)):
-            yield results[i]
+    def batches() -> Iterator[list[tuple[Document, str | None]]]:
+        batch: list[tuple[Document, str | None]] = []
+        for doc in docs:
+            batch.append((doc, next(src_iter) if src_iter else None))
+            if len(batch) >= chunk:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
 
-    for doc in docs:
-        batch.append((doc, next(src_iter) if src_iter else None))
-        if len(batch) >= batch_size * 4:
-            yield from flush()
-            batch = []
-    if batch:
-        yield from flush()
+    stream = batches()
+    first = next(stream, None)
+    if first is None:
+        return
+    second = next(stream, None) if workers > 1 else None
+    if second is None or "fork" not in mp.get_all_start_methods():
+        yield from _extract_batch(first, batch_size)
+        if second is not None:
+            yield from _extract_batch(second, batch_size)
+        for batch in stream:
+            yield from _extract_batch(batch, batch_size)
+        return
+    for lang in sorted({detect_lang(d) for d, _ in first + second}):
+        load(lang)  # before the fork: the workers share the loaded pipelines
+    pool = mp.get_context("fork").Pool(workers)
+    try:
+        pending: deque[Any] = deque()
+        for batch in itertools.chain([first, second], stream):
+            pending.append(pool.apply_async(_worker_batch, ((batch, batch_size),)))
+            while len(pending) > 2 * workers:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
+    finally:
+        pool.terminate()
+        pool.join()
 
 
 def extract(doc: Document, source: str | None = None) -> Extraction:
