@@ -54,6 +54,9 @@ class Act:
     others: list[DocInput] = field(default_factory=list)  # Q&A and irrelevant copies: listed, never scope
     relations: list[Relation] = field(default_factory=list)
     cited_by: list[str] = field(default_factory=list)
+    # A lean act (pipeline.diff.stream) keeps no text or evidence of its copies; what the change
+    # list and the alerts read of them is kept here: effective date -> (clauses, evidence).
+    effect_dates: dict[str, tuple[list[str] | None, list[dict[str, Any]]]] | None = None
 
     @property
     def seen_only_in_citations(self) -> bool:
@@ -174,31 +177,30 @@ def _merge_relations(act: Act) -> None:
     act.relations = list(merged.values())
 
 
-def merge_acts(inputs: list[DocInput]) -> dict[str, Act]:
-    """All acts named by current documents or cited by them, keyed and ordered by act id."""
-    acts: dict[str, Act] = {}
-    for doc in inputs:
-        act_id = doc.announcement
-        if not act_id or doc.kind not in ("announcement", "qa"):
-            continue
-        act = acts.setdefault(act_id, Act(id=act_id))
+def merge_act(act_id: str, docs: list[DocInput]) -> Act:
+    """One act from the documents that name it (kind announcement or qa): copies merged."""
+    act = Act(id=act_id)
+    for doc in docs:
         (act.copies if doc.is_act_copy else act.others).append(doc)
+    # Sorted copies: the result must not depend on the order documents were read.
+    act.copies.sort(key=lambda d: (d.source or "", d.document_id))
+    act.others.sort(key=lambda d: (d.source or "", d.document_id))
+    own = act.copies or act.others
+    issued = Counter(d.record.get("issued") for d in own if as_date(d.record.get("issued")))
+    act.issued = issued.most_common(1)[0][0] if issued else None
+    dates = {iso(as_date(e)) for d in act.copies for e in d.record.get("effective") or [] if as_date(e)}
+    dates |= {iso(as_date(c.get("effective"))) for d in act.copies for c in d.clauses if as_date(c.get("effective"))}
+    act.effective = sorted(dates)
+    act.issuers = sorted({i for d in own for i in _issuers(d)}, key=["MOFCOM", "GACC"].index) or ["MOFCOM"]
+    act.title_zh = _pick_title([d for d in act.copies if d.lang == "zh"], act.id)
+    act.title_en = _pick_title([d for d in act.copies if d.lang == "en"], act.id)
+    _merge_relations(act)
+    return act
 
-    for act in acts.values():
-        # Sorted copies: the result must not depend on the order documents were read.
-        act.copies.sort(key=lambda d: (d.source or "", d.document_id))
-        act.others.sort(key=lambda d: (d.source or "", d.document_id))
-        own = act.copies or act.others
-        issued = Counter(d.record.get("issued") for d in own if as_date(d.record.get("issued")))
-        act.issued = issued.most_common(1)[0][0] if issued else None
-        dates = {iso(as_date(e)) for d in act.copies for e in d.record.get("effective") or [] if as_date(e)}
-        dates |= {iso(as_date(c.get("effective"))) for d in act.copies for c in d.clauses if as_date(c.get("effective"))}
-        act.effective = sorted(dates)
-        act.issuers = sorted({i for d in own for i in _issuers(d)}, key=["MOFCOM", "GACC"].index) or ["MOFCOM"]
-        act.title_zh = _pick_title([d for d in act.copies if d.lang == "zh"], act.id)
-        act.title_en = _pick_title([d for d in act.copies if d.lang == "en"], act.id)
-        _merge_relations(act)
 
+def link_citations(acts: dict[str, Act]) -> dict[str, Act]:
+    """Stubs for acts only cited (in `acts`' order: the first citing act names the stub), cited_by;
+    returns the acts keyed and ordered by act id."""
     for act in list(acts.values()):
         for rel in act.relations:
             stub = acts.setdefault(rel.target, Act(id=rel.target))
@@ -210,6 +212,15 @@ def merge_acts(inputs: list[DocInput]) -> dict[str, Act]:
                 cited = " ".join(rel.cited_as.values())
                 stub.issuers = stub.issuers or [n for n, cue in ISSUER_CUES if cue.search(cited.split("(")[0].split("（")[0])]
     return {k: acts[k] for k in sorted(acts, key=act_sort_key)}
+
+
+def merge_acts(inputs: list[DocInput]) -> dict[str, Act]:
+    """All acts named by current documents or cited by them, keyed and ordered by act id."""
+    named: dict[str, list[DocInput]] = {}
+    for doc in inputs:
+        if doc.announcement and doc.kind in ("announcement", "qa"):
+            named.setdefault(doc.announcement, []).append(doc)
+    return link_citations({act_id: merge_act(act_id, docs) for act_id, docs in named.items()})
 
 
 def act_order(acts: dict[str, Act]) -> list[Act]:

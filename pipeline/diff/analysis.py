@@ -27,6 +27,9 @@ class Analysis:
     changes: list[Change]  # from acts: the schema's change list
     news: list[Change] = field(default_factory=list)  # reported / proposed, kept apart
     discrepancies: list[dict[str, Any]] = field(default_factory=list)
+    # lean (pipeline.diff.stream): no inputs, acts without their copies' text, measures and `added`
+    # changes without evidence (the stored rows have it)
+    lean: bool = False
 
     def measures_of(self, act_id: str) -> list[Measure]:
         # indexed once (a scan per act was quadratic in the corpus); rebuilt if the list is replaced

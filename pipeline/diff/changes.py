@@ -45,6 +45,8 @@ def mark_new(measures: list[Measure], timeline: Timeline) -> None:
 
 
 def _effective_evidence(act: Act, date: str) -> list[dict[str, Any]]:
+    if act.effect_dates is not None:
+        return list(act.effect_dates.get(date, (None, []))[1])
     out = []
     for doc in act.copies:
         for ev in doc.record.get("evidence") or []:
@@ -59,9 +61,17 @@ def _effective_evidence(act: Act, date: str) -> list[dict[str, Any]]:
 
 
 def _clauses_on(act: Act, date: str) -> list[str] | None:
+    if act.effect_dates is not None:
+        return act.effect_dates.get(date, (None, []))[0]
     ids = sorted({str(c["id"]) for d in act.copies for c in d.clauses
                   if c.get("id") and iso(as_date(c.get("effective"))) == date})
     return ids or None
+
+
+def effect_dates(act: Act) -> dict[str, tuple[list[str] | None, list[dict[str, Any]]]]:
+    """What takes_effect reads of an act's copies, for each date it could report (see Act.effect_dates)."""
+    return {date: (_clauses_on(act, date), _effective_evidence(act, date))
+            for date in act.effective if act.issued and date > act.issued}
 
 
 def takes_effect(act: Act, timeline: Timeline) -> list[Change]:

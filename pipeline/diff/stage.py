@@ -28,8 +28,10 @@ def run_stage(ctx: Context, **options) -> None:
         ctx.count("news_changes_new", 0)
         ctx.log("diff: inputs unchanged since the last run; nothing to recompute")
         return
-    analysis = store.load_analysis(ctx.db)
-    new_rows = store.save_analysis(ctx.db, analysis, today=ctx.today, run_id=ctx.run_id)
+    # One act at a time (memory bounded by the largest act, not the corpus); the lean analysis it
+    # leaves (no text, measures without evidence) serves the alert stage in the same process.
+    analysis, new_rows = store.run_streamed(ctx.db, today=ctx.today, run_id=ctx.run_id)
+    store.remember_analysis(ctx.db, analysis)
     ctx.count("changes_new", sum(1 for r in new_rows if not r["news"]))
     ctx.count("news_changes_new", sum(1 for r in new_rows if r["news"]))
     counts = {"acts": sum(1 for a in analysis.acts.values() if a.copies), "measures": len(analysis.measures)}

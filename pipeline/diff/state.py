@@ -132,8 +132,13 @@ def upcoming(a: Analysis, today: dt.date | str, horizon_days: int) -> list[dict[
 def compute_state(db: sqlite_utils.Database, on: dt.date | str) -> dict[str, Any]:
     """The state on `on` from the database's current records (for the CLI, alerts, Datasette)."""
     from pipeline.diff.store import load_analysis
+    from pipeline.diff.stream import fill_state_evidence
 
-    return state_on(load_analysis(db), on)
+    a = load_analysis(db)
+    state = state_on(a, on)
+    if a.lean:  # the diff stage's analysis in this process: measures carry no evidence
+        fill_state_evidence(db, state["measures"])
+    return state
 
 
 def upcoming_events(db: sqlite_utils.Database, today: dt.date | str, horizon_days: int) -> list[dict[str, Any]]:

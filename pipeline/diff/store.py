@@ -28,7 +28,7 @@ import hashlib
 import json
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import sqlite_utils
 
@@ -48,6 +48,9 @@ SCHEMA = [
         kind TEXT NOT NULL, subject TEXT NOT NULL, issued TEXT, effective TEXT, clauses TEXT,
         hs_codes TEXT, evidence TEXT, documents TEXT, new INTEGER)""",
     "CREATE INDEX IF NOT EXISTS measures_subject ON measures (kind, subject)",
+    # the foreign key's child column: deleting or inserting an announcement looks its measures up
+    # (the stage writes measures before their announcements, foreign keys deferred)
+    "CREATE INDEX IF NOT EXISTS measures_announcement ON measures (announcement)",
     """CREATE TABLE IF NOT EXISTS changes (
         id TEXT PRIMARY KEY, announcement TEXT NOT NULL, date TEXT, type TEXT NOT NULL,
         kind TEXT NOT NULL, subject TEXT NOT NULL, evidence TEXT, hs_codes TEXT, new INTEGER,
@@ -82,46 +85,56 @@ def _load(value: Any, default: Any) -> Any:
     return json.loads(value) if isinstance(value, (str, bytes)) else value
 
 
-def load_inputs(db: sqlite_utils.Database) -> list[DocInput]:
-    """A DocInput per extraction record whose document is currently at some location (a page
-    replaced by new content no longer counts; one that vanished keeps its last content)."""
+def iter_inputs(db: sqlite_utils.Database, where: str = "", params: list[Any] | tuple = ()) -> Iterator[DocInput]:
+    """DocInputs of the current records (`where`: more conditions on `r` = records, `d` = documents,
+    starting with AND), one at a time, in (source, document id) order."""
     if "records" not in db.table_names():
-        return []
+        return
     rows = db.execute(
-        """SELECT r.*, d.source AS d_source, d.title AS d_title, d.text AS d_text,
+        f"""SELECT r.*, d.source AS d_source, d.title AS d_title, d.text AS d_text,
                   d.published AS d_published,
                   COALESCE(d.url, (SELECT l.url FROM locations l WHERE l.document_id = d.id
                                    ORDER BY l.source LIMIT 1)) AS d_url
            FROM records r JOIN documents d ON d.id = r.document_id
-           WHERE r.document_id IN (SELECT document_id FROM locations)
-           ORDER BY d.source, r.document_id"""
+           WHERE r.document_id IN (SELECT document_id FROM locations) {where}
+           ORDER BY d.source, r.document_id""", list(params)
     )
     cols = [c[0] for c in rows.description]
-    out = []
     for values in rows:  # row by row: the raw rows of a large corpus are never all in memory
         row = dict(zip(cols, values))
-        out.append(DocInput(
+        doc = DocInput(
             document_id=row["document_id"], record=_load(row.get("record"), {}), source=row["d_source"],
             url=row["d_url"], title=row["d_title"], text=row["d_text"], published=row["d_published"],
             clauses=_load(row.get("clauses"), []), relation_scopes=_load(row.get("relation_scopes"), []),
-        ))
-        doc = out[-1]
+        )
         if not (doc.is_act_copy or doc.is_news):
             # Q&A, notices, listings: the analysis reads their record's scalar fields and, for an act
             # title, the start of the text; not their evidence (most of a record's memory) or body
             doc.record["evidence"] = []
             doc.text = (doc.text or "")[:200] or None
-    return out
+        yield doc
 
 
-def load_items(db: sqlite_utils.Database) -> list[dict[str, Any]]:
-    """E1's `items` rows (control_code / element -> hs_codes per act) when that table exists."""
+def load_inputs(db: sqlite_utils.Database) -> list[DocInput]:
+    """A DocInput per extraction record whose document is currently at some location (a page
+    replaced by new content no longer counts; one that vanished keeps its last content)."""
+    return list(iter_inputs(db))
+
+
+def load_items(db: sqlite_utils.Database, document_ids: list[str] | None = None) -> list[dict[str, Any]]:
+    """E1's `items` rows (control_code / element -> hs_codes per act) when that table exists; with
+    `document_ids`, only those documents' items."""
     if "items" not in db.table_names():
         return []
     out = []
     # only the columns the measures read (quotes and names of every item would be most of the memory)
-    for row in db.query("SELECT document_id, announcement, element, control_code, hs_codes FROM items "
-                        "WHERE document_id IN (SELECT document_id FROM locations)"):
+    sql = "SELECT document_id, announcement, element, control_code, hs_codes FROM items WHERE "
+    if document_ids is None:
+        rows: Any = db.query(sql + "document_id IN (SELECT document_id FROM locations)")
+    else:  # one document at a time: an index search each (an IN list made SQLite scan the locations)
+        rows = (row for doc_id in document_ids for row in db.query(
+            sql + "document_id = ? AND EXISTS (SELECT 1 FROM locations WHERE document_id = ?)", [doc_id, doc_id]))
+    for row in rows:
         item = dict(row)
         item.setdefault("announcement", item.get("act"))
         item["hs_codes"] = _load(item.get("hs_codes"), [])
@@ -177,6 +190,15 @@ def load_analysis(db: sqlite_utils.Database) -> Analysis:
     if fp is not None:
         _MEMO.update(key=key, analysis=analysis)
     return analysis
+
+
+def remember_analysis(db: sqlite_utils.Database, analysis: Analysis) -> None:
+    """Keep `analysis` (e.g. the diff stage's lean one) as the analysis of the current records, for
+    the rest of this process (the alert stage's upcoming events and state)."""
+    fp = inputs_fingerprint(db)
+    _MEMO.clear()
+    if fp is not None:
+        _MEMO.update(key=(fp, load_inputs, load_items), analysis=analysis)
 
 
 def cached_value(db: sqlite_utils.Database, key: str, fp: str | None) -> Any:
@@ -289,6 +311,85 @@ def save_analysis(db: sqlite_utils.Database, a: Analysis, *, today: dt.date, run
         if new_rows:
             _enqueue(db, new_rows)
     return new_rows
+
+
+def _measure_row(m: Any) -> dict[str, Any]:
+    return {"id": m.id, "announcement": m.announcement, "kind": m.kind, "subject": m.subject, "issued": m.issued,
+            "effective": m.effective, "clauses": _json(m.clauses), "hs_codes": _json(m.hs_codes),
+            "evidence": _json(m.evidence), "documents": _json(m.documents), "new": None if m.new is None else int(m.new)}
+
+
+def run_streamed(db: sqlite_utils.Database, *, today: dt.date, run_id: int | None) -> tuple[Analysis, list[dict[str, Any]]]:
+    """What `save_analysis(db, analyse(load_inputs(db), load_items(db)))` writes, computed one act at a
+    time (pipeline.diff.stream) so memory does not grow with the corpus. Returns the lean analysis
+    and the inserted changes as `{"id", "news"}`; they are enqueued for alerts in the same
+    transaction, in chunks of stream.CHUNK rows (one call per chunk)."""
+    from pipeline.diff import stream
+    from pipeline.diff.state import state_on
+
+    ensure_schema(db)
+    ts = now()
+    with transaction(db):
+        # measures are written act by act, their announcements once every act is known (cited_by)
+        db.execute("PRAGMA defer_foreign_keys = ON")  # (until this transaction commits)
+        for table in ("state_today", "measures", "discrepancies", "announcements"):
+            db.execute(f"DELETE FROM {table}")
+        a, news_evidence = stream.lean_analysis(db, lambda ms: _insert(db, "measures", [_measure_row(m) for m in ms]))
+        db.conn.executemany("UPDATE measures SET new = ? WHERE id = ?",
+                            [(None if m.new is None else int(m.new), m.id) for m in a.measures])
+        _insert(db, "announcements", [{
+            "id": act.id, "relevant": int(bool(act.copies) or any(d.record.get("relevant") for d in act.others)
+                                          or act.seen_only_in_citations),
+            "issuers": _json(act.issuers), "title_zh": act.title_zh, "title_en": act.title_en,
+            "issued": act.issued, "effective": _json(act.effective), "documents": _json(act.documents()),
+            "relations": _json([r.__dict__ for r in act.relations]), "cited_by": _json(act.cited_by),
+            "seen_only_in_citations": int(act.seen_only_in_citations), "run_id": run_id,
+        } for act in a.acts.values()])
+        _insert(db, "discrepancies", [{
+            "id": f"{d['announcement']}|{d['field']}", "announcement": d["announcement"], "field": d["field"],
+            "zh_only": _json(d["zh_only"]), "en_only": _json(d["en_only"]),
+            "zh_documents": _json(d["zh_documents"]), "en_documents": _json(d["en_documents"]),
+        } for d in a.discrepancies])
+        state = state_on(a, today)
+        for chunk in stream.chunks(state["measures"]):
+            for e in chunk:  # the evidence is the measure's, as just written
+                mid = hashlib.sha256("|".join((e["announcement"], e["kind"], e["subject"])).encode()).hexdigest()[:16]
+                db.execute("INSERT INTO state_today (measure_id, date, announcement, kind, subject, status, since, until, "
+                           "suspended_by, hs_codes, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                           "(SELECT evidence FROM measures WHERE id = ?))",
+                           [f"{e['announcement']}|{e['kind']}|{e['subject']}", state["date"], e["announcement"], e["kind"],
+                            e["subject"], e["status"], e["since"], e["until"], _json(e.get("suspended_by", [])),
+                            _json(e["hs_codes"]), mid])
+        del state
+        existing = {r[0] for r in db.execute("SELECT id FROM changes").fetchall()}
+        derived = [(c, False) for c in a.changes] + [(c, True) for c in a.news]
+        current: list[str] = []
+        new_rows: list[dict[str, Any]] = []
+        for chunk in stream.chunks(derived):
+            added = {c.key: hashlib.sha256("|".join((c.announcement, c.kind, c.subject)).encode()).hexdigest()[:16]
+                     for c, news in chunk if not news and c.type == "added"}
+            stored = stream.measure_evidence(db, list(added.values()))
+            rows = []
+            for c, news in chunk:
+                r = change_row(c, news=news, today=today)
+                if news:
+                    r["evidence"] = news_evidence[c.key]
+                elif c.key in added:  # as act_changes gives it: the measure's evidence, deduplicated
+                    r["evidence"] = _json(stream._dedupe(json.loads(stored[added[c.key]])))
+                rows.append(r)
+            fresh = [{**r, "detected_run_id": run_id, "detected_at": ts} for r in rows if r["id"] not in existing]
+            _insert(db, "changes", fresh)
+            if fresh:  # to the alert outbox a chunk at a time (same transaction)
+                _enqueue(db, fresh)
+            new_rows += [{"id": r["id"], "news": r["news"]} for r in fresh]
+            for r in rows:
+                current.append(r["id"])
+                if r["id"] in existing:
+                    db.execute("UPDATE changes SET evidence = ?, hs_codes = ?, new = ?, status = ?, withdrawn_run_id = NULL "
+                               "WHERE id = ?", [r["evidence"], r["hs_codes"], r["new"], r["status"], r["id"]])
+        db.execute("UPDATE changes SET withdrawn_run_id = ? WHERE withdrawn_run_id IS NULL AND id NOT IN "
+                   "(SELECT value FROM json_each(?))", [run_id if run_id is not None else 0, _json(current)])
+    return a, new_rows
 
 
 def read_changes(db: sqlite_utils.Database, *, since: str | None = None, include_news: bool = False,
