@@ -38,8 +38,11 @@ SENTENCE_MAX = 400
 
 SCHEMA = [
     """CREATE TABLE IF NOT EXISTS serve_meta (key TEXT PRIMARY KEY, value TEXT)""",
+    # control_code and lang: with announcement, the hs_code query's sort keys, so it can sort the
+    # matches here and read only the first page's items, documents and states
     """CREATE TABLE IF NOT EXISTS hs_code_index (
-        hs_code TEXT NOT NULL, item_id INTEGER NOT NULL, document_id TEXT, announcement TEXT)""",
+        hs_code TEXT NOT NULL, item_id INTEGER NOT NULL, document_id TEXT, announcement TEXT,
+        control_code TEXT, lang TEXT)""",
     "CREATE INDEX IF NOT EXISTS hs_code_index_code ON hs_code_index (hs_code)",
     """CREATE TABLE IF NOT EXISTS evidence_sentences (
         document_id TEXT NOT NULL, "start" INTEGER NOT NULL, "end" INTEGER NOT NULL, sentence TEXT,
@@ -67,6 +70,10 @@ INDEXES: dict[str, list[str]] = {
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
     db.execute(SCHEMA[0])
+    columns = {r[1] for r in db.execute("PRAGMA table_info(hs_code_index)").fetchall()}
+    if columns and "lang" not in columns:  # built before it carried the sort keys: rebuild it
+        db.execute("DROP TABLE hs_code_index")
+        db.execute("DELETE FROM serve_meta WHERE key = 'hs_code_index'")
     if get_meta(db, "sentences_version") != SENTENCES_VERSION:
         db.execute("DROP TABLE IF EXISTS evidence_sentences")
         db.execute("DELETE FROM serve_meta WHERE key LIKE 'spans:%'")  # rescan every source
@@ -117,9 +124,9 @@ def rebuild_hs_index(db: sqlite_utils.Database, tables: set[str]) -> int:
     if get_meta(db, "hs_code_index") != fingerprint:
         db.execute("DELETE FROM hs_code_index")
         db.execute(
-            """INSERT INTO hs_code_index (hs_code, item_id, document_id, announcement)
+            """INSERT INTO hs_code_index (hs_code, item_id, document_id, announcement, control_code, lang)
                SELECT DISTINCT replace(replace(CAST(j.value AS TEXT), '.', ''), ' ', ''), i.rowid,
-                      i.document_id, i.announcement
+                      i.document_id, i.announcement, i.control_code, i.lang
                FROM items i, json_each(CASE WHEN json_valid(i.hs_codes) THEN i.hs_codes ELSE '[]' END) j
                WHERE i.document_id IN (SELECT document_id FROM locations) AND j.value IS NOT NULL""")
         set_meta(db, "hs_code_index", fingerprint)
