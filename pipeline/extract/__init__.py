@@ -69,8 +69,19 @@ def _prepare(nlp: Any, doc: Document) -> Any:
 def _finish(doc: Document, sdoc: Any, lang: str, tiers: dict[str, int], source: str | None) -> Extraction:
     from pipeline.extract.record import Mention, build_record
 
-    spans = {key: sorted(Mention(s.start_char, s.end_char, s.label_) for s in group)
-             for key, group in sdoc.spans.items()}
+    strings = sdoc.vocab.strings
+    names: dict[int, str] = {}  # label id -> label (Span.label_ looks the string up per span)
+    spans = {}
+    for key, group in sdoc.spans.items():
+        found = []
+        for s in group:
+            label = s.label
+            name = names.get(label)
+            if name is None:
+                name = names[label] = strings[label]
+            found.append(Mention(s.start_char, s.end_char, name))
+        found.sort()
+        spans[key] = found
     user_data = {k: v for k, v in sdoc.user_data.items() if isinstance(k, str) and k.startswith("ew_")
                  and k not in ("ew_text", "ew_published", "ew_title", "ew_media_type", "ew_blocks")}
     built = build_record(doc, spans, user_data, lang, tiers, source)

@@ -41,16 +41,13 @@ def _token_offsets(doc: Doc) -> tuple[list[int], list[int], int] | None:
     once per document; None unless the tokens tile the text (then Doc.char_span aligns)."""
     if _TOKENS[0] is doc and _TOKENS[1][0] == len(doc):
         return _TOKENS[1][1]
-    arr = doc.to_array([IDX, LENGTH, SPACY]).tolist() if len(doc) else []
-    pos = 0
     offsets: tuple[list[int], list[int], int] | None = None
-    for a, n, sp in arr:
-        if a != pos or n <= 0:
-            break
-        pos = a + n + sp
-    else:
-        if arr:
-            offsets = ([a for a, _, _ in arr], [a + n for a, n, _ in arr], pos)
+    if len(doc):
+        arr = doc.to_array([IDX, LENGTH, SPACY]).astype("int64")
+        starts, lengths = arr[:, 0], arr[:, 1]
+        nxt = starts + lengths + arr[:, 2]
+        if starts[0] == 0 and (lengths > 0).all() and (starts[1:] == nxt[:-1]).all():
+            offsets = (starts.tolist(), (starts + lengths).tolist(), int(nxt[-1]))
     _TOKENS[0], _TOKENS[1] = doc, (len(doc), offsets)
     return offsets
 

@@ -24,6 +24,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline import config
+from pipeline.extract.components import _token_offsets
 from pipeline.extract.semantics._text import NormText, Segmenter, boilerplate_ranges, normalise
 
 DEFAULT_DIR = config.MODELS_DIR / "src" / "semantics"
@@ -265,7 +266,8 @@ def make_spans(doc: Doc, norm: NormText, found: Iterable[tuple[int, int, str]]) 
     found = sorted(found)
     if not found or not len(doc):
         return []
-    starts = doc.to_array("IDX").tolist()
+    offsets = _token_offsets(doc)  # cached per document for all components
+    starts = offsets[0] if offsets is not None else doc.to_array("IDX").tolist()
     spans: list[Span] = []
     seen: set[tuple[int, int, str]] = set()
     for start, end, label in found:
