@@ -31,6 +31,7 @@ from pipeline.extract import normalize as nz
 from pipeline.extract.lexicon import CuePatterns, ElementFinder, load_patterns, load_vocab
 
 SpanTuple = tuple[int, int, str]
+MENTIONS_KEY = "ew_mentions"  # user_data[(MENTIONS_KEY, span key)] = (n spans, [(start_char, end_char, label)])
 
 
 _TOKENS: list[Any] = [None, None]  # (doc, (token starts, token ends, text length) | None) of the last doc
@@ -70,6 +71,7 @@ def _aligned(offsets: tuple[list[int], list[int], int], start: int, end: int) ->
 def set_spans(doc: Doc, key: str, found: Iterable[SpanTuple]) -> None:
     """Write char-offset matches as a span group (token-aligned: strict, else expanded)."""
     spans: list[Span] = []
+    mentions: list[SpanTuple] = []
     seen = set()
     offsets = _token_offsets(doc)
     for start, end, label in found:
@@ -84,7 +86,12 @@ def set_spans(doc: Doc, key: str, found: Iterable[SpanTuple]) -> None:
         if where is not None and (where[0], where[1], label) not in seen:
             seen.add((where[0], where[1], label))
             spans.append(Span(doc, where[0], where[1], label=label))
+            a, b = where
+            # the span's start_char/end_char, for the extractor (iterating a span group is slow)
+            first = offsets[0][a] if a < len(offsets[0]) else offsets[2]
+            mentions.append((first, offsets[1][b - 1] if b > a else first, label))
     doc.spans[key] = spans
+    doc.user_data[(MENTIONS_KEY, key)] = (len(spans), mentions) if offsets is not None else None
 
 
 def text_of(doc: Doc) -> str:
