@@ -9,6 +9,7 @@ and never feed the acts' timeline.
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import Any
 
 from pipeline.diff.acts import Act
@@ -45,8 +46,8 @@ def mark_new(measures: list[Measure], timeline: Timeline) -> None:
 
 
 def _effective_evidence(act: Act, date: str) -> list[dict[str, Any]]:
-    if act.effect_dates is not None:
-        return list(act.effect_dates.get(date, (None, []))[1])
+    if act.effect_dates is not None:  # a lean act: JSON text the stage writes itself (lean_evidence)
+        return []
     out = []
     for doc in act.copies:
         for ev in doc.record.get("evidence") or []:
@@ -68,10 +69,16 @@ def _clauses_on(act: Act, date: str) -> list[str] | None:
     return ids or None
 
 
-def effect_dates(act: Act) -> dict[str, tuple[list[str] | None, list[dict[str, Any]]]]:
-    """What takes_effect reads of an act's copies, for each date it could report (see Act.effect_dates)."""
-    return {date: (_clauses_on(act, date), _effective_evidence(act, date))
+def effect_dates(act: Act) -> dict[str, tuple[list[str] | None, str]]:
+    """What takes_effect reads of an act's copies, for each date it could report (see
+    Act.effect_dates): the clauses taking effect and the evidence (as JSON)."""
+    return {date: (_clauses_on(act, date), json.dumps(_effective_evidence(act, date), ensure_ascii=False))
             for date in act.effective if act.issued and date > act.issued}
+
+
+def lean_evidence(act: Act, date: str) -> list[dict[str, Any]]:
+    """The evidence of a lean act's takes_effect change on `date` (what _effective_evidence gives)."""
+    return json.loads((act.effect_dates or {}).get(date, (None, "[]"))[1])
 
 
 def takes_effect(act: Act, timeline: Timeline) -> list[Change]:

@@ -179,11 +179,13 @@ def inputs_fingerprint(db: sqlite_utils.Database) -> str | None:
 _MEMO: dict[str, Any] = {}
 
 
-def load_analysis(db: sqlite_utils.Database) -> Analysis:
-    """The analysis of the current records, computed once per process for a given fingerprint."""
+def load_analysis(db: sqlite_utils.Database, *, full: bool = False) -> Analysis:
+    """The analysis of the current records, computed once per process for a given fingerprint.
+    It may be the diff stage's lean one (Analysis.lean: no change list, measures without
+    evidence) unless `full`."""
     fp = inputs_fingerprint(db)
     key = (fp, load_inputs, load_items)  # (tests may substitute the loaders)
-    if fp is not None and _MEMO.get("key") == key:
+    if fp is not None and _MEMO.get("key") == key and not (full and _MEMO["analysis"].lean):
         return _MEMO["analysis"]
     _MEMO.clear()
     analysis = analyse(load_inputs(db), load_items(db))
@@ -325,6 +327,7 @@ def run_streamed(db: sqlite_utils.Database, *, today: dt.date, run_id: int | Non
     and the inserted changes as `{"id", "news"}`; they are enqueued for alerts in the same
     transaction, in chunks of stream.CHUNK rows (one call per chunk)."""
     from pipeline.diff import stream
+    from pipeline.diff.changes import lean_evidence
     from pipeline.diff.state import state_on
 
     ensure_schema(db)
@@ -374,6 +377,8 @@ def run_streamed(db: sqlite_utils.Database, *, today: dt.date, run_id: int | Non
                 r = change_row(c, news=news, today=today)
                 if news:
                     r["evidence"] = news_evidence[c.key]
+                elif c.type == "takes_effect" and c.announcement in a.acts:
+                    r["evidence"] = _json(stream._dedupe(lean_evidence(a.acts[c.announcement], c.date)))
                 elif c.key in added:  # as act_changes gives it: the measure's evidence, deduplicated
                     r["evidence"] = _json(stream._dedupe(json.loads(stored[added[c.key]])))
                 rows.append(r)
@@ -428,7 +433,7 @@ def compute_changes(db: sqlite_utils.Database, *, since: str | None = None, incl
         return read_changes(db, since=since, include_news=include_news, today=today)
     from pipeline.diff.changes import sort_key
 
-    a = load_analysis(db)
+    a = load_analysis(db, full=True)
     day = today or dt.date.today()
     rows = [(c, False) for c in a.changes] + ([(c, True) for c in a.news] if include_news else [])
     out = []
