@@ -56,7 +56,7 @@ class Act:
     cited_by: list[str] = field(default_factory=list)
     # A lean act (pipeline.diff.stream) keeps no text or evidence of its copies; what the change
     # list and the alerts read of them is kept here: effective date -> (clauses, evidence).
-    effect_dates: dict[str, tuple[list[str] | None, str]] | None = None  # (evidence as JSON text)
+    effect_dates: dict[str, tuple[list[str] | None, bytes]] | None = None  # (evidence: zlib'd JSON)
 
     @property
     def seen_only_in_citations(self) -> bool:

@@ -27,6 +27,7 @@ import functools
 import hashlib
 import json
 import sqlite3
+import zlib
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -376,7 +377,7 @@ def run_streamed(db: sqlite_utils.Database, *, today: dt.date, run_id: int | Non
             for c, news in chunk:
                 r = change_row(c, news=news, today=today)
                 if news:
-                    r["evidence"] = news_evidence[c.key]
+                    r["evidence"] = zlib.decompress(news_evidence[c.key]).decode()
                 elif c.type == "takes_effect" and c.announcement in a.acts:
                     r["evidence"] = _json(stream._dedupe(lean_evidence(a.acts[c.announcement], c.date)))
                 elif c.key in added:  # as act_changes gives it: the measure's evidence, deduplicated
