@@ -82,7 +82,7 @@ def test_each_page_is_closed_before_the_next_is_read(monkeypatch: pytest.MonkeyP
 
     monkeypatch.setattr(pdfplumber.page.Page, "close", closing)
     monkeypatch.setattr(pdf, "_read_page", reading)
-    annex()
+    pdf.parse(Raw(content=ANNEX.read_bytes(), source="annex.pdf"))  # in-process: parse() forks for PDFs
     assert events[:6] == ["read 1", "close 1", "read 2", "close 2", "read 3", "close 3"]
 
 

@@ -32,6 +32,7 @@ def sniff_media_type(raw: Raw) -> str:
 
 def parse(raw: Raw) -> Document:
     """Parse one raw response or file into a Document (never raises on bad input)."""
+    from pipeline import guard
     from pipeline.parse import feed, html, pdf, text
 
     media_type = sniff_media_type(raw)
@@ -45,8 +46,14 @@ def parse(raw: Raw) -> Document:
     if parser is None:
         return Document(id=raw.sha256, source=raw.source, url=raw.url, media_type=media_type,
                         parser="none", error=f"unsupported media type {media_type}: archived, not parsed")
-    try:
-        return parser(raw)
+    try:  # time and memory limits (pipeline/guard.py): PDFs in a capped child, the rest in-process
+        if media_type == "application/pdf":
+            return guard.run_limited(parser, (raw,), timeout_s=guard.PDF_TIMEOUT_S, memory_mb=guard.PDF_MEMORY_MB)
+        with guard.time_limit(guard.PARSE_TIMEOUT_S):
+            return parser(raw)
+    except guard.LimitExceeded as exc:
+        return Document(id=raw.sha256, source=raw.source, url=raw.url, media_type=media_type,
+                        parser=getattr(parser, "__module__", "?"), error=f"parse stopped: {exc}")
     except Exception as exc:  # a parser bug must not stop the run: record it on the document
         return Document(id=raw.sha256, source=raw.source, url=raw.url, media_type=media_type,
                         parser=getattr(parser, "__module__", "?"),

@@ -7,6 +7,7 @@ recovered are kept: a half-broken feed still announces something.
 """
 from __future__ import annotations
 
+import re
 import time
 import warnings
 from email.utils import parsedate_to_datetime
@@ -24,6 +25,7 @@ from pipeline.records import Document, Link, Raw
 PARSER = f"feed:feedparser-{version('feedparser')}"
 # bozo exceptions that only say the declared and detected encodings differ: not a broken feed.
 BENIGN = ("CharacterEncodingOverride", "NonXMLContentType")
+BAD_XML_ENCODING_RE = re.compile(rb"""\s*<\?xml[^>]*?(\sencoding\s*=\s*["'][^"']*[\x80-\xff][^"']*["'])""")
 
 
 def _date(entry: dict) -> str | None:
@@ -70,8 +72,16 @@ def parse(raw: Raw) -> Document:
         doc.error = "not a feed: the bytes look binary"
         return doc
     headers = {k.lower(): v for k, v in raw.headers.items()}
-    result = feedparser.parse(raw.content, response_headers=headers or None,
-                              resolve_relative_uris=True, sanitize_html=True)
+    content = raw.content
+    if m := BAD_XML_ENCODING_RE.match(content):  # feedparser raises UnicodeDecodeError on it (issue 9)
+        content = content[:m.start(1)] + content[m.end(1):]
+        doc.warnings.append("the XML declaration names a non-ASCII encoding; ignored")
+    try:
+        result = feedparser.parse(content, response_headers=headers or None,
+                                  resolve_relative_uris=True, sanitize_html=True)
+    except Exception as exc:  # feedparser bug on hostile bytes: a clear error, never a raise
+        doc.error = f"feed could not be read: {type(exc).__name__}: {exc}"
+        return doc
     doc.encoding = result.get("encoding")
     feed = result.get("feed", {})
     builder = TextBuilder()

@@ -15,6 +15,7 @@ import json
 import re
 import warnings
 from functools import lru_cache
+from html import escape as html_escape
 from importlib.metadata import version
 from typing import Any, Iterator
 from urllib.parse import urljoin
@@ -59,6 +60,9 @@ def parse(raw: Raw) -> Document:
         return doc
     source, repairs = encoding.repair(decoded.text)
     doc.warnings += repairs
+    source, flattened = _limit_depth(source)
+    if flattened:
+        doc.warnings.append(f"markup nested deeper than {MAX_DEPTH} levels: {flattened} subtree(s) flattened to text")
     soup = _soup(source)
     cfg = _cfg()
     doc.meta, ld = _read_meta(soup, cfg)
@@ -88,6 +92,72 @@ def parse(raw: Raw) -> Document:
     if len(doc.text) < 600 and any(r.search(head) for r in cfg["soft_error_res"]):
         doc.warnings.append("page looks like a maintenance or error notice")
     return doc
+
+
+MAX_DEPTH = 128
+VOID_TAGS = frozenset("area base br col embed hr img input link meta param source track wbr basefont bgsound frame "
+                      "keygen".split())
+RAW_TEXT_TAGS = frozenset(["script", "style", "xmp", "plaintext", "noscript"])
+
+
+class _Flatten:
+    """lxml parser target re-serialising a page without the tags (text kept, in order; script and
+    style text dropped) of elements nested deeper than MAX_DEPTH. A target, not a tree: libxml2
+    refuses to build trees deeper than 2048, and dropping what is below would lose text."""
+
+    def __init__(self, drop_tags: frozenset[str]) -> None:
+        self.drop_tags, self.out, self.open = drop_tags, [], []
+        self.depth = self.flattened = self.hidden = 0
+
+    def start(self, tag: Any, attrib: dict[str, str]) -> None:
+        self.depth += 1
+        tag = str(tag).lower()
+        if self.depth > MAX_DEPTH:
+            self.flattened += 1
+            self.hidden += tag in self.drop_tags
+            return
+        attrs = "".join(f' {k}="{html_escape(str(v))}"' for k, v in attrib.items()
+                        if re.fullmatch(r"[A-Za-z_:][-A-Za-z0-9_:.]*", str(k)))
+        self.out.append(f"<{tag}{attrs}>")
+        self.open.append(tag)
+
+    def end(self, tag: Any) -> None:
+        tag = str(tag).lower()
+        if self.depth > MAX_DEPTH:
+            self.hidden -= tag in self.drop_tags
+        else:
+            self.open.pop()
+            if tag not in VOID_TAGS:
+                self.out.append(f"</{tag}>")
+        self.depth -= 1
+
+    def data(self, text: str) -> None:
+        if self.hidden:
+            return
+        raw = self.open and self.open[-1] in RAW_TEXT_TAGS and self.depth <= MAX_DEPTH
+        self.out.append(text if raw else html_escape(text, quote=False))
+
+    def close(self) -> str:
+        return "".join(self.out)
+
+
+def _limit_depth(markup: str) -> tuple[str, int]:
+    """(markup, n): the tags of the n elements nested deeper than MAX_DEPTH removed, their text kept.
+    The tree walks below cost (nodes x depth): 40,000 nested <div>s took minutes (issue 9). A page
+    with fewer tags than MAX_DEPTH cannot be that deep, and a page within the limit is returned as is."""
+    if markup.count("<") <= MAX_DEPTH:
+        return markup, 0
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(markup, etree.HTMLParser(huge_tree=True))
+        if root is None or not root.xpath(f"boolean(//*[count(ancestor::*) >= {MAX_DEPTH}])"):
+            return markup, 0
+        target = _Flatten(_cfg()["drop_tags"])
+        flat = etree.fromstring(markup, etree.HTMLParser(target=target, huge_tree=True))
+        return flat, target.flattened
+    except (ValueError, etree.LxmlError):
+        return markup, 0
 
 
 def _soup(markup: str) -> BeautifulSoup:

@@ -172,11 +172,15 @@ def _fallback(content: bytes, pages: list[Page], doc: Document) -> None:
         return
     try:
         for p in todo:
-            page = pdf[p.number - 1]
-            textpage = page.get_textpage()
-            lines = [normalize_line(x) for x in textpage.get_text_range().splitlines()]
-            textpage.close()
-            page.close()
+            try:  # pdfium refuses some pages pdfplumber listed (cyclic page trees, issue 9)
+                page = pdf[p.number - 1]
+                textpage = page.get_textpage()
+                lines = [normalize_line(x) for x in textpage.get_text_range().splitlines()]
+                textpage.close()
+                page.close()
+            except Exception as exc:
+                doc.warnings.append(f"page {p.number}: pypdfium2 could not read it ({type(exc).__name__}: {exc})")
+                lines = []
             lines = [x for x in lines if x]
             if lines:
                 p.items = [Item(float(i), x) for i, x in enumerate(lines)]
