@@ -30,11 +30,11 @@ def run_stage(ctx: Context, **options) -> None:
         return
     # One act at a time (memory bounded by the largest act, not the corpus); the lean analysis it
     # leaves (no text, measures without evidence) serves the alert stage in the same process.
-    analysis, new_rows = store.run_streamed(ctx.db, today=ctx.today, run_id=ctx.run_id)
+    analysis, inserted = store.run_streamed(ctx.db, today=ctx.today, run_id=ctx.run_id)
     analysis.changes, analysis.news = [], []  # stored now; the alert stage reads acts, measures, timeline
     store.remember_analysis(ctx.db, analysis)
-    ctx.count("changes_new", sum(1 for r in new_rows if not r["news"]))
-    ctx.count("news_changes_new", sum(1 for r in new_rows if r["news"]))
+    ctx.count("changes_new", inserted["changes"])
+    ctx.count("news_changes_new", inserted["news"])
     counts = {"acts": sum(1 for a in analysis.acts.values() if a.copies), "measures": len(analysis.measures)}
     if analysis.discrepancies:
         counts["discrepancies"] = len(analysis.discrepancies)

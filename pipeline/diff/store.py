@@ -322,11 +322,11 @@ def _measure_row(m: Any) -> dict[str, Any]:
             "evidence": _json(m.evidence), "documents": _json(m.documents), "new": None if m.new is None else int(m.new)}
 
 
-def run_streamed(db: sqlite_utils.Database, *, today: dt.date, run_id: int | None) -> tuple[Analysis, list[dict[str, Any]]]:
+def run_streamed(db: sqlite_utils.Database, *, today: dt.date, run_id: int | None) -> tuple[Analysis, dict[str, int]]:
     """What `save_analysis(db, analyse(load_inputs(db), load_items(db)))` writes, computed one act at a
     time (pipeline.diff.stream) so memory does not grow with the corpus. Returns the lean analysis
-    and the inserted changes as `{"id", "news"}`; they are enqueued for alerts in the same
-    transaction, in chunks of stream.CHUNK rows (one call per chunk)."""
+    and how many changes were inserted, `{"changes": from acts, "news": from news}`; they are
+    enqueued for alerts in the same transaction, in chunks of stream.CHUNK rows (one call per chunk)."""
     from pipeline.diff import stream
     from pipeline.diff.changes import lean_evidence
     from pipeline.diff.state import state_on
@@ -368,7 +368,7 @@ def run_streamed(db: sqlite_utils.Database, *, today: dt.date, run_id: int | Non
         existing = {r[0] for r in db.execute("SELECT id FROM changes").fetchall()}
         derived = [(c, False) for c in a.changes] + [(c, True) for c in a.news]
         current: list[str] = []
-        new_rows: list[dict[str, Any]] = []
+        inserted = {"changes": 0, "news": 0}
         for chunk in stream.chunks(derived):
             added = {c.key: hashlib.sha256("|".join((c.announcement, c.kind, c.subject)).encode()).hexdigest()[:16]
                      for c, news in chunk if not news and c.type == "added"}
@@ -387,7 +387,8 @@ def run_streamed(db: sqlite_utils.Database, *, today: dt.date, run_id: int | Non
             _insert(db, "changes", fresh)
             if fresh:  # to the alert outbox a chunk at a time (same transaction)
                 _enqueue(db, fresh)
-            new_rows += [{"id": r["id"], "news": r["news"]} for r in fresh]
+            for r in fresh:
+                inserted["news" if r["news"] else "changes"] += 1
             for r in rows:
                 current.append(r["id"])
                 if r["id"] in existing:
@@ -395,7 +396,7 @@ def run_streamed(db: sqlite_utils.Database, *, today: dt.date, run_id: int | Non
                                "WHERE id = ?", [r["evidence"], r["hs_codes"], r["new"], r["status"], r["id"]])
         db.execute("UPDATE changes SET withdrawn_run_id = ? WHERE withdrawn_run_id IS NULL AND id NOT IN "
                    "(SELECT value FROM json_each(?))", [run_id if run_id is not None else 0, _json(current)])
-    return a, new_rows
+    return a, inserted
 
 
 def read_changes(db: sqlite_utils.Database, *, since: str | None = None, include_news: bool = False,
