@@ -43,6 +43,13 @@ bench: models
 update: models
 	$(BIN)/exportwatch update --db $(DB) --lock data/update.lock --log data/update.log
 
+# Longer reliability runs than `make test`: new random inputs each time (2,000 examples per fuzz
+# test unless EXPORTWATCH_FUZZ_EXAMPLES says otherwise), 60 SIGKILLs on the full corpus.
+fuzz: models
+	EXPORTWATCH_FUZZ_RANDOM=1 EXPORTWATCH_FUZZ_EXAMPLES=$${EXPORTWATCH_FUZZ_EXAMPLES:-2000} \
+	EXPORTWATCH_CRASH_KILLS=$${EXPORTWATCH_CRASH_KILLS:-60} EXPORTWATCH_CRASH_CORPUS=full \
+	$(BIN)/python -m pytest -q -s tests/test_fuzz_parsers.py tests/test_fuzz_extract.py tests/test_crash_safety.py $(PYTEST_ARGS)
+
 clean:
 	rm -rf data bench.json models/exportwatch-zh models/exportwatch-en tests/artifacts .pytest_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

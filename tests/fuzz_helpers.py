@@ -3,7 +3,7 @@
 Inputs are built from the real corpus (slices, byte flips, re-encodings with a wrong declared
 charset) and from generators for the classic traps (deep nesting, huge attributes, mixed scripts,
 entity bombs, cyclic PDF object graphs). The number of examples per test is a setting:
-EXPORTWATCH_FUZZ_EXAMPLES (default 120; `make fuzz` raises it and sets EXPORTWATCH_FUZZ_RANDOM=1 so
+EXPORTWATCH_FUZZ_EXAMPLES (default 170; `make fuzz` raises it and sets EXPORTWATCH_FUZZ_RANDOM=1 so
 that each run explores new inputs instead of the derandomised CI sequence).
 """
 from __future__ import annotations
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 BAD = ROOT / "tests" / "fixtures" / "bad"
 
-EXAMPLES = int(os.environ.get("EXPORTWATCH_FUZZ_EXAMPLES", "120"))
+EXAMPLES = int(os.environ.get("EXPORTWATCH_FUZZ_EXAMPLES", "170"))
 RANDOM = os.environ.get("EXPORTWATCH_FUZZ_RANDOM") == "1"
 
 

@@ -26,6 +26,14 @@ QUOTE_MAX = 400
 ACT_ID = re.compile(r"^[A-Z]+-\d{4}-\d+$")
 # Sentence ends in Chinese and English text ("1C902.a" is no sentence end: a '.' needs a space after).
 SENTENCE_END = re.compile(r"[。！？!?；;]|\.(?=\s)|\n")
+# A "<" that would open a tag ("<script", "</p", "<!--"): quotes come from web pages, and a webhook
+# consumer may render the plain-text body as HTML (issue 9). "<0.1%" is left alone.
+TAG_OPEN = re.compile(r"<(?=\s*[A-Za-z!/?])")
+
+
+def inert(text: str) -> str:
+    """Plain text that no HTML renderer turns into markup: a tag-opening "<" becomes "‹"."""
+    return TAG_OPEN.sub("\u2039", text)
 
 
 @dataclass
@@ -56,7 +64,7 @@ class Summary:
         return "\n".join(parts)
 
     def message(self) -> Message:
-        return Message(title=self.title, body=self.text())
+        return Message(title=inert(self.title), body=inert(self.text()))
 
 
 def _row(db: sqlite_utils.Database, sql: str, params: list[Any]) -> dict[str, Any] | None:
