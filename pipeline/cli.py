@@ -16,6 +16,7 @@ import click
 
 from pipeline import __version__, config
 from pipeline.context import Context
+from pipeline.options import db_option, parse_date, quiet_option, today_option  # noqa: F401
 
 COMMAND_MODULES = [
     "pipeline.extract.commands",
@@ -35,21 +36,6 @@ STAGES = [
 ]
 
 
-def parse_date(ctx: click.Context | None, param: click.Parameter | None, value: str | None) -> dt.date | None:
-    """click callback: YYYY-MM-DD -> date."""
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2025-11-20")
-
-
-db_option = click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
-                         default=config.DEFAULT_DB, show_default=True, help="SQLite database file.")
-today_option = click.option("--today", callback=parse_date, metavar="YYYY-MM-DD",
-                            help="Pretend today is this date (tests, replays). Default: the real date.")
-quiet_option = click.option("-q", "--quiet", is_flag=True, help="No progress bars or log lines.")
 
 
 @click.group()

@@ -14,22 +14,9 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from pipeline import config
+from pipeline.options import db_option, parse_date as _date, today_option
 
 
-def _date(ctx: click.Context | None, param: click.Parameter | None, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2025-11-20")
-
-
-db_option = click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
-                         default=config.DEFAULT_DB, show_default=True, help="SQLite database file.")
-today_option = click.option("--today", callback=_date, metavar="YYYY-MM-DD",
-                            help="Pretend today is this date. Default: the real date.")
 
 
 def _open(db_path: Path):

@@ -1,0 +1,26 @@
+"""Click options shared by every stage's commands (one definition, the same help everywhere)."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from pipeline import config
+
+
+def parse_date(ctx: click.Context | None, param: click.Parameter | None, value: str | None) -> dt.date | None:
+    """click callback: YYYY-MM-DD -> date."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2025-11-20")
+
+
+db_option = click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+                         default=config.DEFAULT_DB, show_default=True, help="SQLite database file.")
+today_option = click.option("--today", callback=parse_date, metavar="YYYY-MM-DD",
+                            help="Pretend today is this date (tests, replays). Default: the real date.")
+quiet_option = click.option("-q", "--quiet", is_flag=True, help="No progress bars or log lines.")
