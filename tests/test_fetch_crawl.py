@@ -20,7 +20,7 @@ from pipeline.cli import cli
 from pipeline.context import Context
 from pipeline.fetch.stage import run_stage
 
-FIXTURES = Path(__file__).parent / "fixtures" / "fetch"
+FIXTURES = Path(__file__).parent / "fixtures" / "bad"  # the shared malformed inputs, copied once
 LIST = "www.mofcom.gov.cn/zwgk/zcfb/index.html"
 NO57 = "www.mofcom.gov.cn/zwgk/zcfb/art/2025/art_993dfbb3a3ed1d6b5b1258817c73561b.html"
 ANNEX2 = "https://www.mofcom.gov.cn/zwgk/zcfb/art/2025/P020251009537180805263.pdf"

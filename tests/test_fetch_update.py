@@ -14,7 +14,7 @@ from conftest import ROOT, SITE, serve_directory
 from pipeline import cli as cli_module
 from pipeline.cli import cli
 
-FIXTURES = Path(__file__).parent / "fixtures" / "fetch"
+FIXTURES = Path(__file__).parent / "fixtures" / "bad"  # the shared malformed inputs, copied once
 
 
 @pytest.fixture
