@@ -277,19 +277,8 @@ def save_analysis(db: sqlite_utils.Database, a: Analysis, *, today: dt.date, run
     with transaction(db):
         for table in ("state_today", "measures", "discrepancies", "announcements"):
             db.execute(f"DELETE FROM {table}")
-        _insert(db, "announcements", [{
-            "id": act.id, "relevant": int(bool(act.copies) or any(d.record.get("relevant") for d in act.others)
-                                          or act.seen_only_in_citations),
-            "issuers": _json(act.issuers), "title_zh": act.title_zh, "title_en": act.title_en,
-            "issued": act.issued, "effective": _json(act.effective), "documents": _json(act.documents()),
-            "relations": _json([r.__dict__ for r in act.relations]), "cited_by": _json(act.cited_by),
-            "seen_only_in_citations": int(act.seen_only_in_citations), "run_id": run_id,
-        } for act in a.acts.values()])
-        _insert(db, "measures", [{
-            "id": m.id, "announcement": m.announcement, "kind": m.kind, "subject": m.subject, "issued": m.issued,
-            "effective": m.effective, "clauses": _json(m.clauses), "hs_codes": _json(m.hs_codes),
-            "evidence": _json(m.evidence), "documents": _json(m.documents), "new": None if m.new is None else int(m.new),
-        } for m in a.measures])
+        _insert(db, "announcements", [_announcement_row(act, run_id) for act in a.acts.values()])
+        _insert(db, "measures", [_measure_row(m) for m in a.measures])
         _insert(db, "discrepancies", [{
             "id": f"{d['announcement']}|{d['field']}", "announcement": d["announcement"], "field": d["field"],
             "zh_only": _json(d["zh_only"]), "en_only": _json(d["en_only"]),
@@ -314,6 +303,17 @@ def save_analysis(db: sqlite_utils.Database, a: Analysis, *, today: dt.date, run
         if new_rows:
             _enqueue(db, new_rows)
     return new_rows
+
+
+def _announcement_row(act: Any, run_id: int | None) -> dict[str, Any]:
+    return {
+        "id": act.id, "relevant": int(bool(act.copies) or any(d.record.get("relevant") for d in act.others)
+                                      or act.seen_only_in_citations),
+        "issuers": _json(act.issuers), "title_zh": act.title_zh, "title_en": act.title_en,
+        "issued": act.issued, "effective": _json(act.effective), "documents": _json(act.documents()),
+        "relations": _json([r.__dict__ for r in act.relations]), "cited_by": _json(act.cited_by),
+        "seen_only_in_citations": int(act.seen_only_in_citations), "run_id": run_id,
+    }
 
 
 def _measure_row(m: Any) -> dict[str, Any]:
@@ -341,14 +341,7 @@ def run_streamed(db: sqlite_utils.Database, *, today: dt.date, run_id: int | Non
         a, news_evidence = stream.lean_analysis(db, lambda ms: _insert(db, "measures", [_measure_row(m) for m in ms]))
         db.conn.executemany("UPDATE measures SET new = ? WHERE id = ?",
                             [(None if m.new is None else int(m.new), m.id) for m in a.measures])
-        _insert(db, "announcements", [{
-            "id": act.id, "relevant": int(bool(act.copies) or any(d.record.get("relevant") for d in act.others)
-                                          or act.seen_only_in_citations),
-            "issuers": _json(act.issuers), "title_zh": act.title_zh, "title_en": act.title_en,
-            "issued": act.issued, "effective": _json(act.effective), "documents": _json(act.documents()),
-            "relations": _json([r.__dict__ for r in act.relations]), "cited_by": _json(act.cited_by),
-            "seen_only_in_citations": int(act.seen_only_in_citations), "run_id": run_id,
-        } for act in a.acts.values()])
+        _insert(db, "announcements", [_announcement_row(act, run_id) for act in a.acts.values()])
         _insert(db, "discrepancies", [{
             "id": f"{d['announcement']}|{d['field']}", "announcement": d["announcement"], "field": d["field"],
             "zh_only": _json(d["zh_only"]), "en_only": _json(d["en_only"]),
