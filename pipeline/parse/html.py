@@ -23,11 +23,10 @@ from urllib.parse import urljoin
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, NavigableString, Tag, XMLParsedAsHTMLWarning
 from bs4.element import CData, Comment, Declaration, Doctype, ProcessingInstruction
 
-from pipeline.parse import encoding
 from pipeline.parse.links import read_links
 from pipeline.parse.lang import first_date, load
-from pipeline.parse.text import (TextBuilder, base_url, classify_line, finish, last_date_line, meta_pairs,
-                                 new_document, normalize_line, published_from_lines, space_meta_line)
+from pipeline.parse.text import (TextBuilder, base_url, classify_line, decoded_text, finish, last_date_line,
+                                 meta_pairs, new_document, normalize_line, published_from_lines, space_meta_line)
 from pipeline.records import Document, Raw, Table
 
 SKIP_STRINGS = (Comment, CData, Declaration, Doctype, ProcessingInstruction)
@@ -53,13 +52,9 @@ def _cfg() -> dict[str, Any]:
 def parse(raw: Raw) -> Document:
     """Parse an HTML page; never raises for bad input (see module docstring for the method)."""
     doc = new_document(raw, "text/html", PARSER)
-    decoded = encoding.decode(raw.content, raw.headers, raw.media_type)
-    doc.encoding, doc.warnings = decoded.encoding, list(decoded.warnings)
-    if decoded.error:
-        doc.error = decoded.error
+    source = decoded_text(doc, raw)
+    if source is None:
         return doc
-    source, repairs = encoding.repair(decoded.text)
-    doc.warnings += repairs
     source, flattened = _limit_depth(source)
     if flattened:
         doc.warnings.append(f"markup nested deeper than {MAX_DEPTH} levels: {flattened} subtree(s) flattened to text")

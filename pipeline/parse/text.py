@@ -27,6 +27,20 @@ def new_document(raw: Raw, media_type: str, parser: str) -> Document:
     return Document(id=raw.sha256, source=raw.source, url=raw.url, media_type=media_type, parser=parser)
 
 
+def decoded_text(doc: Document, raw: Raw) -> str | None:
+    """Decode and repair the bytes of a text format, recording encoding and warnings on `doc`.
+
+    Returns None (with `doc.error` set) when the bytes are not text in any encoding."""
+    decoded = encoding.decode(raw.content, raw.headers, raw.media_type)
+    doc.encoding, doc.warnings = decoded.encoding, list(decoded.warnings)
+    if decoded.error:
+        doc.error = decoded.error
+        return None
+    fixed, repairs = encoding.repair(decoded.text)
+    doc.warnings += repairs
+    return fixed
+
+
 def base_url(raw: Raw) -> str | None:
     """The URL relative links resolve against: final URL, URL, else the mirror path under site/."""
     if raw.final_url or raw.url:
@@ -183,13 +197,9 @@ def parser_name() -> str:
 def parse(raw: Raw) -> Document:
     """Decode a .txt file, repair mojibake, one block per paragraph (wrapped lines joined)."""
     doc = new_document(raw, "text/plain", parser_name())
-    decoded = encoding.decode(raw.content, raw.headers, raw.media_type)
-    doc.encoding, doc.warnings = decoded.encoding, list(decoded.warnings)
-    if decoded.error:
-        doc.error = decoded.error
+    fixed = decoded_text(doc, raw)
+    if fixed is None:
         return doc
-    fixed, warnings = encoding.repair(decoded.text)
-    doc.warnings += warnings
     builder = TextBuilder()
     lines = [normalize_line(x) for x in fixed.splitlines()]
     for para in _paragraphs(lines):
