@@ -16,7 +16,7 @@ import os
 import re
 from collections import deque
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from pipeline.records import Document
 
@@ -101,25 +101,40 @@ def _tiers(nlp: Any) -> dict[str, int]:
     return nlp.get_pipe("ew_elements").compiled().tier
 
 
-def _extract_batch(batch: list[tuple[Document, str | None]], batch_size: int) -> list[Extraction]:
-    """Extract a batch (each language through its pipeline's nlp.pipe); results in input order."""
-    from pipeline.extract.build import load
+Loader = Callable[[Any], "Document | None"]
+Post = Callable[[Document, Extraction], Any]
+_JOB: dict[str, Any] = {"load": None, "post": None}  # set before the fork: the workers inherit it
 
+
+def _extract_batch(batch: list[tuple[Any, str | None]], batch_size: int, load: Loader | None = None,
+                   post: Post | None = None) -> list[Any]:
+    """Extract a batch (each language through its pipeline's nlp.pipe); results in input order.
+    With `load`, the batch holds keys and `load(key)` gives the Document (None: nothing to
+    extract, result None); with `post`, each result is `post(document, extraction)`."""
+    from pipeline.extract.build import load as load_nlp
+
+    docs: list[tuple[Document, str | None] | None] = []
+    for key, source in batch:
+        doc = load(key) if load is not None else key
+        docs.append((doc, source) if doc is not None else None)
     by_lang: dict[str, list[int]] = {}
-    for i, (d, _) in enumerate(batch):
-        by_lang.setdefault(detect_lang(d), []).append(i)
-    results: dict[int, Extraction] = {}
+    for i, item in enumerate(docs):
+        if item is not None:
+            by_lang.setdefault(detect_lang(item[0]), []).append(i)
+    results: list[Any] = [None] * len(batch)
     for lang, idx in by_lang.items():
-        nlp = load(lang)
+        nlp = load_nlp(lang)
         tiers = _tiers(nlp)
-        prepared = (_prepare(nlp, batch[i][0]) for i in idx)
+        prepared = (_prepare(nlp, docs[i][0]) for i in idx)  # type: ignore[index]
         for i, sdoc in zip(idx, nlp.pipe(prepared, batch_size=batch_size)):
-            results[i] = _finish(batch[i][0], sdoc, lang, tiers, batch[i][1])
-    return [results[i] for i in range(len(batch))]
+            doc, source = docs[i]  # type: ignore[misc]
+            x = _finish(doc, sdoc, lang, tiers, source)
+            results[i] = post(doc, x) if post is not None else x
+    return results
 
 
-def _worker_batch(args: tuple[list[tuple[Document, str | None]], int]) -> list[Extraction]:
-    return _extract_batch(*args)
+def _worker_batch(args: tuple[list[tuple[Any, str | None]], int]) -> list[Any]:
+    return _extract_batch(*args, load=_JOB["load"], post=_JOB["post"])
 
 
 def default_workers() -> int:
@@ -131,25 +146,31 @@ def default_workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def extract_many(docs: Iterable[Document], *, sources: Iterable[str | None] | None = None,
-                 batch_size: int = 16, workers: int | None = None) -> Iterator[Extraction]:
+def extract_many(docs: Iterable[Any], *, sources: Iterable[str | None] | None = None,
+                 batch_size: int = 16, workers: int | None = None, load: Loader | None = None,
+                 post: Post | None = None) -> Iterator[Any]:
     """Extract a stream of documents, batching each language through its pipeline's nlp.pipe.
     Output order is input order.
 
     Why worker processes: extraction is pure Python per document (regexes, spans, the record), so
     it scales with CPUs, not threads. When the stream holds more than one batch (4 x batch_size
     documents) and `workers` > 1, batches go to a pool of forked processes (the pipelines loaded
-    here before the fork are shared); the documents are still read here, in this thread, and the
-    results come back in input order with at most 2 batches per worker in flight. The records
-    are the same as in one process: extraction keeps no state across documents."""
-    from pipeline.extract.build import load
+    here before the fork are shared), with at most 2 batches per worker in flight.
+
+    Why `load` and `post`: they run where the extraction runs. The extract stage passes document
+    ids with a loader that reads each worker's own database connection, and a `post` that turns
+    the Extraction into table rows, so only ids go out and plain tuples come back (this process
+    is left to write, instead of decoding and pickling documents and results). Without them the
+    stream holds Documents and yields Extractions. The results are the same in one process:
+    extraction keeps no state across documents."""
+    from pipeline.extract.build import load as load_nlp
 
     src_iter = iter(sources) if sources is not None else None
     chunk = batch_size * 4
     workers = default_workers() if workers is None else workers
 
-    def batches() -> Iterator[list[tuple[Document, str | None]]]:
-        batch: list[tuple[Document, str | None]] = []
+    def batches() -> Iterator[list[tuple[Any, str | None]]]:
+        batch: list[tuple[Any, str | None]] = []
         for doc in docs:
             batch.append((doc, next(src_iter) if src_iter else None))
             if len(batch) >= chunk:
@@ -164,14 +185,13 @@ def extract_many(docs: Iterable[Document], *, sources: Iterable[str | None] | No
         return
     second = next(stream, None) if workers > 1 else None
     if second is None or "fork" not in mp.get_all_start_methods():
-        yield from _extract_batch(first, batch_size)
-        if second is not None:
-            yield from _extract_batch(second, batch_size)
-        for batch in stream:
-            yield from _extract_batch(batch, batch_size)
+        for batch in itertools.chain([first], [second] if second is not None else [], stream):
+            yield from _extract_batch(batch, batch_size, load, post)
         return
-    for lang in sorted({detect_lang(d) for d, _ in first + second}):
-        load(lang)  # before the fork: the workers share the loaded pipelines
+    sample = [load(k) if load is not None else k for k, _ in first + second]
+    for lang in sorted({detect_lang(d) for d in sample if d is not None}):
+        load_nlp(lang)  # before the fork: the workers share the loaded pipelines (others load lazily)
+    _JOB.update(load=load, post=post)
     pool = mp.get_context("fork").Pool(workers)
     try:
         pending: deque[Any] = deque()
@@ -184,6 +204,7 @@ def extract_many(docs: Iterable[Document], *, sources: Iterable[str | None] | No
     finally:
         pool.terminate()
         pool.join()
+        _JOB.update(load=None, post=None)
 
 
 def extract(doc: Document, source: str | None = None) -> Extraction:

@@ -8,7 +8,11 @@ many (they have no current record, so the next run extracts them again).
 """
 from __future__ import annotations
 
-from typing import Iterator
+import os
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
 
 from pipeline import store as core
 from pipeline.context import Context
@@ -18,6 +22,28 @@ from pipeline.records import Document
 
 BATCH_SIZE = 16
 COMMIT_EVERY = 64  # documents per transaction: one commit per document was a third of the stage
+
+
+class DocumentLoader:
+    """Loads a document by id where the extraction runs: each process opens its own read-only
+    connection on first use (a forked worker must not share its parent's). None when the
+    parse left no text (nothing to extract)."""
+
+    def __init__(self, db_path: Path):
+        self.db_path = db_path
+        self._db: tuple[int, sqlite_utils.Database] | None = None
+
+    def __call__(self, doc_id: str) -> Document | None:
+        if self._db is None or self._db[0] != os.getpid():
+            conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, timeout=30,
+                                   check_same_thread=False)
+            self._db = (os.getpid(), sqlite_utils.Database(conn))
+        doc = core.load_document(self._db[1], doc_id)
+        return doc if (doc.text or "").strip() else None
+
+
+def _rows(doc: Document, x) -> store.Rows:
+    return store.extraction_rows(x)
 
 
 def run_stage(ctx: Context, **options) -> None:
@@ -32,22 +58,23 @@ def run_stage(ctx: Context, **options) -> None:
     if not todo:
         ctx.count("extracted", 0)
         return
-
-    def documents() -> Iterator[Document]:
-        for doc_id in todo:
+    if ctx.db_path is not None and ctx.db_path.is_file():
+        load = DocumentLoader(ctx.db_path)  # the documents are committed: workers read them
+    else:
+        def load(doc_id: str) -> Document | None:
             doc = core.load_document(ctx.db, doc_id)
-            if not (doc.text or "").strip():
-                ctx.count("extract_errors")
-                continue
-            yield doc
+            return doc if (doc.text or "").strip() else None
 
     n = 0
     conn = ctx.db.conn
     try:
-        for x in extract_many(documents(), batch_size=options.get("batch_size", BATCH_SIZE)):
+        for rows in extract_many(todo, load=load, post=_rows, batch_size=options.get("batch_size", BATCH_SIZE)):
+            if rows is None:
+                ctx.count("extract_errors")
+                continue
             if not conn.in_transaction:
                 conn.execute("BEGIN IMMEDIATE")
-            store.save_extraction(ctx.db, x, commit=False)
+            store.write_rows(conn, rows)
             n += 1
             if n % COMMIT_EVERY == 0:
                 conn.commit()

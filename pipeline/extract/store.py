@@ -4,7 +4,9 @@
   scalar fields as columns (for queries and facets), the act's `clauses` and `relation_scopes`
   (JSON) for the diff stage, and the `pipeline_version` that produced it: a row at another
   version is stale and is re-extracted.
-- `mentions`: every span the pipelines found (label = span group, value = normalised value).
+- `mentions`: every value span the pipelines found (label = span group, value = normalised
+  value): elements, materials, codes, dates, announcements, rules, technologies, thresholds,
+  exclusions; not the cue spans (CUE_KEYS).
 - `items`: one row per controlled item as printed (code, name, element, HS codes, heading).
 - `evidence`: the record's evidence, one row per (field, value) occurrence.
 
@@ -14,6 +16,7 @@ needs no migration. One document's rows are replaced in one transaction.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
@@ -44,6 +47,11 @@ SCHEMA = [
     "CREATE INDEX IF NOT EXISTS evidence_document ON evidence (document_id)",
 ]
 CHILD_TABLES = ("mentions", "items", "evidence")
+# Span groups of cue words (what the extractor reads to decide: "export control", "自…起施行",
+# "suspend", genre cues), not values. They stay in the Extraction (`exportwatch extract --json`)
+# but are not stored: they were half of all mention rows, and the record's evidence already
+# quotes the cues a decision rests on.
+CUE_KEYS = frozenset({"scope_cues", "date_cues", "relation_cues", "doc_class"})
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
@@ -73,20 +81,47 @@ def documents_to_extract(db: sqlite_utils.Database, version: str) -> tuple[list[
     return list(dict.fromkeys(todo)), sum(1 for _, v in rows if v == version)
 
 
-def save_extraction(db: sqlite_utils.Database, x: Extraction, *, commit: bool = True) -> None:
+@dataclass
+class Rows:
+    """One document's rows for records, mentions, items and evidence: what a worker sends back
+    (plain tuples pickle cheaply; the JSON is encoded where the extraction ran)."""
+
+    document_id: str
+    record: tuple[Any, ...]
+    mentions: list[tuple[Any, ...]]
+    items: list[tuple[Any, ...]]
+    evidence: list[tuple[Any, ...]]
+
+
+def extraction_rows(x: Extraction) -> Rows:
+    """The rows replacing one document's: value mentions only (CUE_KEYS are not stored)."""
+    r = x.record
+    return Rows(
+        x.document_id,
+        (x.document_id, x.pipeline_version, r["kind"], r["lang"], int(bool(r["relevant"])), r["modality"],
+         r["announcement"], r["issued"], _json(r), _json(x.clauses), _json(x.relation_scopes), now()),
+        [(x.document_id, m["label"], m["value"], m["start"], m["end"], m["quote"], x.pipeline_version)
+         for m in x.mentions if m["label"] not in CUE_KEYS],
+        [(x.document_id, i["announcement"], i["lang"], i["control_code"], i["name"], i["element"],
+          _json(i["hs_codes"]), i["heading"], i["start"], i["end"], i["quote"], x.pipeline_version)
+         for i in x.items],
+        [(x.document_id, e["field"], _value(e["value"]), e["start"], e["end"], e["text"]) for e in r["evidence"]])
+
+
+def save_extraction(db: sqlite_utils.Database, x: Extraction | Rows, *, commit: bool = True) -> None:
     """Replace one document's record, mentions, items and evidence in one transaction. With
     `commit=False` the caller holds the transaction (several documents per commit) and commits or
     rolls back itself."""
-    r = x.record
+    rows = x if isinstance(x, Rows) else extraction_rows(x)
     conn = db.conn
     if not commit:
-        _write(conn, x, r)
+        write_rows(conn, rows)
         return
     explicit = conn.isolation_level is None and not conn.in_transaction  # autocommit: open our own
     if explicit:
         conn.execute("BEGIN IMMEDIATE")
     try:
-        _write(conn, x, r)
+        write_rows(conn, rows)
         if explicit:
             conn.execute("COMMIT")
         else:
@@ -96,28 +131,20 @@ def save_extraction(db: sqlite_utils.Database, x: Extraction, *, commit: bool = 
         raise
 
 
-def _write(conn: Any, x: Extraction, r: dict[str, Any]) -> None:
+def write_rows(conn: Any, rows: Rows) -> None:
     """The statements replacing one document's rows (inside the caller's transaction)."""
     for table in CHILD_TABLES:
-        conn.execute(f"DELETE FROM {table} WHERE document_id = ?", [x.document_id])
+        conn.execute(f"DELETE FROM {table} WHERE document_id = ?", [rows.document_id])
     conn.execute(
         """INSERT OR REPLACE INTO records (document_id, pipeline_version, kind, lang, relevant, modality,
            announcement, issued, record, clauses, relation_scopes, extracted_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [x.document_id, x.pipeline_version, r["kind"], r["lang"], int(bool(r["relevant"])), r["modality"],
-         r["announcement"], r["issued"], _json(r), _json(x.clauses), _json(x.relation_scopes), now()])
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows.record)
     conn.executemany(
         'INSERT INTO mentions (document_id, label, value, "start", "end", quote, pipeline_version) '
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(x.document_id, m["label"], m["value"], m["start"], m["end"], m["quote"], x.pipeline_version)
-         for m in x.mentions])
+        "VALUES (?, ?, ?, ?, ?, ?, ?)", rows.mentions)
     conn.executemany(
         'INSERT INTO items (document_id, announcement, lang, control_code, name, element, hs_codes, heading, '
-        '"start", "end", quote, pipeline_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [(x.document_id, i["announcement"], i["lang"], i["control_code"], i["name"], i["element"],
-          _json(i["hs_codes"]), i["heading"], i["start"], i["end"], i["quote"], x.pipeline_version)
-         for i in x.items])
+        '"start", "end", quote, pipeline_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', rows.items)
     conn.executemany(
         'INSERT INTO evidence (document_id, field, value, "start", "end", quote) VALUES (?, ?, ?, ?, ?, ?)',
-        [(x.document_id, e["field"], _value(e["value"]), e["start"], e["end"], e["text"])
-         for e in r["evidence"]])
+        rows.evidence)
