@@ -185,7 +185,12 @@ def load_document(db: sqlite_utils.Database, doc_id: str) -> Document:
     """Rebuild a Document record from its row (the inverse of document_row)."""
     from pipeline.records import Block, Link, Table
 
-    row = dict(db["documents"].get(doc_id))
+    # one plain query: sqlite-utils' Table.get introspects the table first (6 statements a call)
+    cur = db.conn.execute("SELECT * FROM documents WHERE id = ?", [doc_id])
+    values = cur.fetchone()
+    if values is None:
+        raise KeyError(f"no document {doc_id!r}")
+    row = dict(zip((c[0] for c in cur.description), values))
     for key in ("run_id", "ingested_at"):
         row.pop(key, None)
     row["blocks"] = [Block(**b) for b in json.loads(row["blocks"] or "[]")]

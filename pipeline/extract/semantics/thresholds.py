@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.extract.semantics._lexicon import SemanticComponent, en_fragment, make_spans
+from pipeline.extract.semantics._lexicon import SemanticComponent, en_fragment, folded, make_spans
 from pipeline.extract.semantics._text import NormText, Segmenter
 
 KEY = "thresholds"
@@ -52,13 +53,13 @@ class Thresholds(SemanticComponent):
 
     def compile(self) -> None:
         spec = self.data["thresholds"]["value_ratio"]
-        self.patterns: list[re.Pattern[str]] = []
+        self.patterns: list[Any] = []  # re.Pattern or FoldedPattern (groups hold digits or CJK only)
         for lang, frags in spec.items():
             if lang not in self.langs:
                 continue
             for frag in frags:
                 if lang == "en":
-                    self.patterns.append(re.compile(r"(?<![A-Za-z0-9.])" + en_fragment(frag), re.I))
+                    self.patterns.append(folded(re.compile(r"(?<![A-Za-z0-9.])" + en_fragment(frag), re.I)))
                 else:
                     self.patterns.append(re.compile(frag))
 
