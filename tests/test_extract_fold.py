@@ -7,12 +7,17 @@ These tests compare the two on the bundled lexicons and on generated texts.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.extract.semantics._lexicon import FoldedPattern, Lexicon, fold_pattern, folded
+from pipeline.config import MODELS_DIR
+from pipeline.extract.lexicon import CuePatterns, load_patterns
+from pipeline.extract.normalize import lower_same_length
+from pipeline.extract.regexes import FoldedPattern, fold_pattern, folded, group_by_head
+from pipeline.extract.semantics._lexicon import Lexicon
 
 
 def spans(matches) -> list[tuple[int, int, str]]:
@@ -26,6 +31,7 @@ PATTERNS = [
     (r"(?<![A-Za-z0-9.])(?P<pct>\d+(?:\.\d+)?) ?(?:%|percent|per cent) of (?:the )?value", re.I),
     (r"(?:不属于|不在[^。；]{0,12}管制)|(?i:not\s+controlled)", 0),
 ]
+ROOT = Path(__file__).resolve().parents[1]
 ALPHABET = "abcABC USEUeuro.% 0123456789\nBy Reuters percent value licence license LICENSES 不属于管制。ſKİ-"
 
 
@@ -81,3 +87,53 @@ def test_lexicon_hits_unchanged_by_folding():
     hits = [(h.label, text[h.start:h.end]) for h in lex.find(text)]
     assert sorted(hits) == sorted([("us", "US"), ("ban", "export ban"), ("ban", "Ban on Exports"),
                                    ("us", "United States")])
+
+
+# --- first-character grouping: the cue and name scanners match exactly what the plain alternation did
+
+def reference_find(cues: CuePatterns, low: str) -> list[tuple[int, int, str]]:
+    """CuePatterns.find as one labelled alternation over the text (no grouping, no confirmation)."""
+    out = []
+    for m in cues.rx.finditer(low):
+        s = m.start()
+        if m.end() > s and not (s and low[s].isascii() and low[s].isalpha() and low[s - 1].isascii()
+                                and low[s - 1].isalpha()):
+            out.append((s, m.end(), cues.labels[m.lastgroup]))
+    return out
+
+
+PATTERN_FILES = load_patterns(MODELS_DIR / "src" / "patterns")
+CUE_SETS = [CuePatterns(rows, lang) for rows in PATTERN_FILES.values() for lang in ("zh", "en")]
+CORPUS_TEXTS = [p.read_text(encoding="utf-8", errors="replace")[:20000]
+                for p in sorted((ROOT / "corpus" / "site").rglob("*.*ml"))[:40]]
+
+
+def test_cue_patterns_match_the_labelled_alternation_on_the_corpus():
+    assert CORPUS_TEXTS and CUE_SETS
+    found = 0
+    for text in CORPUS_TEXTS:
+        low = lower_same_length(text)
+        for cues in CUE_SETS:
+            got = cues.find(text, low)
+            assert got == reference_find(cues, low)
+            found += len(got)
+    assert found > 100  # the comparison saw real cues
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet="出口管制暂停恢复实施自起施行 suspendresumlift20251009年月日号 effective.,;", max_size=80))
+def test_cue_patterns_match_the_labelled_alternation_on_any_text(text):
+    low = lower_same_length(text)
+    for cues in CUE_SETS:
+        assert cues.find(text, low) == reference_find(cues, low)
+
+
+@pytest.mark.parametrize("frags,texts", [
+    (["出口管制", "出口", "管制", "如", "管制范围"], ["实施出口管制，管制范围如下", "出口管", "如如"]),
+    (["ab", "a", "a?c", "b|c", "[xy]z", "ab+"], ["abbbc", "xzac", "c b a"]),
+])
+def test_group_by_head_keeps_every_match(frags, texts):
+    plain = re.compile("|".join(f"(?:{f})" for f in frags))
+    grouped = re.compile(group_by_head(frags))
+    for text in texts:
+        assert spans(grouped.finditer(text)) == spans(plain.finditer(text))

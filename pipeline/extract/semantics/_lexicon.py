@@ -13,12 +13,10 @@ data dict and save it with the pipeline (to_disk/from_disk), so a built model ne
 from __future__ import annotations
 
 import re
-import string
-import sys
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
 import yaml
 from spacy.attrs import ORTH, SPACY
@@ -27,7 +25,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline import config
 from pipeline.extract.components import _token_offsets
-from pipeline.extract.normalize import lower_same_length
+from pipeline.extract.regexes import _by_first_letter, folded, group_by_head
 from pipeline.extract.semantics._text import NormText, Segmenter, boilerplate_ranges, normalise
 
 DEFAULT_DIR = config.MODELS_DIR / "src" / "semantics"
@@ -87,255 +85,12 @@ def _fragments(terms: dict[str, list[str]] | list[str], langs: tuple[str, ...]) 
     return sorted(raw, key=len, reverse=True), sorted(en, key=len, reverse=True)
 
 
-_PLAIN_HEAD = re.compile(r"[A-Za-z](?![?*+{])")
-_BACKREF = re.compile(r"\\[1-9]|\(\?P=")
-
-
-def _top_level_bar(frag: str) -> bool:
-    """Whether `frag` is itself an alternation ("a|b" outside any group or class)."""
-    depth, in_class, i = 0, False, 0
-    while i < len(frag):
-        ch = frag[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-            if frag[i + 1:i + 2] == "^":
-                i += 1
-            if frag[i + 1:i + 2] == "]":
-                i += 1
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            return True
-        i += 1
-    return False
-
-
-def _by_first_letter(frags: list[str]) -> str:
-    """The alternation of `frags` (in order), consecutive fragments that start with a plain letter
-    grouped by that letter: "e(?:(?:xport)|(?:mbargo))|d(?:(?:ual use))". The engine then tries
-    one letter per group at a word start instead of every fragment (case-insensitive literals
-    get no fast check). Same matches: only fragments with different first letters change order,
-    and those never both match at one position; a fragment starting otherwise ("(?-i:US)",
-    "[- ]") keeps its place between the groups before and after it."""
-    out: list[str] = []
-    run: dict[str, list[str]] = {}
-
-    def close() -> None:
-        for letter, rests in run.items():
-            out.append(letter + "(?:" + "|".join(f"(?:{r})" for r in rests) + ")")
-        run.clear()
-
-    for f in frags:
-        if _PLAIN_HEAD.match(f) and not _BACKREF.search(f) and not _top_level_bar(f):
-            run.setdefault(f[0].lower(), []).append(f[1:])
-        else:
-            close()
-            out.append(f"(?:{f})")
-    close()
-    return "|".join(out)
-
-
 def _join(raw: list[str], en: list[str]) -> str:
     """English alternatives share one word-edge guard (5x faster than a guard per alternative)."""
-    parts = ["|".join(f"(?:{f})" for f in raw)] if raw else []
+    parts = [group_by_head(raw)] if raw else []
     if en:
         parts.append(r"(?<![A-Za-z])(?i:" + _by_first_letter(en) + r")(?![A-Za-z])")
     return "|".join(f"(?:{p})" for p in parts)
-
-
-_LOWERED: list[Any] = [None, None]  # (text, its lower-cased copy) of the last text scanned
-
-
-def lowered(text: str) -> str:
-    """`text` lower-cased with the same offsets, computed once per text (the components of one
-    document scan the same normalised text many times)."""
-    if _LOWERED[0] is not text:
-        _LOWERED[0], _LOWERED[1] = text, lower_same_length(text)
-    return _LOWERED[1]
-
-
-def _cased(ch: str) -> bool:
-    return ch.lower() != ch or ch.upper() != ch
-
-
-def _class_end(pattern: str, i: int) -> int:
-    """Index just past the character class opening at pattern[i] ("["), or -1."""
-    j = i + 1
-    if pattern[j:j + 1] == "^":
-        j += 1
-    if pattern[j:j + 1] == "]":  # "[]...]": the bracket is a member
-        j += 1
-    while j < len(pattern):
-        if pattern[j] == "\\":
-            j += 2
-            continue
-        if pattern[j] == "]":
-            return j + 1
-        j += 1
-    return -1
-
-
-def _case_symmetric(klass: str) -> bool:
-    """Whether a class holds each ASCII letter exactly when it holds the other case of it
-    ("[A-Za-z]" yes, "[A-Z]" no): such a class says the same of the lower-cased text."""
-    try:
-        rx = re.compile(klass)
-    except re.error:
-        return False
-    return all(bool(rx.fullmatch(c)) == bool(rx.fullmatch(c.swapcase())) for c in string.ascii_lowercase)
-
-
-def _lower_class(klass: str) -> str:
-    """The class with its letters lowered (escapes such as \\S kept)."""
-    out, j = [], 0
-    while j < len(klass):
-        if klass[j] == "\\":
-            out.append(klass[j:j + 2])
-            j += 2
-            continue
-        out.append(klass[j].lower())
-        j += 1
-    return "".join(out)
-
-
-def fold_pattern(pattern: str, flags: int = 0) -> str | None:
-    """A case-sensitive pattern for the lower-cased text that matches at least wherever
-    `pattern` matches the original text: literals and classes lowered, "(?i:" and "(?-i:" made
-    "(?:" (a case-sensitive part is relaxed; FoldedPattern checks each candidate with the
-    original). None when lowering could lose a match: a cased letter in a negated class or a
-    negative lookaround outside any case-insensitive scope ("[^A-Z]", "(?!Ltd)"), an inline
-    global flag, a backreference, a named escape."""
-    ci_all = bool(flags & re.I)
-    out: list[str] = []
-    stack: list[tuple[bool, bool]] = []  # per open group: (case-insensitive inside, negative lookaround)
-    i, n = 0, len(pattern)
-
-    def ci() -> bool:
-        return next((c for c, _ in reversed(stack) if c is not None), ci_all)
-
-    def negative() -> bool:
-        return any(neg for _, neg in stack)
-
-    while i < n:
-        ch = pattern[i]
-        if ch == "\\":
-            nxt = pattern[i + 1:i + 2]
-            if not nxt or nxt in "123456789gkN":
-                return None
-            if nxt in "xuU":  # \x20, \u4e00: keep unless it spells a cased letter
-                width = {"x": 2, "u": 4, "U": 8}[nxt]
-                code = pattern[i + 2:i + 2 + width]
-                try:
-                    lit = chr(int(code, 16))
-                except ValueError:
-                    return None
-                if _cased(lit):
-                    if negative() and not ci():
-                        return None
-                    out.append(re.escape(lit.lower()))
-                else:
-                    out.append(pattern[i:i + 2 + width])
-                i += 2 + width
-                continue
-            out.append(pattern[i:i + 2])
-            i += 2
-            continue
-        if ch == "[":
-            end = _class_end(pattern, i)
-            if end < 0:
-                return None
-            klass = pattern[i:end]
-            negated = klass.startswith("[^")
-            if (negated or negative()) and not ci() and not _case_symmetric(klass):
-                return None
-            out.append(_lower_class(klass))
-            i = end
-            continue
-        if ch == "(":
-            if pattern.startswith(("(?i:", "(?-i:"), i):
-                # both become "(?:": a case-sensitive part is relaxed (candidates are checked)
-                stack.append((pattern[i + 2] != "-", False))
-                out.append("(?:")
-                i += 5 if pattern[i + 2] == "-" else 4
-                continue
-            if pattern.startswith("(?P<", i):  # a named group: the name stays as written
-                close = pattern.find(">", i)
-                if close < 0:
-                    return None
-                out.append(pattern[i:close + 1])
-                stack.append((None, False))  # type: ignore[arg-type]
-                i = close + 1
-                continue
-            if pattern.startswith(("(?!", "(?<!"), i):
-                stack.append((None, True))  # type: ignore[arg-type]
-            elif pattern.startswith("(?", i) and not pattern.startswith(("(?:", "(?=", "(?<="), i):
-                return None
-            else:
-                stack.append((None, False))  # type: ignore[arg-type]
-        elif ch == ")":
-            if stack:
-                stack.pop()
-        if _cased(ch):
-            if negative() and not ci():
-                return None
-            ch = ch.lower()
-        out.append(ch)
-        i += 1
-    return "".join(out)
-
-
-class FoldedPattern:
-    """A case-insensitive regex (or one with case-sensitive parts) scanned on the lower-cased
-    text, each candidate confirmed with the original regex at that position.
-
-    Why: CPython's engine compares case-insensitive literals through the Unicode case tables,
-    character by character, and alternations starting with a lookbehind get no fast skip; the
-    same alternation lowered and case-sensitive scans about 3x faster. The scan finds the
-    leftmost position where the lowered pattern matches (never after one where the original
-    would); the original's own match there (ordered choice, its end, its groups) is what is
-    returned, else the scan goes on from the next character: the matches of `original.finditer`,
-    exactly, over the original text."""
-
-    def __init__(self, original: re.Pattern[str], folded: str):
-        self.original = original
-        self.pattern = original.pattern
-        self.rx = re.compile(folded, original.flags & ~re.I)
-
-    def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
-        low, scan, confirm = lowered(text), self.rx.search, self.original.match
-        endpos = min(endpos, len(text))
-        while pos <= endpos:
-            cand = scan(low, pos, endpos)
-            if cand is None:
-                return
-            start = cand.start()
-            m = confirm(text, start, endpos)
-            if m is None:
-                pos = start + 1
-                continue
-            yield m
-            pos = m.end() if m.end() > start else start + 1
-
-    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        return next(self.finditer(text, pos, endpos), None)
-
-    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        return self.original.match(text, pos, endpos)
-
-
-def folded(rx: re.Pattern[str] | None) -> "re.Pattern[str] | FoldedPattern | None":
-    """`rx` as a FoldedPattern when it has case-insensitive parts and folds, else `rx` itself."""
-    if rx is None or not (rx.flags & re.I or "(?i" in rx.pattern):
-        return rx
-    body = fold_pattern(rx.pattern, rx.flags)
-    return rx if body is None else FoldedPattern(rx, body)
 
 
 def compile_terms(terms: dict[str, list[str]] | list[str] | None, flags: int = 0,
