@@ -10,6 +10,7 @@ them and rebuilds a missing or stale build first).
 """
 from __future__ import annotations
 
+import gc
 import itertools
 import multiprocessing as mp
 import os
@@ -133,6 +134,16 @@ def _extract_batch(batch: list[tuple[Any, str | None]], batch_size: int, load: L
     return results
 
 
+def _worker_init() -> None:
+    """A worker's garbage collector: the pipelines and everything else inherited from the
+    parent are frozen (never traversed again, which also keeps their pages shared with the
+    parent), and young collections run less often. Extraction allocates many short-lived
+    objects that reference counting frees; the collector's passes over them were 10% of the
+    extraction time (1,000 documents)."""
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 100)
+
+
 def _worker_batch(args: tuple[list[tuple[Any, str | None]], int]) -> list[Any]:
     return _extract_batch(*args, load=_JOB["load"], post=_JOB["post"])
 
@@ -192,7 +203,7 @@ def extract_many(docs: Iterable[Any], *, sources: Iterable[str | None] | None = 
     for lang in sorted({detect_lang(d) for d in sample if d is not None}):
         load_nlp(lang)  # before the fork: the workers share the loaded pipelines (others load lazily)
     _JOB.update(load=load, post=post)
-    pool = mp.get_context("fork").Pool(workers)
+    pool = mp.get_context("fork").Pool(workers, initializer=_worker_init)
     try:
         pending: deque[Any] = deque()
         for batch in itertools.chain([first, second], stream):

@@ -53,45 +53,48 @@ def _token_offsets(doc: Doc) -> tuple[list[int], list[int], int] | None:
     return offsets
 
 
-def _aligned(offsets: tuple[list[int], list[int], int], start: int, end: int) -> tuple[int, int] | None:
-    """(first token, end token) of Doc.char_span(start, end) strict, else alignment_mode="expand"
-    (the same result, bisecting token offsets instead of building Token objects); None: no span."""
-    starts, ends, total = offsets
-    if not (0 <= start < total and 0 <= end - 1 < total):
-        return None
-    s = bisect_right(starts, start) - 1
-    e = bisect_right(starts, end - 1) - 1
-    if start == starts[s] and end == ends[e] and e + 1 > s:
-        return s, e + 1  # strict
-    if start == ends[s]:  # expand: trailing whitespace is not part of the token before it
-        s += 1
-    return s, e + 1
-
-
 def set_spans(doc: Doc, key: str, found: Iterable[SpanTuple]) -> None:
     """Write char-offset matches as a span group (token-aligned: strict, else expanded)."""
     spans: list[Span] = []
     mentions: list[SpanTuple] = []
     seen = set()
     offsets = _token_offsets(doc)
-    for start, end, label in found:
-        if offsets is None:  # tokens do not tile the text: let spaCy align
+    if offsets is None:  # tokens do not tile the text: let spaCy align
+        for start, end, label in found:
             span = doc.char_span(start, end, label=label) or doc.char_span(start, end, label=label,
                                                                          alignment_mode="expand")
             if span is not None and (span.start, span.end, label) not in seen:
                 seen.add((span.start, span.end, label))
                 spans.append(span)
+        doc.spans[key] = spans
+        doc.user_data[(MENTIONS_KEY, key)] = None
+        return
+    starts, ends, total = offsets
+    n = len(starts)
+    label_ids: dict[str, int] = {}
+    add = doc.vocab.strings.add
+    for start, end, label in found:
+        # Doc.char_span(start, end) strict, else alignment_mode="expand": the same result,
+        # bisecting token offsets instead of building Token objects (runs for every mention)
+        if not (0 <= start < total and 0 <= end - 1 < total):
             continue
-        where = _aligned(offsets, start, end)
-        if where is not None and (where[0], where[1], label) not in seen:
-            seen.add((where[0], where[1], label))
-            spans.append(Span(doc, where[0], where[1], label=label))
-            a, b = where
-            # the span's start_char/end_char, for the extractor (iterating a span group is slow)
-            first = offsets[0][a] if a < len(offsets[0]) else offsets[2]
-            mentions.append((first, offsets[1][b - 1] if b > a else first, label))
+        a = bisect_right(starts, start) - 1
+        e = bisect_right(starts, end - 1) - 1
+        if not (start == starts[a] and end == ends[e] and e + 1 > a) and start == ends[a]:
+            a += 1  # expand: trailing whitespace is not part of the token before it
+        b = e + 1
+        if (a, b, label) in seen:
+            continue
+        seen.add((a, b, label))
+        label_id = label_ids.get(label)
+        if label_id is None:
+            label_id = label_ids[label] = add(label)
+        spans.append(Span(doc, a, b, label=label_id))
+        # the span's start_char/end_char, for the extractor (iterating a span group is slow)
+        first = starts[a] if a < n else total
+        mentions.append((first, ends[b - 1] if b > a else first, label))
     doc.spans[key] = spans
-    doc.user_data[(MENTIONS_KEY, key)] = (len(spans), mentions) if offsets is not None else None
+    doc.user_data[(MENTIONS_KEY, key)] = (len(spans), mentions)
 
 
 def text_of(doc: Doc) -> str:
