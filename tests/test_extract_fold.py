@@ -137,3 +137,23 @@ def test_group_by_head_keeps_every_match(frags, texts):
     grouped = re.compile(group_by_head(frags))
     for text in texts:
         assert spans(grouped.finditer(text)) == spans(plain.finditer(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=ALPHABET, max_size=120), which=st.integers(0, len(PATTERNS) - 1))
+def test_offsets_only_scans_give_the_same_offsets(text, which):
+    pattern, flags = PATTERNS[which]
+    original = re.compile(pattern, flags)
+    rx = folded(original, offsets_only=True)
+    offsets = [m.span() for m in rx.finditer(text)]
+    assert offsets == [m.span() for m in original.finditer(text)]
+
+
+def test_offsets_only_scan_skips_confirmation_only_when_exact():
+    exact = folded(re.compile(r"(?<![A-Za-z])(?i:export ban)(?![A-Za-z])"), offsets_only=True)
+    relaxed = folded(re.compile(r"(?i:(?-i:US)|export)"), offsets_only=True)
+    assert exact.direct and not relaxed.direct
+    # an odd case-folding character: confirmed on the original even when exact
+    text = "EXPORT BAN; \u017fexport ban"
+    assert [m.span() for m in exact.finditer(text)] == [m.span() for m in exact.original.finditer(text)]
+    assert [m.group(0) for m in relaxed.finditer("us US Export")] == ["US", "Export"]

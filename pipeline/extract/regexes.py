@@ -73,7 +73,11 @@ def _by_first_letter(frags: list[str]) -> str:
     return "|".join(out)
 
 
-_LOWERED: list[Any] = [None, None]  # (text, its lower-cased copy) of the last text scanned
+_LOWERED: list[Any] = [None, None, False]  # (text, lower-cased copy, plain) of the last text scanned
+# The only characters that re.IGNORECASE matches to an ASCII letter other than its own two cases
+# ('ı' and 'İ' to i, 'ſ' to s, the Kelvin sign to k): a text holding one is never scanned on
+# the lowered copy alone.
+_CASE_ODD = ("\u0131", "\u0130", "\u017f", "\u212a")
 
 
 def lowered(text: str) -> str:
@@ -81,7 +85,14 @@ def lowered(text: str) -> str:
     document scan the same normalised text many times)."""
     if _LOWERED[0] is not text:
         _LOWERED[0], _LOWERED[1] = text, lower_same_length(text)
+        _LOWERED[2] = not any(c in text for c in _CASE_ODD)
     return _LOWERED[1]
+
+
+def _plain(text: str) -> bool:
+    """Whether re.IGNORECASE on `text` is lowering and comparing (no _CASE_ODD characters)."""
+    lowered(text)
+    return _LOWERED[2]
 
 
 def _cased(ch: str) -> bool:
@@ -129,6 +140,12 @@ def _lower_class(klass: str) -> str:
 
 
 def fold_pattern(pattern: str, flags: int = 0) -> str | None:
+    """The body of `_fold` (see there)."""
+    folded_ = _fold(pattern, flags)
+    return folded_[0] if folded_ else None
+
+
+def _fold(pattern: str, flags: int = 0) -> tuple[str, bool] | None:
     """A case-sensitive pattern for the lower-cased text that matches at least wherever
     `pattern` matches the original text: literals and classes lowered, "(?i:" and "(?-i:" made
     "(?:" (a case-sensitive part is relaxed; FoldedPattern checks each candidate with the
@@ -137,6 +154,7 @@ def fold_pattern(pattern: str, flags: int = 0) -> str | None:
     global flag, a backreference, a named escape."""
     ci_all = bool(flags & re.I)
     out: list[str] = []
+    relaxed = False
     stack: list[tuple[bool, bool]] = []  # per open group: (case-insensitive inside, negative lookaround)
     i, n = 0, len(pattern)
 
@@ -160,8 +178,10 @@ def fold_pattern(pattern: str, flags: int = 0) -> str | None:
                 except ValueError:
                     return None
                 if _cased(lit):
-                    if negative() and not ci():
-                        return None
+                    if not ci():
+                        if negative():
+                            return None
+                        relaxed = True
                     out.append(re.escape(lit.lower()))
                 else:
                     out.append(pattern[i:i + 2 + width])
@@ -176,8 +196,10 @@ def fold_pattern(pattern: str, flags: int = 0) -> str | None:
                 return None
             klass = pattern[i:end]
             negated = klass.startswith("[^")
-            if (negated or negative()) and not ci() and not _case_symmetric(klass):
-                return None
+            if not ci() and not _case_symmetric(klass):
+                if negated or negative():
+                    return None
+                relaxed = True
             out.append(_lower_class(klass))
             i = end
             continue
@@ -198,6 +220,8 @@ def fold_pattern(pattern: str, flags: int = 0) -> str | None:
                 continue
             if pattern.startswith(("(?!", "(?<!"), i):
                 stack.append((None, True))  # type: ignore[arg-type]
+            elif re.match(r"\(\?[msx]+:", pattern[i:i + 6]):
+                stack.append((None, False))  # type: ignore[arg-type]  # scoped flags other than i
             elif pattern.startswith("(?", i) and not pattern.startswith(("(?:", "(?=", "(?<="), i):
                 return None
             else:
@@ -206,12 +230,14 @@ def fold_pattern(pattern: str, flags: int = 0) -> str | None:
             if stack:
                 stack.pop()
         if _cased(ch):
-            if negative() and not ci():
-                return None
+            if not ci():
+                if negative():
+                    return None
+                relaxed = True
             ch = ch.lower()
         out.append(ch)
         i += 1
-    return "".join(out)
+    return "".join(out), not relaxed
 
 
 class FoldedPattern:
@@ -224,14 +250,24 @@ class FoldedPattern:
     leftmost position where the lowered pattern matches (never after one where the original
     would); the original's own match there (ordered choice, its end, its groups) is what is
     returned, else the scan goes on from the next character: the matches of `original.finditer`,
-    exactly, over the original text."""
+    exactly, over the original text.
 
-    def __init__(self, original: re.Pattern[str], folded: str):
+    With `offsets_only` (callers that read match offsets, never match text) and a fold that
+    relaxed nothing, the lowered scan's own matches are returned on texts without _CASE_ODD
+    characters: the same offsets, no confirmation (their text is lower-cased)."""
+
+    def __init__(self, original: re.Pattern[str], folded: str, exact: bool = False, offsets_only: bool = False):
         self.original = original
         self.pattern = original.pattern
         self.rx = re.compile(folded, original.flags & ~re.I)
+        self.direct = exact and offsets_only
 
     def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        if self.direct and _plain(text):
+            return self.rx.finditer(lowered(text), pos, endpos)
+        return self._confirmed(text, pos, endpos)
+
+    def _confirmed(self, text: str, pos: int, endpos: int) -> Iterator[re.Match[str]]:
         low, scan, confirm = lowered(text), self.rx.search, self.original.match
         endpos = min(endpos, len(text))
         while pos <= endpos:
@@ -253,12 +289,13 @@ class FoldedPattern:
         return self.original.match(text, pos, endpos)
 
 
-def folded(rx: re.Pattern[str] | None) -> "re.Pattern[str] | FoldedPattern | None":
-    """`rx` as a FoldedPattern when it has case-insensitive parts and folds, else `rx` itself."""
+def folded(rx: re.Pattern[str] | None, offsets_only: bool = False) -> "re.Pattern[str] | FoldedPattern | None":
+    """`rx` as a FoldedPattern when it has case-insensitive parts and folds, else `rx` itself.
+    `offsets_only`: the caller reads match offsets only (see FoldedPattern)."""
     if rx is None or not (rx.flags & re.I or "(?i" in rx.pattern):
         return rx
-    body = fold_pattern(rx.pattern, rx.flags)
-    return rx if body is None else FoldedPattern(rx, body)
+    result = _fold(rx.pattern, rx.flags)
+    return rx if result is None else FoldedPattern(rx, result[0], result[1], offsets_only)
 
 
 _META = set("\\()[]{}.^$|?*+")
@@ -311,3 +348,4 @@ def group_by_head(frags: list[str]) -> str:
             out.append(f"(?:{f})")
     close()
     return "|".join(out)
+

@@ -95,11 +95,12 @@ def _join(raw: list[str], en: list[str]) -> str:
 
 def compile_terms(terms: dict[str, list[str]] | list[str] | None, flags: int = 0,
                   langs: tuple[str, ...] = LANGS) -> re.Pattern[str] | None:
-    """One regex for a {zh: [...], en: [...]} entry, restricted to `langs`."""
+    """One regex for a {zh: [...], en: [...]} entry, restricted to `langs`. Callers read the
+    offsets of its matches, not their text (it may scan a lower-cased copy: regexes.folded)."""
     if not terms:
         return None
     body = _join(*_fragments(terms, langs))
-    return folded(re.compile(body, flags)) if body else None
+    return folded(re.compile(body, flags), offsets_only=True) if body else None
 
 
 _HEAD_GROUP = re.compile(r"^\(\?:([^()\[\]\\?*+{}.^$|]+(?:\|[^()\[\]\\?*+{}.^$|]+)+)\)(?![?*+{])(.*)$", re.S)
@@ -143,10 +144,10 @@ class Lexicon:
             for frag in (f for r in raw for f in _expand_head(r)):
                 (fast if _LITERAL_START.match(frag) else slow).append(frag)
             english.extend(en)
-        self.scanners: list[Any] = [folded(re.compile(_join(sorted(part, key=len, reverse=True), []), flags))
-                                    for part in (fast, slow) if part]
+        originals = [re.compile(_join(sorted(part, key=len, reverse=True), []), flags) for part in (fast, slow) if part]
         if english:
-            self.scanners.append(folded(re.compile(_join([], sorted(english, key=len, reverse=True)), flags)))
+            originals.append(re.compile(_join([], sorted(english, key=len, reverse=True)), flags))
+        self.scanners: list[Any] = [folded(rx, True) for rx in originals]
 
     def label_at(self, text: str, start: int, end: int) -> str:
         best: tuple[str, int] | None = None
