@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 import yaml
 
@@ -33,9 +32,9 @@ SYMBOL_CONTEXT_AFTER = re.compile(
 SYMBOL_CONTEXT_BEFORE = re.compile(r"(?:[A-Z][a-z]?\s?[/,]\s?|\()$")
 
 
-@dataclass(frozen=True)
-class Hit:
-    """One vocabulary match: `symbol` None for a matrix term (NdFeB) that names no element."""
+class Hit(NamedTuple):
+    """One vocabulary match: `symbol` None for a matrix term (NdFeB) that names no element.
+    (A named tuple: made for every match, 5x cheaper than a frozen dataclass.)"""
 
     start: int
     end: int

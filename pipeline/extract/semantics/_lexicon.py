@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 import yaml
 from spacy.attrs import ORTH, SPACY
@@ -43,9 +42,9 @@ def doc_text(doc: Doc) -> str:
     return "".join(words)
 
 
-@dataclass(frozen=True)
-class Hit:
-    """One cue match in normalised text: `label` is the vocabulary key it belongs to."""
+class Hit(NamedTuple):
+    """One cue match in normalised text: `label` is the vocabulary key it belongs to.
+    (A named tuple: made for every match, 5x cheaper than a frozen dataclass.)"""
 
     label: str
     start: int
