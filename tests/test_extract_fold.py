@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from pipeline.config import MODELS_DIR
 from pipeline.extract.lexicon import CuePatterns, load_patterns
 from pipeline.extract.normalize import lower_same_length
-from pipeline.extract.regexes import FoldedPattern, fold_pattern, folded, group_by_head
+from pipeline.extract import normalize as nz
+from pipeline.extract.regexes import FoldedPattern, confirmed_finditer, fold_pattern, folded, group_by_head
 from pipeline.extract.semantics._lexicon import Lexicon
 
 
@@ -157,3 +158,25 @@ def test_offsets_only_scan_skips_confirmation_only_when_exact():
     text = "EXPORT BAN; \u017fexport ban"
     assert [m.span() for m in exact.finditer(text)] == [m.span() for m in exact.original.finditer(text)]
     assert [m.group(0) for m in relaxed.finditer("us US Export")] == ["US", "Export"]
+
+
+# --- scanners of the date regexes: confirmed_finditer finds exactly what the regex finds
+
+DATE_ALPHABET = "0123456789０９〇一二十年月日号-/. stndrhofjanuarymaysepttoctdecmondayoday周星期今日前天上下"
+SCANNED = [(nz.DATE_NUM_SCAN, nz.DATE_NUM_RE), (nz.DATE_MON_SCAN, nz.DATE_MON_RE), (nz.RELATIVE_SCAN, nz.RELATIVE_RE)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.text(alphabet=DATE_ALPHABET, max_size=60))
+def test_date_scanners_find_what_the_regexes_find(text):
+    for scan, rx in SCANNED:
+        got = [(m.span(), m.groupdict()) for m in confirmed_finditer(scan, rx, text)]
+        assert got == [(m.span(), m.groupdict()) for m in rx.finditer(text)]
+
+
+@pytest.mark.parametrize("text", ["2025年10月9日起施行", "二〇二五年十月九日", "on 9 october 2025 and oct. 12",
+                                  "2025-10-09 / 2025.1.2", "said on thursday; 周四、上周三、今日", "may 5, 2026"])
+def test_date_scanners_on_examples(text):
+    for scan, rx in SCANNED:
+        assert [m.span() for m in confirmed_finditer(scan, rx, text)] == [m.span() for m in rx.finditer(text)]
+    assert list(nz.find_dates(text)) or "周" in text

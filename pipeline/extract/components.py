@@ -307,7 +307,7 @@ class DatesComponent(DataComponent):
         if pub:
             taken = [(s, e) for s, e, _ in out]
             low = lower_of(doc)
-            for m in nz.RELATIVE_RE.finditer(low):
+            for m in nz.confirmed_finditer(nz.RELATIVE_SCAN, nz.RELATIVE_RE, low):
                 if any(s <= m.start() < e for s, e in taken) or (
                         m.start() and low[m.start() - 1].isascii() and low[m.start() - 1].isalpha()):
                     continue

@@ -11,6 +11,8 @@ import datetime as dt
 import re
 from typing import Iterator, NamedTuple
 
+from pipeline.extract.regexes import confirmed_finditer, lower_same_length  # noqa: F401 (re-exported)
+
 # ---------------------------------------------------------------------------------------- dates
 
 MONTHS = {
@@ -49,6 +51,13 @@ DATE_NUM_RE = re.compile(
 # October 9, 2025; Oct. 9 2025; Oct 9 (year from context)
 DATE_MON_RE = re.compile(
     rf"{_MON}\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?(?![\d])(?:,?\s+(?P<my>(?:19|20)\d\d)(?![-/.]?\d))?")
+# Scanners for the two regexes above and RELATIVE_RE below (regexes.confirmed_finditer): each
+# matches wherever its regex does, starts with a character class or literals (the engine skips
+# ahead to candidates) and captures nothing; the regex itself is then matched at each candidate.
+DATE_NUM_SCAN = re.compile(
+    r"[\d０-９〇零○Ｏ一二三四五六七八九十](?:[\d０-９〇零○Ｏ一二三四五六七八九十]{3}\s*年|\d?\s*月|\d{3}[-/.]"
+    r"|\d?(?:st|nd|rd|th)?\s+(?:of\s+)?[a-z])")
+DATE_MON_SCAN = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d")
 # What may not stand right before each kind of match (the look-behinds the regexes leave out).
 _NOT_BEFORE = {"zy": "0123456789０１２３４５６７８９", "pm": "0123456789０１２３４５６７８９年",
                "iy": "0123456789.", "dd": "abcdefghijklmnopqrstuvwxyz0123456789.",
@@ -61,6 +70,8 @@ RELATIVE_RE = re.compile(
     r"|(?<![上下每])(?P<zwd>(?:周|星期)[一二三四五六日天])(?![次遍回年个])"
     r"|(?P<zrel>今日|今天|昨日|昨天|前天)"
 )
+RELATIVE_SCAN = re.compile(r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday"
+                           r"|周|星期|今日|今天|昨日|昨天|前天")
 ZH_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 ZH_RELATIVE_DAYS = {"今日": 0, "今天": 0, "昨日": 1, "昨天": 1, "前天": 2}
 
@@ -78,16 +89,6 @@ def relative_date(m: re.Match[str], anchor: dt.date) -> dt.date:
     return anchor - dt.timedelta(days=1 if m.group("rel").lower() == "yesterday" else 0)
 
 
-def lower_same_length(text: str) -> str:
-    """text.lower() when that keeps every offset (it does except for a few letters such as 'İ'),
-    else text with ASCII letters lowered only: offsets into it are offsets into `text`."""
-    low = text.lower()
-    if len(low) == len(text):
-        return low
-    return text.translate(_ASCII_LOWER)
-
-
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 def _boundary_ok(low: str, start: int, group: str) -> bool:
@@ -125,7 +126,8 @@ class DateMatch(NamedTuple):
 def find_dates(text: str) -> Iterator[DateMatch]:
     """Every absolute or partial (no year) calendar date in `text`, valid month and day only."""
     low = lower_same_length(text)
-    matches = sorted(list(DATE_NUM_RE.finditer(low)) + list(DATE_MON_RE.finditer(low)), key=lambda m: m.start())
+    matches = sorted(list(confirmed_finditer(DATE_NUM_SCAN, DATE_NUM_RE, low))
+                     + list(confirmed_finditer(DATE_MON_SCAN, DATE_MON_RE, low)), key=lambda m: m.start())
     last_end = -1
     for m in matches:
         g = m.groupdict()

@@ -16,8 +16,6 @@ import string
 import sys
 from typing import Any, Iterator
 
-from pipeline.extract.normalize import lower_same_length
-
 _PLAIN_HEAD = re.compile(r"[A-Za-z](?![?*+{])")
 _BACKREF = re.compile(r"\\[1-9]|\(\?P=")
 
@@ -71,6 +69,18 @@ def _by_first_letter(frags: list[str]) -> str:
             out.append(f"(?:{f})")
     close()
     return "|".join(out)
+
+
+def lower_same_length(text: str) -> str:
+    """text.lower() when that keeps every offset (it does except for a few letters such as 'İ'),
+    else text with ASCII letters lowered only: offsets into it are offsets into `text`."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return text.translate(_ASCII_LOWER)
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 _LOWERED: list[Any] = [None, None, False]  # (text, lower-cased copy, plain) of the last text scanned
@@ -268,25 +278,36 @@ class FoldedPattern:
         return self._confirmed(text, pos, endpos)
 
     def _confirmed(self, text: str, pos: int, endpos: int) -> Iterator[re.Match[str]]:
-        low, scan, confirm = lowered(text), self.rx.search, self.original.match
-        endpos = min(endpos, len(text))
-        while pos <= endpos:
-            cand = scan(low, pos, endpos)
-            if cand is None:
-                return
-            start = cand.start()
-            m = confirm(text, start, endpos)
-            if m is None:
-                pos = start + 1
-                continue
-            yield m
-            pos = m.end() if m.end() > start else start + 1
+        return confirmed_finditer(self.rx, self.original, text, lowered(text), pos, endpos)
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         return next(self.finditer(text, pos, endpos), None)
 
     def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         return self.original.match(text, pos, endpos)
+
+
+def confirmed_finditer(scan: re.Pattern[str], original: re.Pattern[str], text: str, scan_text: str | None = None,
+                       pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+    """`original.finditer(text, pos, endpos)`, found with a faster `scan` regex that matches
+    (on `scan_text`, same offsets; default `text`) at least wherever `original` does: the scan
+    gives the leftmost candidate, the original's own match there is the result, else the scan
+    goes on from the next character. For regexes whose named groups or leading look-behinds
+    stop the engine from skipping ahead."""
+    scan_text = text if scan_text is None else scan_text
+    search, confirm = scan.search, original.match
+    endpos = min(endpos, len(text))
+    while pos <= endpos:
+        cand = search(scan_text, pos, endpos)
+        if cand is None:
+            return
+        start = cand.start()
+        m = confirm(text, start, endpos)
+        if m is None:
+            pos = start + 1
+            continue
+        yield m
+        pos = m.end() if m.end() > start else start + 1
 
 
 def folded(rx: re.Pattern[str] | None, offsets_only: bool = False) -> "re.Pattern[str] | FoldedPattern | None":
