@@ -107,11 +107,11 @@ def units(doc: Document) -> list[Unit]:
             unit.cells = _cells(text, start)
         elif kind in ("title", "meta"):
             unit.role = kind
-        elif m := next((rx.match(text) for rx in CLAUSE_RES if rx.match(text)), None):
+        elif m := next(filter(None, (rx.match(text) for rx in CLAUSE_RES)), None):
             unit.role, unit.number = "clause", any_number(m.group(1))
             clause = unit.number
             unit.clause_id = str(clause)
-        elif m := next((rx.match(text) for rx in SUB_RES if rx.match(text)), None):
+        elif m := next(filter(None, (rx.match(text) for rx in SUB_RES)), None):
             unit.role, unit.number = "sub", any_number(m.group(1))
             unit.clause_id = f"{clause}({unit.number})" if clause is not None else None
         elif PART_RE.match(text):

@@ -103,22 +103,26 @@ class DocClassifier(SemanticComponent):
                    seg: Segmenter) -> tuple[bool, tuple[int, int, str] | None]:
         if self.control is None or self.mineral is None:
             return False, None
-        controls = [m for m in self.control.finditer(text) if not seg.in_boilerplate(m.start())]
         minerals = [m for m in self.mineral.finditer(text) if not seg.in_boilerplate(m.start())]
-        if not controls or not minerals:
+        if not minerals:
             return False, None
-        pairs = []
         starts = [m.start() for m in minerals]
-        for c in controls:
+        pairs: list[tuple[int, int]] = []
+        # Controls in text order: one in the title decides; past the title, min_pairs pairs do
+        # (the rest of the document cannot change the answer or its evidence).
+        for c in self.control.finditer(text):
+            if seg.in_boilerplate(c.start()):
+                continue
+            if title[0] <= c.start() < title[1]:
+                return True, (title[0], title[1], "relevant")
             k = bisect_left(starts, c.start())
             near = [minerals[j] for j in (k - 1, k) if 0 <= j < len(minerals)
                     and abs(minerals[j].start() - c.start()) <= self.window]
             if near:
                 m = min(near, key=lambda m: abs(m.start() - c.start()))
                 pairs.append((min(c.start(), m.start()), max(c.end(), m.end())))
-        in_title = [c for c in controls if title[0] <= c.start() < title[1]]
-        if in_title:
-            return True, (title[0], title[1], "relevant")
+            if len(pairs) >= self.min_pairs and c.start() >= title[1]:
+                break
         if len(pairs) >= self.min_pairs:
             a, b = pairs[0]
             return True, (a, b, "relevant")
