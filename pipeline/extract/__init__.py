@@ -164,7 +164,7 @@ def extract_many(docs: Iterable[Any], *, sources: Iterable[str | None] | None = 
     Output order is input order.
 
     Why worker processes: extraction is pure Python per document (regexes, spans, the record), so
-    it scales with CPUs, not threads. When the stream holds more than one batch (4 x batch_size
+    it scales with CPUs, not threads. When the stream holds more than one batch (2 x batch_size
     documents) and `workers` > 1, batches go to a pool of forked processes (the pipelines loaded
     here before the fork are shared), with at most 2 batches per worker in flight.
 
@@ -177,7 +177,7 @@ def extract_many(docs: Iterable[Any], *, sources: Iterable[str | None] | None = 
     from pipeline.extract.build import load as load_nlp
 
     src_iter = iter(sources) if sources is not None else None
-    chunk = batch_size * 4
+    chunk = batch_size * 2
     workers = default_workers() if workers is None else workers
 
     def batches() -> Iterator[list[tuple[Any, str | None]]]:
