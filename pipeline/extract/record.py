@@ -186,12 +186,12 @@ def item_name(text: str) -> str:
 def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str, int, int]]:
     """Elements of controlled items, each with the offsets of a mention that supports it."""
     out: list[tuple[str, int, int]] = []
-    elements = ctx.spans.get("elements", [])
     for row in items:
+        in_row = ctx.within("elements", row["start"], row["end"])
         for sym in row["elements"]:
-            m = next((m for m in elements if row["start"] <= m.start < row["end"] and m.label == sym), None)
+            m = next((m for m in in_row if m.label == sym), None)
             if m is None and row["heading"]:
-                m = next((m for m in elements if m.label == sym and m.start < row["start"]), None)
+                m = next((m for m in ctx.within("elements", 0, row["start"]) if m.label == sym), None)
             out.append((sym, m.start, m.end) if m else (sym, row["start"], row["end"]))
     decision_only = ctx.kind == "announcement"
     prev_control = False
