@@ -11,9 +11,11 @@ page is the link whose text is 下一页 / Next, or rel="next". Attachments are 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Callable
 from urllib.parse import urldefrag, urljoin, urlsplit
 
+import soupsieve
 from bs4 import BeautifulSoup, Tag
 
 from pipeline.parse.lang import find_dates
@@ -68,12 +70,20 @@ def _absolute(href: str, base: str | None, lc: dict[str, Any]) -> str | None:
     return urldefrag(urljoin(base, href) if base else href)[0]
 
 
+@lru_cache(maxsize=8)
+def _selector(selectors: tuple[str, ...]) -> Any:
+    """The list container selectors compiled once (soupsieve), matched against candidate boxes."""
+    return soupsieve.compile(", ".join(selectors) or "none-such")
+
+
 def _list_entries(soup: BeautifulSoup, lc: dict[str, Any], text_of: Callable[[Tag], str]) -> dict[int, str | None]:
     """Anchor id -> date for list entries: items of known list containers, or of any list/table
     where at least `min_dated_items` items pair one link with a date."""
-    known = {id(t) for sel in lc["list_selectors"] for t in soup.select(sel)}
+    is_known = _selector(tuple(lc["list_selectors"])).match  # tested on each box, not by
+    # selecting over the whole page per selector (that was a third of all HTML parsing)
     entries: dict[int, str | None] = {}
     for box in soup.find_all(["ul", "ol", "table", "dl"]):
+        known = bool(lc["list_selectors"]) and is_known(box)
         if box.name == "table":
             items = [tr for tr in box.find_all("tr") if tr.find_parent("table") is box]
         else:
@@ -86,8 +96,8 @@ def _list_entries(soup: BeautifulSoup, lc: dict[str, Any], text_of: Callable[[Ta
             anchor = max(anchors, key=lambda a: len(text_of(a)))
             dates = find_dates(text_of(item))
             found.append((anchor, dates[-1][2] if dates else None))
-        if id(box) in known or sum(1 for _, d in found if d) >= lc["min_dated_items"]:
+        if known or sum(1 for _, d in found if d) >= lc["min_dated_items"]:
             for anchor, date in found:
-                if date or id(box) in known:
+                if date or known:
                     entries[id(anchor)] = date
     return entries
