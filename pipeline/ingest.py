@@ -5,13 +5,18 @@ unchanged corpus reports 0 new. A file that fails to parse is stored with its er
 """
 from __future__ import annotations
 
+from collections import deque
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
 from rich.progress import Progress
 
-from pipeline import config, store
+from pipeline import config, guard, store
 from pipeline.context import Context
-from pipeline.parse import parse
-from pipeline.records import Raw
+from pipeline.parse import parse, sniff_media_type
+from pipeline.records import Document, Raw
+from pipeline.workers import default_workers, worker_pool
 
 SKIP_NAMES = {"README.md", ".DS_Store"}
 SKIP_DIRS = {"gold", ".git"}
@@ -72,7 +77,8 @@ def ingest_raw(ctx: Context, raw: Raw, *, batch: bool = False) -> bool:
     return new
 
 
-UNCHANGED_BATCH = 500  # location updates of unchanged files per transaction
+UNCHANGED_BATCH = 500  # location updates of unchanged files per transaction (ingest_raw callers)
+CHUNK = 32  # files read, parsed (across the workers) and stored per transaction by ingest_corpus
 
 
 def _commit(ctx: Context) -> None:
@@ -80,28 +86,115 @@ def _commit(ctx: Context) -> None:
         ctx.db.conn.commit()
 
 
-def ingest_corpus(ctx: Context, corpus: Path) -> None:
-    """Ingest every file under `corpus`, streaming: one file in memory and one transaction at a time."""
+def parse_workers() -> int:
+    """EXPORTWATCH_PARSE_WORKERS, else one per CPU (at most 4); 1 = parse in this process."""
+    return default_workers("EXPORTWATCH_PARSE_WORKERS")
+
+
+def _parse_batch(raws: list[Raw]) -> list[Document]:
+    return [parse(raw) for raw in raws]
+
+
+@dataclass
+class _File:
+    """One corpus file on its way: read (or not), and whether its bytes need parsing."""
+
+    path: Path
+    raw: Raw | None = None
+    error: str | None = None
+    new: bool = False
+
+
+def _read_chunk(ctx: Context, corpus: Path, paths: list[Path], pending: set[str]) -> list[_File]:
+    """Read the files; a file is new when its bytes are neither stored nor already on their way
+    (`pending`: read earlier and not stored yet; such a copy is stored as a location only)."""
+    out = []
+    for path in paths:
+        item = _File(path)
+        try:
+            item.raw = read_raw(path, corpus)
+        except (OSError, ValueError) as exc:
+            item.error = f"could not read: {exc}"
+        else:
+            sha = item.raw.sha256
+            item.new = sha not in pending and not store.has_document(ctx.db, sha)
+            if item.new:
+                pending.add(sha)
+        out.append(item)
+    return out
+
+
+def _store_chunk(ctx: Context, items: list[_File], docs: list[Document], pending: set[str]) -> None:
+    """Store a chunk in file order inside the caller's transaction (BEGIN IMMEDIATE here when none
+    is open; the caller commits)."""
+    parsed = iter(docs)
+    if not ctx.db.conn.in_transaction:
+        ctx.db.execute("BEGIN IMMEDIATE")
+    for item in items:
+        ctx.count("files")
+        if item.raw is None:
+            ctx.error(str(item.path), item.error or "could not read")
+            ctx.count("errors")
+            continue
+        if not item.new:  # bytes stored already (or by a file before it): location only
+            store.save_location(ctx.db, item.raw.source, item.raw.url, item.raw.sha256, ctx.run_id)
+            ctx.count("unchanged")
+            continue
+        doc = next(parsed)
+        ctx.count("parsed")
+        if doc.media_type == "application/pdf":
+            ctx.count("parsed_pdf")  # what a re-run must not do again (the benchmark checks)
+        new = store.save_document(ctx.db, item.raw, doc, ctx.run_id)
+        pending.discard(item.raw.sha256)
+        ctx.count("new" if new else "unchanged")
+        if new and doc.error:
+            ctx.count("parse_errors")
+            ctx.error(item.raw.source, doc.error)
+
+
+def ingest_corpus(ctx: Context, corpus: Path, workers: int | None = None) -> None:
+    """Ingest every file under `corpus`, streaming in chunks of CHUNK files: this process reads
+    each chunk and checks which bytes are new, the worker processes parse those (pipeline.workers),
+    and this process stores the chunk in file order in one transaction while the next chunks
+    parse. At most three chunks are in memory; a crash loses at most the chunks not committed
+    (their files are new again on the next run)."""
     if not corpus.is_dir():
         raise FileNotFoundError(f"corpus folder {corpus} does not exist")
     files = corpus_files(corpus)
-    with Progress(console=ctx.console, disable=ctx.quiet, transient=True) as progress:
+    workers = parse_workers() if workers is None else workers
+    pending: set[str] = set()
+    in_flight: deque[tuple[list[_File], Any]] = deque()
+    since_commit = 0
+    with Progress(console=ctx.console, disable=ctx.quiet, transient=True) as progress, \
+            worker_pool(workers) as submit:
         task = progress.add_task("ingest", total=len(files))
+
+        def store_next() -> None:
+            nonlocal since_commit
+            items, handle = in_flight.popleft()
+            # every parse is capped (pipeline.guard), so a chunk that takes longer than all its
+            # caps lost its worker: fail the run rather than wait forever
+            cap = sum(guard.PDF_TIMEOUT_S if sniff_media_type(it.raw) == "application/pdf" else guard.PARSE_TIMEOUT_S
+                      for it in items if it.new and it.raw) + 60
+            _store_chunk(ctx, items, handle.get(cap) if handle is not None else [], pending)
+            since_commit += len(items)
+            # commit each chunk with new documents; location-only chunks (a re-run) gather up
+            if handle is not None or since_commit >= UNCHANGED_BATCH:
+                _commit(ctx)
+                since_commit = 0
+            progress.advance(task, len(items))
+
         try:
-            for i, path in enumerate(files, 1):
-                ctx.count("files")
-                try:
-                    raw = read_raw(path, corpus)
-                except (OSError, ValueError) as exc:
-                    ctx.error(str(path), f"could not read: {exc}")
-                    ctx.count("errors")
-                else:
-                    ingest_raw(ctx, raw, batch=True)
-                if i % UNCHANGED_BATCH == 0:
-                    _commit(ctx)
-                progress.advance(task)
+            for i in range(0, len(files), CHUNK):
+                items = _read_chunk(ctx, corpus, files[i:i + CHUNK], pending)
+                new = [it.raw for it in items if it.new]
+                in_flight.append((items, submit(_parse_batch, new) if new else None))
+                while len(in_flight) > max(2, workers):
+                    store_next()
+            while in_flight:
+                store_next()
         except BaseException:
             if ctx.db.conn.in_transaction:
-                ctx.db.conn.rollback()  # only location updates of unchanged files are pending
+                ctx.db.conn.rollback()  # the chunk being stored; committed chunks stay
             raise
         _commit(ctx)

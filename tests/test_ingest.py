@@ -116,3 +116,45 @@ def test_missing_corpus_is_a_clear_error(tmp_path: Path) -> None:
     result = run_cli("ingest", "--corpus", str(tmp_path / "nope"), "--db", str(tmp_path / "x.db"))
     assert result.returncode != 0
     assert "does not exist" in result.stderr
+
+
+def _ingest(corpus: Path, db: Path, workers: int) -> dict:
+    import datetime as dt
+
+    from pipeline import ingest
+    from pipeline.context import Context
+
+    ctx = Context.open(db, today=dt.date(2026, 1, 1), quiet=True)
+    ingest.ingest_corpus(ctx, corpus, workers=workers)
+    return dict(ctx.counts)
+
+
+def _tables(db: Path) -> tuple[list, list]:
+    conn = sqlite3.connect(db)
+    docs = conn.execute("SELECT id, source, media_type, title, text, blocks, tables, links, error "
+                        "FROM documents ORDER BY id").fetchall()
+    locs = conn.execute("SELECT source, url, document_id FROM locations ORDER BY source").fetchall()
+    return docs, locs
+
+
+def test_parallel_ingest_stores_what_one_process_stores(tmp_path: Path) -> None:
+    """Parsing in worker processes changes nothing stored: same documents, same locations, same
+    counts; copies of one file (in one chunk and across chunks) are parsed and stored once."""
+    from pipeline import ingest
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SITE, corpus / "site")
+    pages = sorted(p for p in (corpus / "site").rglob("*.html"))
+    assert len(pages) > ingest.CHUNK // 2
+    shutil.copy(pages[0], corpus / "site" / "copy-same-chunk.html")          # sorts near the start
+    shutil.copy(pages[-1], corpus / "zz-copy-later-chunk.html")               # sorts last
+    one = _ingest(corpus, tmp_path / "one.db", workers=1)
+    two = _ingest(corpus, tmp_path / "two.db", workers=2)
+    assert one == two
+    assert one["files"] == one["new"] + one.get("unchanged", 0) + one.get("errors", 0)
+    assert one.get("unchanged", 0) >= 2  # the two copies
+    assert _tables(tmp_path / "one.db") == _tables(tmp_path / "two.db")
+    docs, locs = _tables(tmp_path / "two.db")
+    assert len(locs) == one["files"] - one.get("errors", 0) and len(docs) == one["new"]
+    again = _ingest(corpus, tmp_path / "two.db", workers=2)
+    assert again.get("new", 0) == 0 and again.get("parsed", 0) == 0

@@ -77,17 +77,7 @@ def run_pipeline(corpus: Path, db_path: Path, today: dt.date) -> dict[str, Any]:
     from pipeline.context import Context
     from pipeline.extract import build
     from pipeline.lock import run_lock
-    from pipeline.parse import sniff_media_type
 
-    pdfs = {"parsed": 0}
-    parse = ingest.parse
-
-    def counting_parse(raw):  # every PDF ingest parses (content-hash hits never get here)
-        if sniff_media_type(raw) == "application/pdf":
-            pdfs["parsed"] += 1
-        return parse(raw)
-
-    ingest.parse = counting_parse  # (the PDF parser itself may run in a capped child process)
     loads = {"seconds": 0.0}
     load = build.load
 
@@ -135,7 +125,7 @@ def run_pipeline(corpus: Path, db_path: Path, today: dt.date) -> dict[str, Any]:
     total = time.perf_counter() - t0
     docs = ctx.db.execute("SELECT count(*) FROM documents").fetchone()[0]
     return {"corpus": str(corpus), "db": str(db_path), "seconds": total, "stages": stages,
-            "model_load_seconds": loads["seconds"], "pdfs_parsed": pdfs["parsed"], "counts": ctx.counts,
+            "model_load_seconds": loads["seconds"], "pdfs_parsed": ctx.counts.get("parsed_pdf", 0), "counts": ctx.counts,
             "documents_in_db": docs, "pipeline_version": build.pipeline_version(), "peak_rss_mb": peak_rss_mb(),
             "peak_rss_mb_after": rss, "notes": notes, "db_bytes": db_path.stat().st_size}
 
