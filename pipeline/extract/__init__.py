@@ -13,13 +13,13 @@ from __future__ import annotations
 import gc
 import itertools
 import multiprocessing as mp
-import os
 import re
 from collections import deque
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
 from pipeline.records import Document
+from pipeline.workers import default_workers as workers_for, worker_pool
 
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -151,10 +151,7 @@ def _worker_batch(args: tuple[list[tuple[Any, str | None]], int]) -> list[Any]:
 def default_workers() -> int:
     """Worker processes for extract_many: EXPORTWATCH_EXTRACT_WORKERS, else one per CPU (at most 4);
     1 = extract in this process."""
-    value = os.environ.get("EXPORTWATCH_EXTRACT_WORKERS", "")
-    if value.strip().isdigit():
-        return max(1, int(value))
-    return max(1, min(4, os.cpu_count() or 1))
+    return workers_for("EXPORTWATCH_EXTRACT_WORKERS")
 
 
 def extract_many(docs: Iterable[Any], *, sources: Iterable[str | None] | None = None,
@@ -203,18 +200,16 @@ def extract_many(docs: Iterable[Any], *, sources: Iterable[str | None] | None = 
     for lang in sorted({detect_lang(d) for d in sample if d is not None}):
         load_nlp(lang)  # before the fork: the workers share the loaded pipelines (others load lazily)
     _JOB.update(load=load, post=post)
-    pool = mp.get_context("fork").Pool(workers, initializer=_worker_init)
     try:
-        pending: deque[Any] = deque()
-        for batch in itertools.chain([first, second], stream):
-            pending.append(pool.apply_async(_worker_batch, ((batch, batch_size),)))
-            while len(pending) > 2 * workers:
+        with worker_pool(workers, initializer=_worker_init) as submit:
+            pending: deque[Any] = deque()
+            for batch in itertools.chain([first, second], stream):
+                pending.append(submit(_worker_batch, (batch, batch_size)))
+                while len(pending) > 2 * workers:
+                    yield from pending.popleft().get()
+            while pending:
                 yield from pending.popleft().get()
-        while pending:
-            yield from pending.popleft().get()
     finally:
-        pool.terminate()
-        pool.join()
         _JOB.update(load=None, post=None)
 
 
