@@ -54,9 +54,6 @@ class Act:
     others: list[DocInput] = field(default_factory=list)  # Q&A and irrelevant copies: listed, never scope
     relations: list[Relation] = field(default_factory=list)
     cited_by: list[str] = field(default_factory=list)
-    # A lean act (pipeline.diff.stream) keeps no text or evidence of its copies; what the change
-    # list and the alerts read of them is kept here: effective date -> (clauses, evidence).
-    effect_dates: dict[str, tuple[list[str] | None, bytes]] | None = None  # (evidence: zlib'd JSON)
 
     @property
     def seen_only_in_citations(self) -> bool:

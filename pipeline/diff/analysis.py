@@ -8,7 +8,7 @@ incremental (insert-if-new by id), which is what idempotence and "alert once" ne
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 from pipeline.diff.acts import Act, merge_acts
 from pipeline.diff.changes import act_changes, mark_new, news_changes
@@ -27,9 +27,14 @@ class Analysis:
     changes: list[Change]  # from acts: the schema's change list
     news: list[Change] = field(default_factory=list)  # reported / proposed, kept apart
     discrepancies: list[dict[str, Any]] = field(default_factory=list)
-    # lean (pipeline.diff.stream): no inputs, acts without their copies' text, measures and `added`
-    # changes without evidence (the stored rows have it)
+    # lean (pipeline.diff.stream.StoredAnalysis): no inputs, acts or changes; the timeline, and the
+    # measures read back from the tables the stage wrote
     lean: bool = False
+
+    def iter_measures(self, *, evidence: bool = False) -> Iterator[Measure]:
+        """Every measure in act order (a stored analysis reads them from the database one by one;
+        `evidence`: it must load theirs too)."""
+        return iter(self.measures)
 
     def measures_of(self, act_id: str) -> list[Measure]:
         # indexed once (a scan per act was quadratic in the corpus); rebuilt if the list is replaced

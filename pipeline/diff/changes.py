@@ -9,8 +9,6 @@ and never feed the acts' timeline.
 from __future__ import annotations
 
 import hashlib
-import json
-import zlib
 from typing import Any
 
 from pipeline.diff.acts import Act
@@ -47,8 +45,6 @@ def mark_new(measures: list[Measure], timeline: Timeline) -> None:
 
 
 def _effective_evidence(act: Act, date: str) -> list[dict[str, Any]]:
-    if act.effect_dates is not None:  # a lean act: JSON text the stage writes itself (lean_evidence)
-        return []
     out = []
     for doc in act.copies:
         for ev in doc.record.get("evidence") or []:
@@ -63,25 +59,9 @@ def _effective_evidence(act: Act, date: str) -> list[dict[str, Any]]:
 
 
 def _clauses_on(act: Act, date: str) -> list[str] | None:
-    if act.effect_dates is not None:
-        return act.effect_dates.get(date, (None, []))[0]
     ids = sorted({str(c["id"]) for d in act.copies for c in d.clauses
                   if c.get("id") and iso(as_date(c.get("effective"))) == date})
     return ids or None
-
-
-def effect_dates(act: Act) -> dict[str, tuple[list[str] | None, bytes]]:
-    """What takes_effect reads of an act's copies, for each date it could report (see
-    Act.effect_dates): the clauses taking effect and the evidence (as zlib-compressed JSON: the
-    clause texts of every act were ~18 MB at 10,000 documents)."""
-    return {date: (_clauses_on(act, date), zlib.compress(json.dumps(_effective_evidence(act, date)).encode()))
-            for date in act.effective if act.issued and date > act.issued}
-
-
-def lean_evidence(act: Act, date: str) -> list[dict[str, Any]]:
-    """The evidence of a lean act's takes_effect change on `date` (what _effective_evidence gives)."""
-    packed = (act.effect_dates or {}).get(date, (None, None))[1]
-    return json.loads(zlib.decompress(packed)) if packed else []
 
 
 def takes_effect(act: Act, timeline: Timeline) -> list[Change]:
@@ -91,12 +71,17 @@ def takes_effect(act: Act, timeline: Timeline) -> list[Change]:
     for date in act.effective:
         if not act.issued or date <= act.issued:
             continue
-        clauses = _clauses_on(act, date)
-        parts = [[c] for c in clauses] if clauses else [None]
-        if all(timeline.suspended_by(act.id, p, date) or timeline.removed_by(act.id, p, date) for p in parts):
+        if not happens(act.id, _clauses_on(act, date), date, timeline):
             continue
         out.append(Change(act.id, date, "takes_effect", KIND_ANN, act.id, _effective_evidence(act, date)))
     return out
+
+
+def happens(act_id: str, clauses: list[str] | None, date: str, timeline: Timeline) -> bool:
+    """Does the act (or these clauses of it) take effect on `date`? Not when every part taking
+    effect is suspended or repealed that day (shared by the in-memory and the streamed stage)."""
+    parts = [[c] for c in clauses] if clauses else [None]
+    return not all(timeline.suspended_by(act_id, p, date) or timeline.removed_by(act_id, p, date) for p in parts)
 
 
 def act_changes(acts: dict[str, Act], measures: list[Measure], timeline: Timeline) -> list[Change]:
@@ -107,6 +92,14 @@ def act_changes(acts: dict[str, Act], measures: list[Measure], timeline: Timelin
     for act in acts.values():
         if act.copies:
             out.extend(takes_effect(act, timeline))
+    out.extend(timeline_changes(timeline))
+    return sorted(_unique(out), key=sort_key)
+
+
+def timeline_changes(timeline: Timeline) -> list[Change]:
+    """The changes the timeline alone brings (suspended, resumed, removed, expired): few, whatever
+    the corpus size, so the streamed stage keeps them in memory."""
+    out: list[Change] = []
     for s in timeline.suspensions:
         out.append(Change(s.by, s.start, "suspended", KIND_ANN, s.target, s.evidence))
     for by, target, _clauses, date, evidence in timeline.resumptions:
@@ -122,7 +115,7 @@ def act_changes(acts: dict[str, Act], measures: list[Measure], timeline: Timelin
         # back in force that day (not lifted earlier, not carried on by another suspension).
         if any(timeline.ran_out(s) for s in group):
             out.append(Change(by, until, "expired", KIND_ANN, by, _dedupe([e for s in group for e in s.evidence])))
-    return sorted(_unique(out), key=sort_key)
+    return out
 
 
 def news_changes(inputs: list[DocInput]) -> list[Change]:

@@ -28,16 +28,14 @@ def run_stage(ctx: Context, **options) -> None:
         ctx.count("news_changes_new", 0)
         ctx.log("diff: inputs unchanged since the last run; nothing to recompute")
         return
-    # One act at a time (memory bounded by the largest act, not the corpus); the lean analysis it
-    # leaves (no text, measures without evidence) serves the alert stage in the same process.
-    analysis, inserted = store.run_streamed(ctx.db, today=ctx.today, run_id=ctx.run_id)
-    analysis.changes, analysis.news = [], []  # stored now; the alert stage reads acts, measures, timeline
+    # One act at a time (memory bounded by the largest act, not the corpus); the stored analysis it
+    # leaves (timeline in memory, measures read from the tables) serves the alert stage in this process.
+    analysis, counts = store.run_streamed(ctx.db, today=ctx.today, run_id=ctx.run_id)
     store.remember_analysis(ctx.db, analysis)
-    ctx.count("changes_new", inserted["changes"])
-    ctx.count("news_changes_new", inserted["news"])
-    counts = {"acts": sum(1 for a in analysis.acts.values() if a.copies), "measures": len(analysis.measures)}
-    if analysis.discrepancies:
-        counts["discrepancies"] = len(analysis.discrepancies)
+    ctx.count("changes_new", counts.pop("changes"))
+    ctx.count("news_changes_new", counts.pop("news"))
+    if not counts["discrepancies"]:
+        del counts["discrepancies"]
     for name, n in counts.items():
         ctx.count(name, n)
     store.store_value(ctx.db, "stage", fp, {**done, "outputs": store.outputs_signature(ctx.db), "counts": counts})

@@ -97,12 +97,22 @@ def _ended(a: Analysis, lo: str, hi: str, on: str) -> list[dict[str, Any]]:
     return sorted(groups.values(), key=lambda g: (g["ended"], act_sort_key(g["act"])))
 
 
-def state_on(a: Analysis, on: dt.date | str) -> dict[str, Any]:
-    """`{"date", "measures": [...], "suspensions_ended": [...]}` for one date (pure)."""
+def state_on(a: Analysis, on: dt.date | str, *, evidence: bool = False) -> dict[str, Any]:
+    """`{"date", "measures": [...], "suspensions_ended": [...]}` for one date (pure; `evidence`: a
+    stored analysis must read the measures' evidence too)."""
     day = _day(on)
-    measures = [e for m in a.measures if (e := measure_state(a, m, day))]
+    measures = [e for m in a.iter_measures(evidence=evidence) if (e := measure_state(a, m, day))]
     measures.sort(key=lambda e: (act_sort_key(e["announcement"]), KIND_ORDER.index(e["kind"]), e["subject"]))
     return {"date": day, "measures": measures, "suspensions_ended": _ended(a, "0000-00-00", day, day)}
+
+
+def _taking_effect(a: Analysis, lo: str, hi: str) -> list[tuple[str, str]]:
+    """(act, date) of each act (or clause) taking effect in (lo, hi], in act order."""
+    stored = getattr(a, "takes_effect_between", None)
+    if stored is not None:  # the diff stage's stored analysis: from the change list just written
+        return stored(lo, hi)
+    return [(act.id, c.date) for act in a.acts.values() for c in takes_effect(act, a.timeline)
+            if lo < (c.date or "") <= hi]
 
 
 def upcoming(a: Analysis, today: dt.date | str, horizon_days: int) -> list[dict[str, Any]]:
@@ -113,13 +123,10 @@ def upcoming(a: Analysis, today: dt.date | str, horizon_days: int) -> list[dict[
     hi = iso(base + dt.timedelta(days=horizon_days)) or day
     lo = iso(base - dt.timedelta(days=horizon_days)) or day
     events: list[dict[str, Any]] = []
-    for act in a.acts.values():
-        for change in takes_effect(act, a.timeline):
-            if day < (change.date or "") <= hi:
-                ms = [m.ref() for m in a.measures_of(act.id) if m.effective == change.date
-                      and (st := measure_state(a, m, change.date)) and st["status"] == "in_force"]
-                events.append({"kind": "takes_effect", "date": change.date, "announcement": act.id,
-                               "subject": act.id, "measures": ms})
+    for act_id, date in _taking_effect(a, day, hi):
+        ms = [m.ref() for m in a.measures_of(act_id) if m.effective == date
+              and (st := measure_state(a, m, date)) and st["status"] == "in_force"]
+        events.append({"kind": "takes_effect", "date": date, "announcement": act_id, "subject": act_id, "measures": ms})
     for g in _ended(a, iso(base + dt.timedelta(days=1)) or day, hi, hi):
         events.append({"kind": "suspension_ends", "date": g["ended"], "announcement": g["act"], "subject": g["act"],
                        "targets": g["targets"], "how": g["how"], "measures": g["measures_back_in_force"]})
@@ -132,13 +139,8 @@ def upcoming(a: Analysis, today: dt.date | str, horizon_days: int) -> list[dict[
 def compute_state(db: sqlite_utils.Database, on: dt.date | str) -> dict[str, Any]:
     """The state on `on` from the database's current records (for the CLI, alerts, Datasette)."""
     from pipeline.diff.store import load_analysis
-    from pipeline.diff.stream import fill_state_evidence
 
-    a = load_analysis(db)
-    state = state_on(a, on)
-    if a.lean:  # the diff stage's analysis in this process: measures carry no evidence
-        fill_state_evidence(db, state["measures"])
-    return state
+    return state_on(load_analysis(db), on, evidence=True)
 
 
 def upcoming_events(db: sqlite_utils.Database, today: dt.date | str, horizon_days: int) -> list[dict[str, Any]]:

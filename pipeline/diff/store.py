@@ -27,7 +27,6 @@ import functools
 import hashlib
 import json
 import sqlite3
-import zlib
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -169,11 +168,18 @@ def inputs_fingerprint(db: sqlite_utils.Database) -> str | None:
     if "records" not in tables or "locations" not in tables:
         return None
     digest = hashlib.sha256(code_version().encode())
-    for sql in ("SELECT group_concat(x, char(10)) FROM (SELECT source || '|' || ifnull(url, '') || '|' || "
-                "ifnull(document_id, '') AS x FROM locations ORDER BY source)",
-                "SELECT group_concat(x, char(10)) FROM (SELECT document_id || '|' || ifnull(pipeline_version, '') "
-                "|| '|' || ifnull(extracted_at, '') AS x FROM records ORDER BY document_id)"):
-        digest.update((db.execute(sql).fetchone()[0] or "").encode() + b"\0")
+    for sql in ("SELECT source || '|' || ifnull(url, '') || '|' || ifnull(document_id, '') AS x FROM locations "
+                "ORDER BY source",
+                "SELECT document_id || '|' || ifnull(pipeline_version, '') || '|' || ifnull(extracted_at, '') AS x "
+                "FROM records ORDER BY document_id"):
+        # row by row, the bytes group_concat(x, char(10)) gave: one string of the whole corpus was
+        # the stage's largest allocation at 10,000 documents
+        sep = b""
+        for (x,) in db.execute(sql):
+            if x is not None:
+                digest.update(sep + x.encode())
+                sep = b"\n"
+        digest.update(b"\0")
     return digest.hexdigest()
 
 
@@ -182,17 +188,25 @@ _MEMO: dict[str, Any] = {}
 
 def load_analysis(db: sqlite_utils.Database, *, full: bool = False) -> Analysis:
     """The analysis of the current records, computed once per process for a given fingerprint.
-    It may be the diff stage's lean one (Analysis.lean: no change list, measures without
-    evidence) unless `full`."""
+    It may be the diff stage's stored one (Analysis.lean: no change list, measures read from the
+    tables it wrote, valid only for that database file) unless `full`."""
     fp = inputs_fingerprint(db)
     key = (fp, load_inputs, load_items)  # (tests may substitute the loaders)
     if fp is not None and _MEMO.get("key") == key and not (full and _MEMO["analysis"].lean):
-        return _MEMO["analysis"]
+        memo = _MEMO["analysis"]
+        if not hasattr(memo, "rebind") or memo.rebind(db, db_file(db)):
+            return memo
     _MEMO.clear()
     analysis = analyse(load_inputs(db), load_items(db))
     if fp is not None:
         _MEMO.update(key=key, analysis=analysis)
     return analysis
+
+
+def db_file(db: sqlite_utils.Database) -> str | None:
+    """The main database's file ('' for an in-memory one)."""
+    row = db.execute("SELECT file FROM pragma_database_list WHERE name = 'main'").fetchone()
+    return row[0] if row else None
 
 
 def remember_analysis(db: sqlite_utils.Database, analysis: Analysis) -> None:
@@ -279,11 +293,7 @@ def save_analysis(db: sqlite_utils.Database, a: Analysis, *, today: dt.date, run
             db.execute(f"DELETE FROM {table}")
         _insert(db, "announcements", [_announcement_row(act, run_id) for act in a.acts.values()])
         _insert(db, "measures", [_measure_row(m) for m in a.measures])
-        _insert(db, "discrepancies", [{
-            "id": f"{d['announcement']}|{d['field']}", "announcement": d["announcement"], "field": d["field"],
-            "zh_only": _json(d["zh_only"]), "en_only": _json(d["en_only"]),
-            "zh_documents": _json(d["zh_documents"]), "en_documents": _json(d["en_documents"]),
-        } for d in a.discrepancies])
+        _insert(db, "discrepancies", [_discrepancy_row(d) for d in a.discrepancies])
         _insert(db, "state_today", [{
             "measure_id": f"{e['announcement']}|{e['kind']}|{e['subject']}", "date": state["date"],
             "announcement": e["announcement"], "kind": e["kind"], "subject": e["subject"], "status": e["status"],
@@ -316,6 +326,12 @@ def _announcement_row(act: Any, run_id: int | None) -> dict[str, Any]:
     }
 
 
+def _discrepancy_row(d: dict[str, Any]) -> dict[str, Any]:
+    return {"id": f"{d['announcement']}|{d['field']}", "announcement": d["announcement"], "field": d["field"],
+            "zh_only": _json(d["zh_only"]), "en_only": _json(d["en_only"]),
+            "zh_documents": _json(d["zh_documents"]), "en_documents": _json(d["en_documents"])}
+
+
 def _measure_row(m: Any) -> dict[str, Any]:
     return {"id": m.id, "announcement": m.announcement, "kind": m.kind, "subject": m.subject, "issued": m.issued,
             "effective": m.effective, "clauses": _json(m.clauses), "hs_codes": _json(m.hs_codes),
@@ -324,12 +340,11 @@ def _measure_row(m: Any) -> dict[str, Any]:
 
 def run_streamed(db: sqlite_utils.Database, *, today: dt.date, run_id: int | None) -> tuple[Analysis, dict[str, int]]:
     """What `save_analysis(db, analyse(load_inputs(db), load_items(db)))` writes, computed one act at a
-    time (pipeline.diff.stream) so memory does not grow with the corpus. Returns the lean analysis
-    and how many changes were inserted, `{"changes": from acts, "news": from news}`; they are
+    time (pipeline.diff.stream) so memory does not grow with the corpus. Returns the stored analysis
+    (timeline in memory, measures read back from the tables) and counts: acts, measures,
+    discrepancies, and the changes inserted `{"changes": from acts, "news": from news}`; these are
     enqueued for alerts in the same transaction, in chunks of stream.CHUNK rows (one call per chunk)."""
     from pipeline.diff import stream
-    from pipeline.diff.changes import lean_evidence
-    from pipeline.diff.state import state_on
 
     ensure_schema(db)
     ts = now()
@@ -338,58 +353,7 @@ def run_streamed(db: sqlite_utils.Database, *, today: dt.date, run_id: int | Non
         db.execute("PRAGMA defer_foreign_keys = ON")  # (until this transaction commits)
         for table in ("state_today", "measures", "discrepancies", "announcements"):
             db.execute(f"DELETE FROM {table}")
-        a, news_evidence = stream.lean_analysis(db, lambda ms: _insert(db, "measures", [_measure_row(m) for m in ms]))
-        db.conn.executemany("UPDATE measures SET new = ? WHERE id = ?",
-                            [(None if m.new is None else int(m.new), m.id) for m in a.measures])
-        _insert(db, "announcements", [_announcement_row(act, run_id) for act in a.acts.values()])
-        _insert(db, "discrepancies", [{
-            "id": f"{d['announcement']}|{d['field']}", "announcement": d["announcement"], "field": d["field"],
-            "zh_only": _json(d["zh_only"]), "en_only": _json(d["en_only"]),
-            "zh_documents": _json(d["zh_documents"]), "en_documents": _json(d["en_documents"]),
-        } for d in a.discrepancies])
-        state = state_on(a, today)
-        for chunk in stream.chunks(state["measures"]):
-            for e in chunk:  # the evidence is the measure's, as just written
-                mid = hashlib.sha256("|".join((e["announcement"], e["kind"], e["subject"])).encode()).hexdigest()[:16]
-                db.execute("INSERT INTO state_today (measure_id, date, announcement, kind, subject, status, since, until, "
-                           "suspended_by, hs_codes, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                           "(SELECT evidence FROM measures WHERE id = ?))",
-                           [f"{e['announcement']}|{e['kind']}|{e['subject']}", state["date"], e["announcement"], e["kind"],
-                            e["subject"], e["status"], e["since"], e["until"], _json(e.get("suspended_by", [])),
-                            _json(e["hs_codes"]), mid])
-        del state
-        existing = {r[0] for r in db.execute("SELECT id FROM changes").fetchall()}
-        derived = [(c, False) for c in a.changes] + [(c, True) for c in a.news]
-        current: list[str] = []
-        inserted = {"changes": 0, "news": 0}
-        for chunk in stream.chunks(derived):
-            added = {c.key: hashlib.sha256("|".join((c.announcement, c.kind, c.subject)).encode()).hexdigest()[:16]
-                     for c, news in chunk if not news and c.type == "added"}
-            stored = stream.measure_evidence(db, list(added.values()))
-            rows = []
-            for c, news in chunk:
-                r = change_row(c, news=news, today=today)
-                if news:
-                    r["evidence"] = zlib.decompress(news_evidence[c.key]).decode()
-                elif c.type == "takes_effect" and c.announcement in a.acts:
-                    r["evidence"] = _json(stream._dedupe(lean_evidence(a.acts[c.announcement], c.date)))
-                elif c.key in added:  # as act_changes gives it: the measure's evidence, deduplicated
-                    r["evidence"] = _json(stream._dedupe(json.loads(stored[added[c.key]])))
-                rows.append(r)
-            fresh = [{**r, "detected_run_id": run_id, "detected_at": ts} for r in rows if r["id"] not in existing]
-            _insert(db, "changes", fresh)
-            if fresh:  # to the alert outbox a chunk at a time (same transaction)
-                _enqueue(db, fresh)
-            for r in fresh:
-                inserted["news" if r["news"] else "changes"] += 1
-            for r in rows:
-                current.append(r["id"])
-                if r["id"] in existing:
-                    db.execute("UPDATE changes SET evidence = ?, hs_codes = ?, new = ?, status = ?, withdrawn_run_id = NULL "
-                               "WHERE id = ?", [r["evidence"], r["hs_codes"], r["new"], r["status"], r["id"]])
-        db.execute("UPDATE changes SET withdrawn_run_id = ? WHERE withdrawn_run_id IS NULL AND id NOT IN "
-                   "(SELECT value FROM json_each(?))", [run_id if run_id is not None else 0, _json(current)])
-    return a, inserted
+        return stream.run(db, today=today, run_id=run_id, ts=ts)
 
 
 def read_changes(db: sqlite_utils.Database, *, since: str | None = None, include_news: bool = False,

@@ -3,134 +3,338 @@
 `analyse` (the pure core) holds every current record at once: fine for tests and gold files, but a
 10,000-document corpus then needs hundreds of MB. Here the same functions run per act, read from
 SQL: the copies of one act -> its merged act, measures (with evidence), discrepancies, the dates
-it takes effect -> measures written -> copies dropped. Across acts only what the cross-act logic
-needs is kept (a *lean* `Analysis`): acts without text or evidence of their copies (relations,
-dates, titles, document list; `Act.effect_dates`), measures without evidence (mark_new, the state
-on a date), the timeline. The evidence of `added` changes and of state_today rows is read back
-from the measures just written; news changes are built one article at a time. The result is the
-same tables, row for row, as `save_analysis(analyse(...))`.
+it takes effect -> rows written -> the act dropped. Nothing per act, measure or change stays in
+Python across acts: what the cross-act logic needs later goes to the output tables or to TEMP
+tables of this connection (`diff_*`, on disk beyond SQLite's page cache): the act rows until
+`cited_by` is known, the dates each act takes effect, the derived changes until they are sorted,
+the ids of the current changes. Only the relations (acts that cite, suspend or repeal others; a
+few hundred at 10,000 documents) are kept, for the timeline and the citation stubs. `new`, the
+change list, its sort and state_today are then computed by iterating SQL cursors. The result is the
+same tables, row for row and in the same row order, as `save_analysis(analyse(...))`.
 """
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import json
-import zlib
-from typing import Any, Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator
 
 import sqlite_utils
 
-from pipeline.diff.acts import Act, link_citations, merge_act
+from pipeline.diff import store
+from pipeline.diff.acts import ISSUER_CUES, Act, merge_act
 from pipeline.diff.analysis import Analysis
-from pipeline.diff.changes import _dedupe, act_changes, effect_dates, mark_new, news_changes, sort_key
-from pipeline.diff.inputs import DocInput, act_sort_key
+from pipeline.diff.changes import (TYPE_ORDER, _clauses_on, _dedupe, _effective_evidence, _unique, happens,
+                                   news_changes, timeline_changes)
+from pipeline.diff.inputs import act_sort_key
 from pipeline.diff.measures import ItemIndex, Measure, act_measures, discrepancies
-from pipeline.diff.timeline import build_timeline
+from pipeline.diff.timeline import Timeline, build_timeline
 from pipeline.records import Change
 
 CHUNK = 1000
 ACT_KINDS = "AND r.kind IN ('announcement', 'qa') AND r.announcement = ?"
+SORT = "d, y, n, s, t, kind, subject, seq"  # changes.sort_key in SQL; seq = first derived first
+ANNOUNCEMENT_COLS = ("id", "relevant", "issuers", "title_zh", "title_en", "issued", "effective", "documents",
+                     "relations", "cited_by", "seen_only_in_citations", "run_id")
+# Per-run scratch tables, TEMP: private to this connection and outside the database file
+TEMP_SCHEMA = [
+    "CREATE TEMP TABLE diff_order (id TEXT PRIMARY KEY, pos INTEGER, y INTEGER, n INTEGER, s TEXT)",
+    f"CREATE TEMP TABLE diff_acts ({', '.join(ANNOUNCEMENT_COLS)}, pos INTEGER, y INTEGER, n INTEGER, s TEXT)",
+    "CREATE UNIQUE INDEX temp.diff_acts_id ON diff_acts (id)",
+    "CREATE TEMP TABLE diff_effects (seq INTEGER PRIMARY KEY, act TEXT, date TEXT, clauses TEXT, evidence TEXT)",
+    "CREATE TEMP TABLE diff_new (id TEXT PRIMARY KEY, new INTEGER)",
+    """CREATE TEMP TABLE diff_changes (seq INTEGER PRIMARY KEY, news INTEGER, key TEXT, announcement TEXT,
+        date TEXT, type TEXT, kind TEXT, subject TEXT, evidence TEXT, hs_codes TEXT, new INTEGER,
+        d TEXT, y INTEGER, n INTEGER, s TEXT, t INTEGER)""",
+    "CREATE INDEX temp.diff_changes_key ON diff_changes (news, key)",
+    # read back in this order: an index, not a sort of every row with its evidence
+    "CREATE INDEX temp.diff_changes_sort ON diff_changes (news, d, y, n, s, t, kind, subject, seq)",
+    "CREATE TEMP TABLE diff_current (id TEXT PRIMARY KEY)",
+]
+TEMP_TABLES = ("diff_order", "diff_acts", "diff_effects", "diff_new", "diff_changes", "diff_current")
 
 
-def act_ids(db: sqlite_utils.Database) -> list[str]:
-    """Ids of the acts current documents name, in the order `merge_acts` meets them (first
-    document by source): the order stubs and `cited_by` are built in."""
+def one_act(db: sqlite_utils.Database, act_id: str) -> tuple[Act, list[Measure]]:
+    """The merged act and its measures (with evidence), from its copies alone."""
+    docs = [d for d in store.iter_inputs(db, ACT_KINDS, [act_id]) if d.announcement == act_id]
+    act = merge_act(act_id, docs)
+    items = store.load_items(db, [d.document_id for d in act.copies]) if act.copies else []
+    return act, act_measures(act, ItemIndex(items))
+
+
+def chunks(items: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+    """`items` (any iterable, e.g. a cursor) in lists of `size`."""
+    it = iter(items)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
+
+
+def create_temp(db: sqlite_utils.Database) -> None:
+    """Fresh scratch tables (a run that failed midway may have left some on this connection)."""
+    drop_temp(db)
+    for statement in TEMP_SCHEMA:
+        db.execute(statement)
+
+
+def drop_temp(db: sqlite_utils.Database) -> None:
+    for table in TEMP_TABLES:
+        db.execute(f"DROP TABLE IF EXISTS temp.{table}")
+
+
+def order_acts(db: sqlite_utils.Database) -> None:
+    """temp.diff_order: the acts current documents name, `pos` = the order `merge_acts` meets them
+    (first document by source), which orders stubs and `cited_by`; y, n, s = act_sort_key."""
     if "records" not in db.table_names():
-        return []
+        return
     rows = db.execute(
         """SELECT r.announcement FROM records r JOIN documents d ON d.id = r.document_id
            WHERE r.document_id IN (SELECT document_id FROM locations)
              AND r.kind IN ('announcement', 'qa') AND r.announcement IS NOT NULL AND r.announcement != ''
            ORDER BY d.source, r.document_id""")
-    return list(dict.fromkeys(r[0] for r in rows))
+    for batch in chunks(enumerate(r[0] for r in rows)):
+        db.conn.executemany("INSERT OR IGNORE INTO temp.diff_order (id, pos, y, n, s) VALUES (?, ?, ?, ?, ?)",
+                            [(act_id, pos, *act_sort_key(act_id)) for pos, act_id in batch])
 
 
-def one_act(db: sqlite_utils.Database, act_id: str) -> tuple[Act, list[Measure]]:
-    """The merged act and its measures (with evidence), from its copies alone."""
-    from pipeline.diff.store import iter_inputs, load_items
+@dataclass
+class Pass:
+    """What the act-by-act pass keeps: the acts with relations (by id, in act order, with their
+    `pos`), and counts for the stage's summary."""
 
-    docs = [d for d in iter_inputs(db, ACT_KINDS, [act_id]) if d.announcement == act_id]
-    act = merge_act(act_id, docs)
-    items = load_items(db, [d.document_id for d in act.copies]) if act.copies else []
-    return act, act_measures(act, ItemIndex(items))
-
-
-def _slim(doc: DocInput) -> DocInput:
-    """What an act's row still reads of a copy: ids, source, url, kind, lang, relevant."""
-    return DocInput(document_id=doc.document_id, source=doc.source, url=doc.url,
-                    record={k: doc.record.get(k) for k in ("kind", "lang", "announcement", "relevant")})
+    related: dict[str, tuple[int, Act]]
+    acts: int = 0
+    measures: int = 0
+    discrepancies: int = 0
 
 
-def lean_analysis(db: sqlite_utils.Database,
-                  write_measures: Callable[[list[Measure]], None] | None = None) -> tuple[Analysis, dict[str, bytes]]:
-    """The analysis of the current records, one act at a time; measures (with evidence) go to
-    `write_measures` as each act is done and are kept without evidence. Returns the lean analysis
-    and the evidence (zlib-compressed JSON) of each news change, by change key."""
-    acts: dict[str, Act] = {}
-    measures: list[Measure] = []
-    found: list[dict[str, Any]] = []
-    order = act_ids(db)
-    for act_id in sorted(order, key=act_sort_key):
-        act, ms = one_act(db, act_id)
-        found.extend(discrepancies({act_id: act}))
-        act.effect_dates = effect_dates(act)
-        if write_measures:
-            write_measures(ms)
-        for m in ms:  # written: what the cross-act logic and the state read stays
-            m.evidence, m.documents = [], []
-        measures.extend(ms)
-        act.copies = [_slim(d) for d in act.copies]
-        act.others = [_slim(d) for d in act.others]
-        acts[act_id] = act
-    acts = link_citations({k: acts[k] for k in order})
-    timeline = build_timeline(acts)
-    mark_new(measures, timeline)
-    news, evidence = news_stream(db)
-    return Analysis(inputs=[], acts=acts, measures=measures, timeline=timeline, changes=act_changes(acts, measures, timeline),
-                    news=news, discrepancies=found, lean=True), evidence
+def write_acts(db: sqlite_utils.Database, run_id: int | None) -> Pass:
+    """Each act in act_sort_key order: its measures (new unset) and discrepancies written, its
+    announcement row and the dates it takes effect put in temp tables."""
+    done = Pass(related={})
+    cursor = db.execute("SELECT id, pos FROM temp.diff_order ORDER BY y, n, s, pos")
+    for batch in chunks(cursor):
+        for act_id, pos in batch:
+            act, ms = one_act(db, act_id)
+            store._insert(db, "measures", [store._measure_row(m) for m in ms])
+            found = discrepancies({act_id: act})
+            store._insert(db, "discrepancies", [store._discrepancy_row(d) for d in found])
+            _put_act(db, store._announcement_row(act, run_id), pos)
+            db.conn.executemany(
+                "INSERT INTO temp.diff_effects (act, date, clauses, evidence) VALUES (?, ?, ?, ?)",
+                [(act.id, date, store._json(_clauses_on(act, date)), store._json(_dedupe(_effective_evidence(act, date))))
+                 for date in act.effective if act.issued and date > act.issued])
+            if act.relations:  # cross-act: the timeline and the citations read them
+                done.related[act_id] = (pos, Act(id=act.id, issued=act.issued, relations=act.relations))
+            done.acts += bool(act.copies)
+            done.measures += len(ms)
+            done.discrepancies += len(found)
+    return done
 
 
-def news_stream(db: sqlite_utils.Database) -> tuple[list[Change], dict[str, bytes]]:
-    """`news_changes` one article at a time: the changes without evidence, and their evidence
-    (merged over articles as `news_changes` does) as zlib-compressed JSON by change key."""
-    from pipeline.diff.store import _json, iter_inputs
+def link_stored(db: sqlite_utils.Database, related: dict[str, tuple[int, Act]], run_id: int | None) -> None:
+    """`link_citations` over the stored acts: cited_by of each cited act and a stub row for each act
+    only cited, then the announcements in link_citations' order (act_sort_key, then `pos`)."""
+    cited_by: dict[str, list[str]] = {}
+    stubs: dict[str, Act] = {}
+    known: set[str] = set()
+    for _, act in sorted(related.values(), key=lambda p: p[0]):
+        for rel in act.relations:
+            target = rel.target
+            if target not in known and target not in stubs:
+                if db.execute("SELECT 1 FROM temp.diff_acts WHERE id = ?", [target]).fetchone():
+                    known.add(target)
+                else:
+                    stubs[target] = Act(id=target)
+            by = cited_by.setdefault(target, [])
+            if act.id not in by:
+                by.append(act.id)
+            stub = stubs.get(target)
+            if stub is not None:  # as link_citations names a stub: the first citing act's words
+                stub.title_zh = stub.title_zh or rel.cited_as.get("zh")
+                stub.title_en = stub.title_en or rel.cited_as.get("en")
+                cited = " ".join(rel.cited_as.values())
+                stub.issuers = stub.issuers or [n for n, cue in ISSUER_CUES if cue.search(cited.split("(")[0].split("（")[0])]
+    last = db.execute("SELECT count(*) FROM temp.diff_order").fetchone()[0]
+    for i, stub in enumerate(stubs.values()):
+        _put_act(db, store._announcement_row(stub, run_id), last + i)
+    db.conn.executemany("UPDATE temp.diff_acts SET cited_by = ? WHERE id = ?",
+                        [(store._json(by), target) for target, by in cited_by.items()])
+    cols = ", ".join(ANNOUNCEMENT_COLS)
+    db.execute(f"INSERT INTO announcements ({cols}) SELECT {cols} FROM temp.diff_acts ORDER BY y, n, s, pos")
 
-    seen: dict[str, Change] = {}
-    evidence: dict[str, bytes] = {}  # zlib-compressed: ~20,000 news changes at 10,000 documents
-    for doc in iter_inputs(db, "AND r.kind = 'news'"):
+
+def _put_act(db: sqlite_utils.Database, row: dict[str, Any], pos: int) -> None:
+    """An announcement row into temp.diff_acts, with what orders it (act_sort_key, then pos)."""
+    db.execute(f"INSERT INTO temp.diff_acts ({', '.join(row)}, pos, y, n, s) VALUES ({', '.join('?' * (len(row) + 4))})",
+               [*row.values(), pos, *act_sort_key(row["id"])])
+
+
+def stored_timeline(related: dict[str, tuple[int, Act]]) -> Timeline:
+    """The timeline from the acts with relations, in act order (as build_timeline meets them)."""
+    return build_timeline({act_id: act for act_id, (_, act) in related.items()})
+
+
+def mark_new_stored(db: sqlite_utils.Database, timeline: Timeline) -> None:
+    """`mark_new` over the measures table, one (kind, subject) at a time."""
+    rows = db.execute("SELECT id, announcement, kind, subject, issued, clauses FROM measures ORDER BY kind, subject")
+    for _, group in itertools.groupby(rows, key=lambda r: (r[2], r[3])):
+        same = [(mid, ann, issued, store._load(clauses, []) or None) for mid, ann, _k, _s, issued, clauses in group]
+        db.conn.executemany("INSERT INTO temp.diff_new (id, new) VALUES (?, ?)", [
+            (mid, int(not any(o_issued and issued and o_issued < issued and not timeline.removed_by(o_ann, o_clauses, issued)
+                              for _, o_ann, o_issued, o_clauses in same)))
+            for mid, _a, issued, _c in same])
+    db.execute("UPDATE measures SET new = (SELECT new FROM temp.diff_new WHERE diff_new.id = measures.id)")
+
+
+def _put_change(db: sqlite_utils.Database, c: Change, *, news: bool, evidence: str, hs_codes: str) -> None:
+    db.execute("INSERT INTO temp.diff_changes (news, key, announcement, date, type, kind, subject, evidence, hs_codes, "
+               "new, d, y, n, s, t) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               [int(news), c.key, c.announcement, c.date, c.type, c.kind, c.subject, evidence, hs_codes,
+                None if c.new is None else int(c.new), c.date or "9999-99-99", *act_sort_key(c.announcement),
+                TYPE_ORDER.index(c.type)])
+
+
+def derive_changes(db: sqlite_utils.Database, timeline: Timeline) -> None:
+    """`act_changes` into temp.diff_changes, in the order it builds them: added (measures),
+    takes_effect (acts), then the timeline's own."""
+    for mid, ann, issued, kind, subject, evidence, hs_codes, new in db.execute(
+            "SELECT id, announcement, issued, kind, subject, evidence, hs_codes, new FROM measures ORDER BY rowid"):
+        c = Change(ann, issued, "added", kind, subject, [], [], None if new is None else bool(new))
+        _put_change(db, c, news=False, evidence=store._json(_dedupe(store._load(evidence, []))), hs_codes=hs_codes)
+    for act_id, date, clauses, evidence in db.execute(
+            "SELECT act, date, clauses, evidence FROM temp.diff_effects ORDER BY seq"):
+        if happens(act_id, store._load(clauses, None), date, timeline):
+            _put_change(db, Change(act_id, date, "takes_effect", "announcement", act_id, []), news=False,
+                        evidence=evidence, hs_codes="[]")
+    for c in _unique(timeline_changes(timeline)):
+        _put_change(db, c, news=False, evidence=store._json(c.evidence), hs_codes=store._json(c.hs_codes))
+
+
+def derive_news(db: sqlite_utils.Database) -> None:
+    """`news_changes` one article at a time into temp.diff_changes (news = 1): a change reported by
+    several articles is one row whose evidence is merged as `news_changes` merges it."""
+    for doc in store.iter_inputs(db, "AND r.kind = 'news'"):
         if not doc.is_news:
             continue
         for c in news_changes([doc]):
-            if c.key in seen:
-                merged = _dedupe(json.loads(zlib.decompress(evidence[c.key])) + c.evidence)
-                evidence[c.key] = zlib.compress(_json(merged).encode())
+            old = db.execute("SELECT seq, evidence FROM temp.diff_changes WHERE news = 1 AND key = ?", [c.key]).fetchone()
+            if old:
+                merged = _dedupe(json.loads(old[1]) + c.evidence)
+                db.execute("UPDATE temp.diff_changes SET evidence = ? WHERE seq = ?", [store._json(merged), old[0]])
             else:
-                evidence[c.key] = zlib.compress(_json(_dedupe(c.evidence)).encode())
-                seen[c.key] = c
-            c.evidence = []
-    return sorted(seen.values(), key=sort_key), evidence
+                _put_change(db, c, news=True, evidence=store._json(_dedupe(c.evidence)), hs_codes=store._json(c.hs_codes))
 
 
-def measure_evidence(db: sqlite_utils.Database, ids: list[str]) -> dict[str, str]:
-    """measures.evidence (JSON) by measure id."""
-    out: dict[str, str] = {}
-    for i in range(0, len(ids), CHUNK):
-        chunk = ids[i:i + CHUNK]
-        out.update(db.execute("SELECT id, evidence FROM measures WHERE id IN (SELECT value FROM json_each(?))",
-                              [json.dumps(chunk)]).fetchall())
-    return out
+def change_rows(db: sqlite_utils.Database, today: dt.date) -> Iterator[dict[str, Any]]:
+    """The change rows `save_analysis` derives, in its order: the acts' changes, then the news,
+    each sorted by changes.sort_key (read back from temp.diff_changes)."""
+    for news in (0, 1):
+        for ann, date, typ, kind, subject, evidence, hs_codes, new in db.execute(
+                "SELECT announcement, date, type, kind, subject, evidence, hs_codes, new FROM temp.diff_changes "
+                f"WHERE news = ? ORDER BY {SORT}", [news]):
+            c = Change(ann, date, typ, kind, subject, [], [], None if new is None else bool(new))
+            yield {**store.change_row(c, news=bool(news), today=today), "evidence": evidence, "hs_codes": hs_codes}
 
 
-def fill_state_evidence(db: sqlite_utils.Database, entries: list[dict[str, Any]]) -> None:
-    """Give state entries of a lean analysis their measures' evidence (recomputed act by act)."""
-    by_act: dict[str, list[dict[str, Any]]] = {}
-    for e in entries:
-        by_act.setdefault(e["announcement"], []).append(e)
-    for act_id, group in by_act.items():
-        _, ms = one_act(db, act_id)
-        ev = {(m.kind, m.subject): m.evidence for m in ms}
-        for e in group:
-            e["evidence"] = ev.get((e["kind"], e["subject"]), e["evidence"])
+def write_changes(db: sqlite_utils.Database, today: dt.date, run_id: int | None, ts: str) -> dict[str, int]:
+    """Insert the changes whose id is new (enqueued for alerts a chunk at a time), refresh the
+    others, mark as withdrawn those no longer derived. Returns how many were inserted."""
+    inserted = {"changes": 0, "news": 0}
+    for chunk in chunks(change_rows(db, today)):
+        ids = store._json([r["id"] for r in chunk])
+        existing = {r[0] for r in db.execute("SELECT id FROM changes WHERE id IN (SELECT value FROM json_each(?))", [ids])}
+        fresh = [{**r, "detected_run_id": run_id, "detected_at": ts} for r in chunk if r["id"] not in existing]
+        store._insert(db, "changes", fresh)
+        if fresh:  # to the alert outbox a chunk at a time (same transaction)
+            store._enqueue(db, fresh)
+        for r in fresh:
+            inserted["news" if r["news"] else "changes"] += 1
+        for r in chunk:
+            if r["id"] in existing:
+                db.execute("UPDATE changes SET evidence = ?, hs_codes = ?, new = ?, status = ?, withdrawn_run_id = NULL "
+                           "WHERE id = ?", [r["evidence"], r["hs_codes"], r["new"], r["status"], r["id"]])
+        db.execute("INSERT OR IGNORE INTO temp.diff_current (id) SELECT value FROM json_each(?)", [ids])
+    db.execute("UPDATE changes SET withdrawn_run_id = ? WHERE withdrawn_run_id IS NULL AND id NOT IN "
+               "(SELECT id FROM temp.diff_current)", [run_id if run_id is not None else 0])
+    return inserted
 
 
-def chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
+def write_state(db: sqlite_utils.Database, a: Analysis, today: dt.date) -> None:
+    """state_today for `today`, a measure at a time; the evidence is the measure's, as written.
+    (Measures are stored in act order, kinds and subjects sorted: the order state_on gives.)"""
+    from pipeline.diff.state import _day, measure_state
+
+    day = _day(today)
+    for m in a.iter_measures():
+        e = measure_state(a, m, day)
+        if e is None:
+            continue
+        db.execute("INSERT INTO state_today (measure_id, date, announcement, kind, subject, status, since, until, "
+                   "suspended_by, hs_codes, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                   "(SELECT evidence FROM measures WHERE id = ?))",
+                   [f"{e['announcement']}|{e['kind']}|{e['subject']}", day, e["announcement"], e["kind"],
+                    e["subject"], e["status"], e["since"], e["until"], store._json(e.get("suspended_by", [])),
+                    store._json(e["hs_codes"]), m.id])
+
+
+@dataclass
+class StoredAnalysis(Analysis):
+    """The analysis as the diff stage's tables hold it, for the rest of the process (the alert
+    stage's upcoming events and state): the timeline in memory, measures and takes_effect dates
+    read from the database when asked, never all at once."""
+
+    db: Any = None
+    db_file: str | None = None
+
+    def rebind(self, db: sqlite_utils.Database, db_file: str | None) -> bool:
+        """Read through `db` from now on if it is the database these tables were written to
+        (another connection to it: the stage's may be closed); False for any other database."""
+        if not db_file or db_file != self.db_file:
+            return False
+        self.db = db
+        return True
+
+    def iter_measures(self, *, evidence: bool = False) -> Iterator[Measure]:
+        cols = "announcement, kind, subject, issued, effective, clauses, hs_codes, new"
+        for row in self.db.execute(f"SELECT {cols}, {'evidence' if evidence else 'NULL'} FROM measures ORDER BY rowid"):
+            yield _measure(row)
+
+    def measures_of(self, act_id: str) -> list[Measure]:
+        return [_measure(row) for row in self.db.execute(
+            "SELECT announcement, kind, subject, issued, effective, clauses, hs_codes, new, NULL FROM measures "
+            "WHERE announcement = ? ORDER BY rowid", [act_id])]
+
+    def takes_effect_between(self, lo: str, hi: str) -> list[tuple[str, str]]:
+        """(act, date) of each takes_effect change dated in (lo, hi], in act order: the change
+        list holds exactly what `takes_effect` gives for the current acts."""
+        return self.db.execute(
+            "SELECT c.announcement, c.date FROM changes c JOIN announcements a ON a.id = c.announcement "
+            "WHERE c.type = 'takes_effect' AND c.news = 0 AND c.withdrawn_run_id IS NULL AND c.date > ? AND c.date <= ? "
+            "ORDER BY a.rowid, c.date", [lo, hi]).fetchall()
+
+
+def _measure(row: tuple[Any, ...]) -> Measure:
+    ann, kind, subject, issued, effective, clauses, hs_codes, new, evidence = row
+    return Measure(ann, kind, subject, issued, effective, store._load(clauses, []), store._load(hs_codes, []),
+                   store._load(evidence, []), [], None if new is None else bool(new))
+
+
+def run(db: sqlite_utils.Database, *, today: dt.date, run_id: int | None, ts: str) -> tuple[StoredAnalysis, dict[str, int]]:
+    """Every table `save_analysis` writes, inside the caller's transaction (diff tables emptied,
+    foreign keys deferred). Returns the stored analysis and counts: acts, measures,
+    discrepancies, changes and news inserted."""
+    create_temp(db)
+    order_acts(db)
+    done = write_acts(db, run_id)
+    link_stored(db, done.related, run_id)
+    timeline = stored_timeline(done.related)
+    mark_new_stored(db, timeline)
+    a = StoredAnalysis(inputs=[], acts={}, measures=[], timeline=timeline, changes=[], lean=True, db=db,
+                       db_file=store.db_file(db))
+    write_state(db, a, today)
+    derive_changes(db, timeline)
+    derive_news(db)
+    inserted = write_changes(db, today, run_id, ts)
+    drop_temp(db)
+    return a, {"acts": done.acts, "measures": done.measures, "discrepancies": done.discrepancies, **inserted}
