@@ -14,13 +14,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import heapq
 import json
 import os
 import tempfile
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import sqlite_utils
 
@@ -53,26 +54,27 @@ def rfc3339(value: str | None, fallback: str = "1970-01-01T00:00:00Z") -> str:
     return parsed.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _rows(db: sqlite_utils.Database, sql: str) -> list[dict[str, Any]]:
-    cur = db.execute(sql)
-    cols = [c[0] for c in cur.description]
-    return [dict(zip(cols, r)) for r in cur.fetchall()]
+def _heads(db: sqlite_utils.Database, tables: set[str]) -> Iterator[tuple[str, str, str, Any]]:
+    """(updated, entry id, kind, ref) of every change and timed/health alert, read by cursor."""
+    if "changes" in tables:
+        for change_id, detected_at, date in db.execute("SELECT id, detected_at, date FROM changes"):
+            yield rfc3339(detected_at or date), entry_id("change", str(change_id)), "change", change_id
+    if "timed_alerts" in tables:
+        cur = db.execute("SELECT * FROM timed_alerts")
+        cols = [c[0] for c in cur.description]
+        for values in cur:
+            row = dict(zip(cols, values))
+            yield rfc3339(row.get("created_at")), entry_id(row["topic"], row["key"]), "timed", row
 
 
 def collect(db: sqlite_utils.Database) -> list[tuple[str, message.Summary]]:
     """(entry id, summary) for every change and timed/health alert, newest first."""
     tables = set(db.table_names())
-    # Order by (updated, entry id) first and summarise only the entries the feed keeps: summarising
-    # every change of a large database took most of a run that had nothing new.
-    heads: list[tuple[str, str, str, Any]] = []
-    if "changes" in tables:
-        for change_id, detected_at, date in db.execute("SELECT id, detected_at, date FROM changes").fetchall():
-            heads.append((rfc3339(detected_at or date), entry_id("change", str(change_id)), "change", change_id))
-    if "timed_alerts" in tables:
-        for row in _rows(db, "SELECT * FROM timed_alerts"):
-            heads.append((rfc3339(row.get("created_at")), entry_id(row["topic"], row["key"]), "timed", row))
-    heads.sort(key=lambda item: (item[0], item[1]), reverse=True)
-    heads = heads[:MAX_ENTRIES]
+    # Only the entries the feed keeps, newest (updated, entry id) first, are held and summarised:
+    # summarising every change took most of a run that had nothing new, and holding a head per
+    # change was the alert stage's memory (+51 MB at 10,000 documents). nlargest is
+    # sorted(..., reverse=True)[:n] in O(n) memory.
+    heads = heapq.nlargest(MAX_ENTRIES, _heads(db, tables), key=lambda item: (item[0], item[1]))
     wanted = [ref for _, _, kind, ref in heads if kind == "change"]
     changes: dict[Any, dict[str, Any]] = {}
     if wanted:
