@@ -57,6 +57,7 @@ def print_table(result: dict[str, Any]) -> None:
     row("bare tokenise words/s", lambda r: r["tokenise_words_per_s"], ",.0f")
     row("extract_ratio", lambda r: r["extract_ratio"], ".2f")
     row("peak RSS MB", lambda r: r["peak_rss_mb"])
+    row("  (largest worker)", lambda r: r.get("peak_rss_workers_mb"))
     row("PDFs parsed", lambda r: r["pdfs_parsed"], "d")
     console.print(table)
 

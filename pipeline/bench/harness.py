@@ -51,6 +51,12 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
+def peak_rss_workers_mb() -> float:
+    """The largest peak RSS of this process's finished children (the parse and extract workers,
+    the PDF parse children): the memory_ratio is the run's own process, this is reported beside."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def _stage_name(spec: str) -> str:
     module = spec.split(":")[0].split(".")
     return module[1] if len(module) > 2 else module[-1]
@@ -127,6 +133,7 @@ def run_pipeline(corpus: Path, db_path: Path, today: dt.date) -> dict[str, Any]:
     return {"corpus": str(corpus), "db": str(db_path), "seconds": total, "stages": stages,
             "model_load_seconds": loads["seconds"], "pdfs_parsed": ctx.counts.get("parsed_pdf", 0), "counts": ctx.counts,
             "documents_in_db": docs, "pipeline_version": build.pipeline_version(), "peak_rss_mb": peak_rss_mb(),
+            "peak_rss_workers_mb": peak_rss_workers_mb(),
             "peak_rss_mb_after": rss, "notes": notes, "db_bytes": db_path.stat().st_size}
 
 
@@ -451,6 +458,7 @@ def summarise(n: int, full: dict[str, Any], limit: dict[str, Any], manifest: dic
         "docs_per_s": n / full["seconds"], "words": words, "chars": limit["chars"],
         "words_per_s": words / full["seconds"], "stages": full["stages"],
         "model_load_seconds": full["model_load_seconds"], "peak_rss_mb": full["peak_rss_mb"],
+        "peak_rss_workers_mb": full.get("peak_rss_workers_mb"),
         "peak_rss_mb_after": full.get("peak_rss_mb_after"),
         "pdfs": manifest.get("kinds", {}).get("pdf", 0), "pdfs_parsed": full["pdfs_parsed"],
         "counts": full["counts"], "documents_in_db": full["documents_in_db"], "db_bytes": full["db_bytes"],
