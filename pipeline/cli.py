@@ -115,7 +115,7 @@ def _run(corpus: Path, live: bool, base_url: str | None, db_path: Path, today: d
     from pipeline.ingest import ingest_corpus
 
     ctx = Context.open(db_path, today=today, quiet=quiet)
-    ctx.start_run("run --live" if live else "run")
+    ctx.start_run("run --live" if live else "run", locked=True)
     steps: list[tuple[str, Callable[[], None]]] = []
     if live:
         from pipeline.fetch.stage import run_stage as fetch_stage

@@ -47,8 +47,12 @@ class Context:
         if not self.quiet:
             self.console.print(message, highlight=False)
 
-    def start_run(self, command: str) -> int:
+    def start_run(self, command: str, *, locked: bool = False) -> int:
+        """Record the run. `locked`: the caller holds the run lock, so earlier runs of locked
+        commands still marked 'running' were killed: they are marked 'interrupted'."""
         self.run_id = store.start_run(self.db, command)
+        if locked and (n := store.mark_interrupted(self.db, self.run_id)):
+            self.log(f"run: {n} earlier run(s) had been interrupted (marked in the runs table)")
         return self.run_id
 
     def finish_run(self, status: str = "ok") -> None:

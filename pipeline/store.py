@@ -43,7 +43,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                 "command": str,
                 "started": str,
                 "ended": str,
-                "status": str,  # running | ok | failed
+                "status": str,  # running | ok | failed | interrupted (killed; see mark_interrupted)
                 "counts": str,  # JSON object
                 "errors": str,  # JSON list of {where, error}
                 "timings": str,  # JSON object: seconds per stage
@@ -131,6 +131,23 @@ def start_run(db: sqlite_utils.Database, command: str) -> int:
     table = db["runs"]
     table.insert({"command": command, "started": now(), "status": "running", "counts": "{}", "errors": "[]"})
     return int(table.last_pk)
+
+
+# Commands that hold the database's run lock (pipeline/lock.py) for their whole run: while one
+# of them holds it, no other of them is alive, so a row of theirs still 'running' was killed.
+LOCKED_COMMANDS = ("run", "run --live", "update", "fetch", "bench run")
+
+
+def mark_interrupted(db: sqlite_utils.Database, by_run: int) -> int:
+    """Mark runs of LOCKED_COMMANDS left 'running' by a killed process as 'interrupted' (call with
+    the run lock held). Returns how many."""
+    marks = ",".join("?" * len(LOCKED_COMMANDS))
+    error = json.dumps([{"where": "run", "error": f"interrupted: the process ended before finishing "
+                                                  f"(killed?); found by run {by_run}"}])
+    cur = db.execute(f"UPDATE runs SET status = 'interrupted', ended = ?, errors = ? "
+                     f"WHERE status = 'running' AND id != ? AND command IN ({marks})",
+                     [now(), error, by_run, *LOCKED_COMMANDS])
+    return cur.rowcount
 
 
 def finish_run(db: sqlite_utils.Database, run_id: int, *, status: str, counts: dict[str, int],

@@ -101,7 +101,7 @@ def run_pipeline(corpus: Path, db_path: Path, today: dt.date) -> dict[str, Any]:
     t0 = time.perf_counter()
     with run_lock(db_path):
         ctx = Context.open(db_path, today=today, quiet=True)
-        ctx.start_run("bench run")
+        ctx.start_run("bench run", locked=True)
         status = "failed"
         try:
             t = time.perf_counter()

@@ -58,7 +58,7 @@ def fetch(names: tuple[str, ...], db_path: Path, base_url: str | None, max_pages
     try:
         with run_lock(db_path):  # the same database lock as `run`: stages never interleave
             ctx = Context.open(db_path, quiet=quiet)
-            ctx.start_run("fetch")
+            ctx.start_run("fetch", locked=True)
             status = "failed"
             try:
                 results = run_stage(ctx, base_url=base_url, sources_path=sources_path, only=names,
@@ -135,7 +135,7 @@ def _update(db_path: Path, base_url: str | None, sources_path: Path | None, forc
     log.flush()
     ctx = Context.open(db_path)
     ctx.console = Console(file=log, width=160, no_color=True, soft_wrap=True)
-    ctx.start_run("update")
+    ctx.start_run("update", locked=True)
     status, results = "failed", []
     try:
         results = run_stage(ctx, base_url=base_url, sources_path=sources_path, force=force)
