@@ -91,15 +91,18 @@ def _back_in_force(db: sqlite_utils.Database, event: dict[str, Any], today: dt.d
     measures = event.get("measures")
     if measures:
         return [m for m in measures if isinstance(m, dict)]
-    compute_state = diff_function("compute_state")
-    if compute_state is None or "changes" not in db.table_names():
+    of_acts, compute_state = diff_function("state_of_acts"), diff_function("compute_state")
+    if (of_acts is None and compute_state is None) or "changes" not in db.table_names():
         return []
     targets = {r[0] for r in db.execute("SELECT subject FROM changes WHERE type = 'suspended' AND announcement = ?",
                                         [event.get("announcement")]).fetchall()}
     if event.get("subject") and event.get("subject") != event.get("announcement"):
         targets = {event["subject"]}  # one event per suspended act
-    state = compute_state(db, today)
-    rows = state.get("measures", []) if isinstance(state, dict) else state
+    if of_acts is not None:  # just the suspended acts' measures, not the state of every measure
+        rows = of_acts(db, today, sorted(targets))
+    else:
+        state = compute_state(db, today)
+        rows = state.get("measures", []) if isinstance(state, dict) else state
     return [m for m in rows if isinstance(m, dict) and m.get("announcement") in targets
             and m.get("status") == "in_force"]
 

@@ -2,7 +2,7 @@
 
 Other stages use these entry points (all read the current records from the database):
 `compute_changes(db, since=, include_news=, today=)`, `compute_state(db, on)`,
-`upcoming_events(db, today, horizon_days)`. The pure core is `pipeline.diff.analysis.analyse`.
+`state_of_acts(db, on, acts)`, `upcoming_events(db, today, horizon_days)`. The pure core is `pipeline.diff.analysis.analyse`.
 """
 from __future__ import annotations
 
@@ -25,3 +25,9 @@ def upcoming_events(db: Any, today: Any, horizon_days: int) -> list[dict[str, An
     from pipeline.diff.state import upcoming_events as impl
 
     return impl(db, today, horizon_days)
+
+
+def state_of_acts(db: Any, on: Any, acts: Any) -> list[dict[str, Any]]:
+    from pipeline.diff.state import state_of_acts as impl
+
+    return impl(db, on, acts)

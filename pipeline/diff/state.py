@@ -9,7 +9,7 @@ ran out with no later act carrying it on leaves the measure `in_force` again.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Iterable
 
 import sqlite_utils
 
@@ -141,6 +141,18 @@ def compute_state(db: sqlite_utils.Database, on: dt.date | str) -> dict[str, Any
     from pipeline.diff.store import load_analysis
 
     return state_on(load_analysis(db), on, evidence=True)
+
+
+def state_of_acts(db: sqlite_utils.Database, on: dt.date | str, acts: Iterable[str]) -> list[dict[str, Any]]:
+    """The entries `compute_state(db, on)["measures"]` holds for the measures of `acts`, in the
+    same order, without evidence: for an alert naming a few acts, without computing the state of
+    every measure (that was 0.3 s and 100 MB per alert at 10,000 documents)."""
+    from pipeline.diff.store import load_analysis
+
+    a, day = load_analysis(db), _day(on)
+    out = [e for act in dict.fromkeys(acts) for m in a.measures_of(act) if (e := measure_state(a, m, day))]
+    out.sort(key=lambda e: (act_sort_key(e["announcement"]), KIND_ORDER.index(e["kind"]), e["subject"]))
+    return out
 
 
 def upcoming_events(db: sqlite_utils.Database, today: dt.date | str, horizon_days: int) -> list[dict[str, Any]]:
