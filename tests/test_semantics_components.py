@@ -121,3 +121,24 @@ def test_throughput_floor() -> None:
         nlp(t)
     t_full = time.perf_counter() - t0
     assert t_bare / t_full > 0.15, (t_bare, t_full)
+
+
+def test_every_threshold_pattern_needs_what_requires_asks_for() -> None:
+    """thresholds.yml `requires` lets a text without a percent sign or word skip the patterns:
+    each pattern must itself require one of those alternatives, or it would never be tried."""
+    import re
+
+    import yaml
+
+    from pipeline.config import MODELS_DIR
+
+    data = yaml.safe_load((MODELS_DIR / "src" / "semantics" / "thresholds.yml").read_text(encoding="utf-8"))
+    words = {"zh": ["%", "％", "百分之"], "en": ["%", "percent", "per cent", "pct"]}
+    for lang, patterns in data["value_ratio"].items():
+        requires = re.compile(data["requires"][lang], re.I)
+        assert all(requires.fullmatch(w) or requires.search(w) for w in words[lang])
+        for pattern in patterns:
+            # the percent alternatives must be a required group: not inside an optional one
+            alts = re.findall(r"\((?:\?:)?([^()]*(?:%|百分之)[^()]*)\)(\??)", pattern) + \
+                [(m, "") for m in re.findall(r"(\[%％\]|百分之)", pattern)]
+            assert alts and not all(opt == "?" for _, opt in alts), pattern

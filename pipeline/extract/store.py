@@ -34,7 +34,9 @@ SCHEMA = [
         document_id TEXT NOT NULL REFERENCES documents(id), label TEXT NOT NULL, value TEXT,
         "start" INTEGER, "end" INTEGER, quote TEXT, pipeline_version TEXT)""",
     "CREATE INDEX IF NOT EXISTS mentions_document ON mentions (document_id)",
-    "CREATE INDEX IF NOT EXISTS mentions_value ON mentions (label, value)",
+    # no index on (label, value): nothing queries mentions by value, and keeping it up to date
+    # was a quarter of the rows' write time (databases made before lose it here)
+    "DROP INDEX IF EXISTS mentions_value",
     """CREATE TABLE IF NOT EXISTS items (
         document_id TEXT NOT NULL REFERENCES documents(id), announcement TEXT, lang TEXT,
         control_code TEXT, name TEXT, element TEXT, hs_codes TEXT, heading TEXT,

@@ -53,6 +53,9 @@ class Thresholds(SemanticComponent):
 
     def compile(self) -> None:
         spec = self.data["thresholds"]["value_ratio"]
+        requires = [v for k, v in (self.data["thresholds"].get("requires") or {}).items() if k in self.langs]
+        # a text none of the patterns can match (no percent sign or word) is not scanned by each
+        self.requires = folded(re.compile("|".join(f"(?:{r})" for r in requires), re.I)) if requires else None
         self.patterns: list[Any] = []  # re.Pattern or FoldedPattern (groups hold digits or CJK only)
         for lang, frags in spec.items():
             if lang not in self.langs:
@@ -64,6 +67,8 @@ class Thresholds(SemanticComponent):
                     self.patterns.append(re.compile(frag))
 
     def find(self, norm: NormText, seg: Segmenter) -> list[tuple[int, int, str]]:
+        if self.requires is not None and self.requires.search(norm.text) is None:
+            return []
         found: dict[tuple[int, int], str] = {}
         for rx in self.patterns:
             for m in rx.finditer(norm.text):
