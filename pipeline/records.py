@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import Any
 
 
@@ -27,8 +28,9 @@ class Raw:
     fetched_at: str | None = None  # ISO 8601 UTC
     media_type: str | None = None  # hint from headers or file name; the parser sniffs too
 
-    @property
+    @cached_property
     def sha256(self) -> str:
+        """The content's hash, computed once (ingest and the store both ask for it)."""
         return sha256(self.content)
 
 
