@@ -55,3 +55,17 @@ def test_extract_command_any_format(tmp_path: Path) -> None:
     assert records[0]["announcement"] == "MOFCOM-2023-23" and records[0]["elements"] == ["Ga", "Ge"]
     assert records[1]["announcement"] == "MOFCOM-2025-61" and "1C904.b" in records[1]["control_codes"]
     assert records[2]["control_codes"] == ["1E902.a"] and records[2]["issued"] == "2025-10-09"
+
+
+def test_stage_reads_documents_from_a_database_path_with_uri_characters(tmp_path: Path) -> None:
+    """The extract workers open the database read-only by URI: spaces, '#' and '?' in its path
+    must not change which file they open."""
+    import datetime as dt
+
+    db = tmp_path / "a b#c?d" / "x.db"
+    db.parent.mkdir()
+    ctx = Context.open(db, today=dt.date(2026, 1, 1), quiet=True)
+    ingest_corpus(ctx, CORPUS, workers=1)
+    run_stage(ctx)
+    assert ctx.counts["extracted"] > 0
+    assert ctx.db.execute("SELECT count(*) FROM records").fetchone()[0] == ctx.counts["extracted"]

@@ -11,12 +11,13 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
+from urllib.parse import quote
 
 import sqlite_utils
 
 from pipeline import store as core
 from pipeline.context import Context
-from pipeline.extract import extract_many, pipeline_version
+from pipeline.extract import Extraction, extract_many, pipeline_version
 from pipeline.extract import store
 from pipeline.records import Document
 
@@ -35,14 +36,14 @@ class DocumentLoader:
 
     def __call__(self, doc_id: str) -> Document | None:
         if self._db is None or self._db[0] != os.getpid():
-            conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, timeout=30,
-                                   check_same_thread=False)
+            conn = sqlite3.connect(f"file:{quote(str(Path(self.db_path).resolve()))}?mode=ro", uri=True,
+                                   timeout=30, check_same_thread=False)
             self._db = (os.getpid(), sqlite_utils.Database(conn))
         doc = core.load_document(self._db[1], doc_id)
         return doc if (doc.text or "").strip() else None
 
 
-def _rows(doc: Document, x) -> store.Rows:
+def _rows(doc: Document, x: Extraction) -> store.Rows:
     return store.extraction_rows(x)
 
 
