@@ -60,8 +60,9 @@ def load_patterns(folder: Path | str) -> dict[str, list[dict[str, str]]]:
 
 
 def _alternation(terms: Iterable[str]) -> str:
-    """Longest first, grouped by first character (3x faster on English names, same matches)."""
-    return group_by_head([re.escape(t) for t in sorted(set(terms), key=len, reverse=True)])
+    """Longest first (then in code-point order: the same pattern in every process), grouped by
+    first character (3x faster on English names, same matches)."""
+    return group_by_head([re.escape(t) for t in sorted(set(terms), key=lambda t: (-len(t), t))])
 
 
 class ElementFinder:

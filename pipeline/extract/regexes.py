@@ -4,7 +4,7 @@ CPython's regex engine skips ahead quickly only when a pattern starts with a lit
 alternation whose every branch does), and compares case-insensitive literals slowly through the
 Unicode case tables. The helpers here rewrite alternations so the engine can skip, without
 changing what matches:
-- `group_by_head` / `_by_first_letter`: alternatives sharing a first character become one
+- `group_by_head`: alternatives sharing a first character become one
   branch ("e(?:xport|mbargo)"): one check per first character instead of one per alternative;
 - `fold_pattern` / `FoldedPattern`: a case-insensitive regex scans the lower-cased text
   case-sensitively, every candidate confirmed by the original regex.
@@ -44,31 +44,6 @@ def _top_level_bar(frag: str) -> bool:
             return True
         i += 1
     return False
-
-
-def _by_first_letter(frags: list[str]) -> str:
-    """The alternation of `frags` (in order), consecutive fragments that start with a plain letter
-    grouped by that letter: "e(?:(?:xport)|(?:mbargo))|d(?:(?:ual use))". The engine then tries
-    one letter per group at a word start instead of every fragment (case-insensitive literals
-    get no fast check). Same matches: only fragments with different first letters change order,
-    and those never both match at one position; a fragment starting otherwise ("(?-i:US)",
-    "[- ]") keeps its place between the groups before and after it."""
-    out: list[str] = []
-    run: dict[str, list[str]] = {}
-
-    def close() -> None:
-        for letter, rests in run.items():
-            out.append(letter + "(?:" + "|".join(f"(?:{r})" for r in rests) + ")")
-        run.clear()
-
-    for f in frags:
-        if _PLAIN_HEAD.match(f) and not _BACKREF.search(f) and not _top_level_bar(f):
-            run.setdefault(f[0].lower(), []).append(f[1:])
-        else:
-            close()
-            out.append(f"(?:{f})")
-    close()
-    return "|".join(out)
 
 
 def lower_same_length(text: str) -> str:
@@ -347,11 +322,13 @@ def split_alternatives(pattern: str) -> list[str]:
     return out
 
 
-def group_by_head(frags: list[str]) -> str:
-    """The alternation of `frags` (case-sensitive), consecutive fragments that start with a
-    literal character grouped by it: "出(?:(?:口管制)|(?:口))|管(?:(?:制))". Same matches at every
-    position: only fragments with different first characters change order, and those never both
-    match at one position; any other fragment keeps its place between the groups around it."""
+def group_by_head(frags: list[str], fold_case: bool = False) -> str:
+    """The alternation of `frags` (in order), consecutive fragments that start with a literal
+    character grouped by it: "出(?:(?:口管制)|(?:口))|管(?:(?:制))". The engine then tries one
+    first character per group instead of every fragment. Same matches at every position: only
+    fragments with different first characters change order, and those never both match at one
+    position; any other fragment ("(?-i:US)", "[- ]") keeps its place between the groups around
+    it. `fold_case` (inside a case-insensitive scope): plain ASCII letters only, grouped lower-cased."""
     out: list[str] = []
     run: dict[str, list[str]] = {}
 
@@ -361,12 +338,12 @@ def group_by_head(frags: list[str]) -> str:
         run.clear()
 
     for f in frags:
-        if f and f[0] not in _META and f[1:2] not in ("?", "*", "+", "{") and not _BACKREF.search(f) \
+        literal = bool(f) and f[0] not in _META and f[1:2] not in ("?", "*", "+", "{")
+        if literal and (not fold_case or _PLAIN_HEAD.match(f)) and not _BACKREF.search(f) \
                 and not _top_level_bar(f):
-            run.setdefault(f[0], []).append(f[1:])
+            run.setdefault(f[0].lower() if fold_case else f[0], []).append(f[1:])
         else:
             close()
             out.append(f"(?:{f})")
     close()
     return "|".join(out)
-

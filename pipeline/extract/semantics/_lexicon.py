@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline import config
 from pipeline.extract.components import _token_offsets
-from pipeline.extract.regexes import _by_first_letter, folded, group_by_head
+from pipeline.extract.regexes import folded, group_by_head
 from pipeline.extract.semantics._text import NormText, Segmenter, boilerplate_ranges, normalise
 
 DEFAULT_DIR = config.MODELS_DIR / "src" / "semantics"
@@ -88,7 +88,7 @@ def _join(raw: list[str], en: list[str]) -> str:
     """English alternatives share one word-edge guard (5x faster than a guard per alternative)."""
     parts = [group_by_head(raw)] if raw else []
     if en:
-        parts.append(r"(?<![A-Za-z])(?i:" + _by_first_letter(en) + r")(?![A-Za-z])")
+        parts.append(r"(?<![A-Za-z])(?i:" + group_by_head(en, fold_case=True) + r")(?![A-Za-z])")
     return "|".join(f"(?:{p})" for p in parts)
 
 
