@@ -61,20 +61,13 @@ def read_raw(path: Path, corpus: Path) -> Raw:
     return Raw(content=path.read_bytes(), source=rel, url=url_for(rel))
 
 
-def ingest_raw(ctx: Context, raw: Raw, *, batch: bool = False) -> bool:
-    """Parse and store one Raw unless its bytes are already stored. Returns True when new.
-    With `batch` (ingest_corpus), an unchanged file's location update joins an open transaction
-    that the caller commits."""
+def ingest_raw(ctx: Context, raw: Raw) -> bool:
+    """Parse and store one Raw unless its bytes are already stored (the fetch stage, one response
+    at a time; a corpus goes through ingest_corpus). Returns True when new."""
     if store.has_document(ctx.db, raw.sha256):
-        # unchanged files only touch their location row: batched into one transaction (see
-        # ingest_corpus) instead of one commit per file
-        if batch and not ctx.db.conn.in_transaction:
-            ctx.db.execute("BEGIN")
         store.save_location(ctx.db, raw.source, raw.url, raw.sha256, ctx.run_id)
         ctx.count("unchanged")
         return False
-    if batch:
-        _commit(ctx)  # never hold the write lock while parsing
     doc = parse(raw)
     new = store.save_document(ctx.db, raw, doc, ctx.run_id)
     ctx.count("new" if new else "unchanged")
@@ -84,7 +77,7 @@ def ingest_raw(ctx: Context, raw: Raw, *, batch: bool = False) -> bool:
     return new
 
 
-UNCHANGED_BATCH = 500  # location updates of unchanged files per transaction (ingest_raw callers)
+UNCHANGED_BATCH = 500  # location updates of unchanged files per transaction (a re-run)
 CHUNK = 32  # files read, parsed (across the workers) and stored per transaction by ingest_corpus
 
 
