@@ -24,3 +24,12 @@ db_option = click.option("--db", "db_path", type=click.Path(dir_okay=False, path
 today_option = click.option("--today", callback=parse_date, metavar="YYYY-MM-DD",
                             help="Pretend today is this date (tests, replays). Default: the real date.")
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="No progress bars or log lines.")
+base_url_option = click.option(
+    "--base-url", metavar="URL",
+    help="Fetch https://HOST/PATH from URL/HOST/PATH instead (a local mirror such as corpus/site).")
+sources_option = click.option(
+    "--sources", "sources_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Sources file (default: config/sources.toml, or $EXPORTWATCH_SOURCES).")
+delay_option = click.option(
+    "--delay", type=click.FloatRange(min=0), metavar="SECONDS",
+    help="Seconds between requests to one host (default: [fetch] delay_seconds in the sources file).")

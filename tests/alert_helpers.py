@@ -153,8 +153,9 @@ def change_count(db_path: Path) -> int:
 
 
 def build_corpus_db(db_path: Path, notify: str, today: str = "2026-11-28") -> str:
-    """The bundled corpus through ingest, extract and diff (not alert), with `notify` configured
-    while changes are recorded, so the diff stage enqueues their alerts and nothing is sent yet.
+    """The bundled corpus through ingest, extract and diff (not alert), with `notify`'s channels
+    registered before the changes are recorded (as `exportwatch run` does) and their alerts pulled
+    into the outbox afterwards: every alert pending, nothing sent yet.
 
     Returns "pipeline", or "gold" when the extract stage yields no changes (or fails) in this
     working tree: then the gold extraction records go through the real diff stage (same tables,
@@ -165,11 +166,16 @@ def build_corpus_db(db_path: Path, notify: str, today: str = "2026-11-28") -> st
     from pipeline.context import Context
     from pipeline.ingest import ingest_corpus
 
+    from pipeline.alert import outbox
+    from pipeline.alert import stage as alert_stage
+    from pipeline.alert.channels import load_channels
+
     def fresh() -> Context:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db_path}{suffix}").unlink(missing_ok=True)
         ctx = Context.open(db_path, today=dt.date.fromisoformat(today), quiet=True)
         ctx.start_run("test-build")
+        alert_stage.prepare(ctx)
         ingest_corpus(ctx, CORPUS)
         return ctx
 
@@ -194,6 +200,7 @@ def build_corpus_db(db_path: Path, notify: str, today: str = "2026-11-28") -> st
             diff_store.save_analysis(ctx.db, analyse(gold_inputs(CORPUS / "gold"), []), today=ctx.today,
                                      run_id=ctx.run_id)
             how = "gold"
+        outbox.pull(ctx.db, load_channels())
         ctx.finish_run("ok")
         ctx.db.conn.close()
     return how

@@ -1,13 +1,18 @@
-"""The alert outbox: one row per (change, channel), written with the change, sent after commit.
+"""The alert outbox: one row per (change, channel), pulled from the change list, sent after commit.
 
-Why an outbox: a notification is an external effect that cannot take part in a SQLite
-transaction. So the diff stage writes the change *and* its pending alerts in one transaction
-(`enqueue`), and `deliver` sends them afterwards, recording every step in the database.
+Why pull: a notification is an external effect that cannot take part in a SQLite transaction, and
+the diff stage must not depend on the alert stage. So the diff stage only records changes (the
+`changes` row is the durable record), and the alert stage, at alert time, adds a pending row for
+every change a channel has not had yet (`pull`), then `deliver` sends them, recording every step.
 
 The guarantee, precisely
 ------------------------
-- Completeness: an alert row exists for every (change, channel configured when the change was
-  recorded), because it is committed with the change or not at all.
+- Completeness: every change recorded after a channel was registered gets an alert row for that
+  channel, at the first alert stage that runs after the change's transaction committed (the same
+  run, or the next if a run died in between). A channel is registered (`register_channels`, in the
+  alert stage's `prepare`, before the diff stage of the same run) with the rowid of the last change
+  recorded before it: `alert_channels.after_change`. A channel's rows are added in change order, in
+  one transaction per pull.
 - Transport is at-least-once: `deliver` marks a row `sending` (attempts + 1, `sending_at`) in its
   own committed transaction, then transmits, then marks it `sent` (`sent_at`). A failure (apprise
   says no, or raises) marks it `failed` with the error; `failed` and `pending` rows are retried on
@@ -26,7 +31,7 @@ The guarantee, precisely
   the run (its rows stay pending/failed and are retried next run), so a dead host costs a few
   timeouts, not one per alert.
 
-Channels configured after a change was recorded do not get it (they start from "now");
+Channels registered after a change was recorded do not get it (they start from "now");
 `backfill` enqueues every earlier change (and timed alert) for them, using the same keys.
 """
 from __future__ import annotations
@@ -63,8 +68,10 @@ SCHEMA = [
         UNIQUE (change_id, channel_id)
     )""",
     "CREATE INDEX IF NOT EXISTS alerts_status ON alerts (status, channel_id)",
+    # after_change: rowid of the last `changes` row recorded before the channel was registered;
+    # the channel gets every change after it (see `pull`)
     """CREATE TABLE IF NOT EXISTS alert_channels (
-        id TEXT PRIMARY KEY, label TEXT, first_seen TEXT, last_seen TEXT
+        id TEXT PRIMARY KEY, label TEXT, first_seen TEXT, last_seen TEXT, after_change INTEGER
     )""",
 ]
 
@@ -74,6 +81,18 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     helpers would commit it early)."""
     for statement in SCHEMA:
         db.execute(statement)
+    if "after_change" not in {r[1] for r in db.execute("PRAGMA table_info(alert_channels)")}:
+        # a database from before the pull model: its channels had every change enqueued by the diff
+        # stage, so they go on from the current end of the change list
+        db.execute("ALTER TABLE alert_channels ADD COLUMN after_change INTEGER")
+        db.execute(f"UPDATE alert_channels SET after_change = ({_LAST_CHANGE})")
+
+
+def _has_changes(db: sqlite_utils.Database) -> bool:
+    return bool(db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'changes'").fetchone())
+
+
+_LAST_CHANGE = "SELECT ifnull(max(rowid), 0) FROM changes"
 
 
 def alert_id(change_id: str, channel_id: str) -> str:
@@ -106,8 +125,9 @@ def enqueue_refs(db: sqlite_utils.Database, topic: str, ref_ids: Iterable[str],
 
 def enqueue(db: sqlite_utils.Database, changes: list[dict[str, Any]],
             channels: list[Channel] | None = None) -> int:
-    """Called by the diff stage inside the transaction that inserts new `changes` rows: one pending
-    alert per (change, configured channel). Each dict needs the change row's `id`."""
+    """One pending alert per (change, channel) now, in the caller's transaction (`pull` does this
+    for every change a channel has not had; this is for a caller that wants it at once). Each dict
+    needs the change row's `id`."""
     ids = []
     for change in changes:
         if not change.get("id"):
@@ -117,18 +137,50 @@ def enqueue(db: sqlite_utils.Database, changes: list[dict[str, Any]],
 
 
 def register_channels(db: sqlite_utils.Database, channels: list[Channel]) -> list[Channel]:
-    """Record the configured channels (id + label only); return those never seen before."""
+    """Record the configured channels (id + label only, and where in the change list a new one
+    starts); return those never seen before."""
     ensure_schema(db)
     ts = now()
     new = []
+    last = db.execute(_LAST_CHANGE).fetchone()[0] if _has_changes(db) else 0
     for ch in channels:
         if db.execute("SELECT 1 FROM alert_channels WHERE id = ?", [ch.id]).fetchone():
             db.execute("UPDATE alert_channels SET last_seen = ?, label = ? WHERE id = ?", [ts, ch.label, ch.id])
         else:
-            db.execute("INSERT INTO alert_channels (id, label, first_seen, last_seen) VALUES (?, ?, ?, ?)",
-                       [ch.id, ch.label, ts, ts])
+            db.execute("INSERT INTO alert_channels (id, label, first_seen, last_seen, after_change) "
+                       "VALUES (?, ?, ?, ?, ?)", [ch.id, ch.label, ts, ts, last])
             new.append(ch)
     return new
+
+
+def undelivered(db: sqlite_utils.Database, channel: Channel) -> list[str]:
+    """Ids of the changes recorded after `channel` was registered that have no alert row for it,
+    in the order they were recorded."""
+    if not _has_changes(db):
+        return []
+    return [r[0] for r in db.execute(
+        "SELECT c.id FROM changes c, alert_channels ch WHERE ch.id = ? AND c.rowid > ifnull(ch.after_change, 0) "
+        "AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.change_id = c.id AND a.channel_id = ch.id) "
+        "ORDER BY c.rowid", [channel.id])]
+
+
+def pull(db: sqlite_utils.Database, channels: list[Channel],
+         accepts: Callable[[Channel, str], bool] | None = None) -> int:
+    """Add a pending alert for every change each registered channel has not had yet (one
+    transaction: all of a pull's rows or none). `accepts(channel, change_id)`: a channel's filter.
+    Returns the number of rows added."""
+    ensure_schema(db)
+    added = 0
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for ch in channels:
+            ids = [i for i in undelivered(db, ch) if accepts is None or accepts(ch, i)]
+            added += enqueue_refs(db, "change", ids, [ch])
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    return added
 
 
 def backfill(db: sqlite_utils.Database, channels: list[Channel]) -> int:

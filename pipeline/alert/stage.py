@@ -1,9 +1,11 @@
 """The alert stage, last in `exportwatch run` and the body of `exportwatch alert`.
 
-Order matters: (1) fire timed and health alerts (each committed with its outbox rows), (2) deliver
-everything pending, (3) rewrite the Atom feed. Change alerts were already enqueued by the diff
-stage in the transaction that recorded the changes, so this stage never decides what changed;
-it only makes sure every recorded alert reaches every channel once.
+Order matters: (1) pull the changes each channel has not had yet into the outbox, (2) fire timed
+and health alerts (each committed with its outbox rows), (3) deliver everything pending, (4)
+rewrite the Atom feed. The diff stage only records changes; this stage never decides what changed,
+it makes sure every recorded change reaches every channel once (pipeline/alert/outbox.py).
+`prepare` runs before the first stage of a run (pipeline.runner): it registers the configured
+channels, so the changes the diff stage records in that run are theirs.
 """
 from __future__ import annotations
 
@@ -59,6 +61,12 @@ def report_fired(ctx: Context, fired: list[dict[str, Any]]) -> None:
             ctx.log(escape(f"    {line}"))
 
 
+def prepare(ctx: Context, *, channels: list[Channel] | None = None) -> None:
+    """Register the configured channels before the run's diff stage records anything."""
+    outbox.ensure_schema(ctx.db)
+    announce_channels(ctx, load_channels() if channels is None else channels)
+
+
 def run_stage(ctx: Context, *, channels: list[Channel] | None = None, send: outbox.Sender | None = None,
               horizon: int = DEFAULT_HORIZON, backfill: bool = False, **options: Any) -> StageResult:
     """Fire timed/health alerts, deliver pending alerts, rewrite `<db dir>/alerts.atom`."""
@@ -68,6 +76,7 @@ def run_stage(ctx: Context, *, channels: list[Channel] | None = None, send: outb
     timed.ensure_schema(db)
     channels = load_channels() if channels is None else channels
     announce_channels(ctx, channels)
+    ctx.count("alerts_queued", outbox.pull(db, channels))
     if backfill and channels:
         result.backfilled = outbox.backfill(db, channels)
         ctx.log(f"alert: backfill queued {result.backfilled} alert(s)")

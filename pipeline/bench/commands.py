@@ -46,12 +46,9 @@ def print_table(result: dict[str, Any]) -> None:
     row("total s", lambda r: r["seconds"])
     row("documents/s", lambda r: r["docs_per_s"])
     row("words/s", lambda r: r["words_per_s"], ",.0f")
-    for stage in sorted({s for r in runs for s in r["stages"]}, key=lambda s: ["ingest", "extract", "diff", "alert",
-                                                                               "serve_prepare"].index(s)
-                        if s in ("ingest", "extract", "diff", "alert", "serve_prepare") else 99):
+    order = ["ingest", "extract", "diff", "alert", "serve"]
+    for stage in sorted({s for r in runs for s in r["stages"]}, key=lambda s: order.index(s) if s in order else 99):
         row(f"  {stage} s", lambda r, s=stage: r["stages"].get(s))
-    if any(r["notes"].get("serve_prepare") for r in runs):
-        table.add_row("  serve_prepare", *["skipped" if r["notes"].get("serve_prepare") else "" for r in runs])
     row("  (model load s)", lambda r: r["model_load_seconds"])
     row("extract words/s", lambda r: r["extract_words_per_s"], ",.0f")
     row("bare tokenise words/s", lambda r: r["tokenise_words_per_s"], ",.0f")

@@ -1,8 +1,4 @@
-"""CLI commands of the diff stage: `changes`, `state`, `diff`.
-
-Options are declared here rather than imported from pipeline.cli, so importing this module first
-(as a test may) does not re-enter the CLI module while it is still loading.
-"""
+"""CLI commands of the diff stage: `changes`, `state`, `diff` (shared options from pipeline.options)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -14,7 +10,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from pipeline.options import db_option, parse_date as _date, today_option
+from pipeline.options import db_option, parse_date as _date, quiet_option, today_option
 
 
 
@@ -101,7 +97,7 @@ def state(db_path: Path, on: dt.date | None, as_json: bool, today: dt.date | Non
 @click.command("diff")
 @db_option
 @today_option
-@click.option("-q", "--quiet", is_flag=True)
+@quiet_option
 def diff_command(db_path: Path, today: dt.date | None, quiet: bool) -> None:
     """Run only the diff stage on a database that already holds extraction records."""
     from pipeline.context import Context

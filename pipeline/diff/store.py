@@ -265,19 +265,6 @@ def _insert(db: sqlite_utils.Database, table: str, rows: list[dict[str, Any]]) -
                    [row[c] for c in cols])
 
 
-def _enqueue(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> None:
-    """Hand new changes to the alert outbox in the same transaction, if the alert stage exists."""
-    import importlib
-
-    try:
-        outbox = importlib.import_module("pipeline.alert.outbox")
-    except ImportError as exc:
-        if exc.name != "pipeline.alert.outbox":
-            raise
-        return
-    outbox.enqueue(db, rows)
-
-
 def save_analysis(db: sqlite_utils.Database, a: Analysis, *, today: dt.date, run_id: int | None) -> list[dict[str, Any]]:
     """Replace acts, measures, discrepancies and state_today; insert changes whose id is new.
     Returns the inserted change rows (already enqueued for alerts, in the same transaction)."""
@@ -310,8 +297,6 @@ def save_analysis(db: sqlite_utils.Database, a: Analysis, *, today: dt.date, run
         current = [r["id"] for r in derived]
         db.execute("UPDATE changes SET withdrawn_run_id = ? WHERE withdrawn_run_id IS NULL AND id NOT IN "
                    "(SELECT value FROM json_each(?))", [run_id if run_id is not None else 0, _json(current)])
-        if new_rows:
-            _enqueue(db, new_rows)
     return new_rows
 
 

@@ -238,7 +238,7 @@ def change_rows(db: sqlite_utils.Database, today: dt.date) -> Iterator[dict[str,
 
 
 def write_changes(db: sqlite_utils.Database, today: dt.date, run_id: int | None, ts: str) -> dict[str, int]:
-    """Insert the changes whose id is new (enqueued for alerts a chunk at a time), refresh the
+    """Insert the changes whose id is new (the alert stage pulls them from there), refresh the
     others, mark as withdrawn those no longer derived. Returns how many were inserted."""
     inserted = {"changes": 0, "news": 0}
     for chunk in chunks(change_rows(db, today)):
@@ -246,8 +246,6 @@ def write_changes(db: sqlite_utils.Database, today: dt.date, run_id: int | None,
         existing = {r[0] for r in db.execute("SELECT id FROM changes WHERE id IN (SELECT value FROM json_each(?))", [ids])}
         fresh = [{**r, "detected_run_id": run_id, "detected_at": ts} for r in chunk if r["id"] not in existing]
         store._insert(db, "changes", fresh)
-        if fresh:  # to the alert outbox a chunk at a time (same transaction)
-            store._enqueue(db, fresh)
         for r in fresh:
             inserted["news" if r["news"] else "changes"] += 1
         for r in chunk:
