@@ -28,7 +28,10 @@ models: models/exportwatch-zh/meta.json models/exportwatch-en/meta.json
 run: models
 	$(BIN)/exportwatch run --corpus $(CORPUS) --db $(DB)
 
+# The import layering (pyproject.toml [tool.importlinter]) first: a stage importing a later one fails
+# the build before any test runs.
 test: models
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 serve: models

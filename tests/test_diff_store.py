@@ -13,7 +13,7 @@ from pipeline import store as core
 from pipeline.alert import outbox as alert_outbox
 from pipeline.alert.channels import Channel
 from pipeline.context import Context
-from pipeline.diff import compute_changes, compute_state, upcoming_events
+from pipeline.diff.api import changes as compute_changes, state_on as compute_state, upcoming_events
 from pipeline.diff.stage import run_stage
 
 TODAY = dt.date(2025, 11, 20)

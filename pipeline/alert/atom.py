@@ -15,7 +15,6 @@ import contextlib
 import datetime as dt
 import hashlib
 import heapq
-import json
 import os
 import tempfile
 import time
@@ -26,6 +25,7 @@ from typing import Any, Iterator
 import sqlite_utils
 
 from pipeline.alert import message
+from pipeline.diff import api as diff_api
 
 ATOM = "http://www.w3.org/2005/Atom"
 TAG = "tag:exportwatch,2025:"
@@ -56,9 +56,8 @@ def rfc3339(value: str | None, fallback: str = "1970-01-01T00:00:00Z") -> str:
 
 def _heads(db: sqlite_utils.Database, tables: set[str]) -> Iterator[tuple[str, str, str, Any]]:
     """(updated, entry id, kind, ref) of every change and timed/health alert, read by cursor."""
-    if "changes" in tables:
-        for change_id, detected_at, date in db.execute("SELECT id, detected_at, date FROM changes"):
-            yield rfc3339(detected_at or date), entry_id("change", str(change_id)), "change", change_id
+    for change_id, detected_at, date in diff_api.change_heads(db):
+        yield rfc3339(detected_at or date), entry_id("change", str(change_id)), "change", change_id
     if "timed_alerts" in tables:
         cur = db.execute("SELECT * FROM timed_alerts")
         cols = [c[0] for c in cur.description]
@@ -75,12 +74,7 @@ def collect(db: sqlite_utils.Database) -> list[tuple[str, message.Summary]]:
     # change was the alert stage's memory (+51 MB at 10,000 documents). nlargest is
     # sorted(..., reverse=True)[:n] in O(n) memory.
     heads = heapq.nlargest(MAX_ENTRIES, _heads(db, tables), key=lambda item: (item[0], item[1]))
-    wanted = [ref for _, _, kind, ref in heads if kind == "change"]
-    changes: dict[Any, dict[str, Any]] = {}
-    if wanted:
-        cur = db.execute("SELECT * FROM changes WHERE id IN (SELECT value FROM json_each(?))", [json.dumps(wanted)])
-        cols = [c[0] for c in cur.description]
-        changes = {row["id"]: row for row in (dict(zip(cols, r)) for r in cur.fetchall())}
+    changes = diff_api.changes_by_id(db, [ref for _, _, kind, ref in heads if kind == "change"])
     out: list[tuple[str, message.Summary]] = []
     for updated, eid, kind, ref in heads:
         summary = message.change_summary(db, changes[ref]) if kind == "change" else message.timed_summary(ref)

@@ -47,6 +47,7 @@ from typing import Any, Callable, Iterable, Iterator
 import sqlite_utils
 
 from pipeline.alert.channels import Channel, load_channels, scrub
+from pipeline.diff import api as diff_api
 from pipeline.store import now
 
 BREAKER = 3  # consecutive failures after which a channel is skipped for this run
@@ -85,14 +86,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         # a database from before the pull model: its channels had every change enqueued by the diff
         # stage, so they go on from the current end of the change list
         db.execute("ALTER TABLE alert_channels ADD COLUMN after_change INTEGER")
-        db.execute(f"UPDATE alert_channels SET after_change = ({_LAST_CHANGE})")
-
-
-def _has_changes(db: sqlite_utils.Database) -> bool:
-    return bool(db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'changes'").fetchone())
-
-
-_LAST_CHANGE = "SELECT ifnull(max(rowid), 0) FROM changes"
+        db.execute("UPDATE alert_channels SET after_change = ?", [diff_api.last_change_rowid(db)])
 
 
 def alert_id(change_id: str, channel_id: str) -> str:
@@ -142,7 +136,7 @@ def register_channels(db: sqlite_utils.Database, channels: list[Channel]) -> lis
     ensure_schema(db)
     ts = now()
     new = []
-    last = db.execute(_LAST_CHANGE).fetchone()[0] if _has_changes(db) else 0
+    last = diff_api.last_change_rowid(db)
     for ch in channels:
         if db.execute("SELECT 1 FROM alert_channels WHERE id = ?", [ch.id]).fetchone():
             db.execute("UPDATE alert_channels SET last_seen = ?, label = ? WHERE id = ?", [ts, ch.label, ch.id])
@@ -156,12 +150,13 @@ def register_channels(db: sqlite_utils.Database, channels: list[Channel]) -> lis
 def undelivered(db: sqlite_utils.Database, channel: Channel) -> list[str]:
     """Ids of the changes recorded after `channel` was registered that have no alert row for it,
     in the order they were recorded."""
-    if not _has_changes(db):
+    row = db.execute("SELECT ifnull(after_change, 0) FROM alert_channels WHERE id = ?", [channel.id]).fetchone()
+    if row is None:  # not registered: it starts when it is
         return []
-    return [r[0] for r in db.execute(
-        "SELECT c.id FROM changes c, alert_channels ch WHERE ch.id = ? AND c.rowid > ifnull(ch.after_change, 0) "
-        "AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.change_id = c.id AND a.channel_id = ch.id) "
-        "ORDER BY c.rowid", [channel.id])]
+    after = row[0]
+    had = {r[0] for r in db.execute("SELECT change_id FROM alerts WHERE channel_id = ? AND topic = 'change'",
+                                    [channel.id])}
+    return [cid for _, cid in diff_api.change_ids_after(db, after) if cid not in had]
 
 
 def pull(db: sqlite_utils.Database, channels: list[Channel],
@@ -189,9 +184,7 @@ def backfill(db: sqlite_utils.Database, channels: list[Channel]) -> int:
     ensure_schema(db)
     tables = set(db.table_names())
     added = 0
-    if "changes" in tables:
-        ids = [r[0] for r in db.execute("SELECT id FROM changes ORDER BY date, id").fetchall()]
-        added += enqueue_refs(db, "change", ids, channels)
+    added += enqueue_refs(db, "change", [cid for _, cid in diff_api.change_ids_after(db, 0)], channels)
     if "timed_alerts" in tables:
         for topic in ("timed", "health"):
             ids = [r[0] for r in db.execute(

@@ -17,6 +17,7 @@ from rich.markup import escape
 from pipeline.alert import atom, message, outbox, timed
 from pipeline.alert.channels import Channel, load_channels, send_apprise
 from pipeline.context import Context
+from pipeline.diff import api as diff_api
 
 DEFAULT_HORIZON = 14
 
@@ -35,10 +36,9 @@ class StageResult:
 
 
 def _missing_for(ctx: Context, ch: Channel) -> int:
-    if "changes" not in ctx.db.table_names():
-        return 0
-    return ctx.db.execute("SELECT count(*) FROM changes WHERE id NOT IN "
-                          "(SELECT change_id FROM alerts WHERE channel_id = ?)", [ch.id]).fetchone()[0]
+    """Changes recorded before `ch` was registered that it has no alert for (what --backfill adds)."""
+    had = {r[0] for r in ctx.db.execute("SELECT change_id FROM alerts WHERE channel_id = ?", [ch.id])}
+    return sum(1 for _, cid in diff_api.change_ids_after(ctx.db, 0) if cid not in had)
 
 
 def announce_channels(ctx: Context, channels: list[Channel]) -> None:
@@ -82,11 +82,9 @@ def run_stage(ctx: Context, *, channels: list[Channel] | None = None, send: outb
         ctx.log(f"alert: backfill queued {result.backfilled} alert(s)")
 
     evaluation = timed.evaluation_key(db, ctx.today, horizon)
-    rows, has_timeline = timed.candidates(db, ctx.today, horizon, ctx.run_id, unless_evaluated=evaluation)
-    if not has_timeline:
-        ctx.log("alert: the diff stage offers no upcoming_events yet; time-based alerts skipped")
+    rows = timed.candidates(db, ctx.today, horizon, ctx.run_id, unless_evaluated=evaluation)
     result.fired = timed.fire_due(db, rows, channels)
-    timed.remember_evaluated(db, evaluation if has_timeline else None)
+    timed.remember_evaluated(db, evaluation)
     report_fired(ctx, result.fired)
     ctx.count("alerts_timed", len(result.fired))
 
@@ -128,16 +126,16 @@ def preview(ctx: Context, channels: list[Channel], *, horizon: int = DEFAULT_HOR
         for row in outbox.pending(db):
             if row["channel_id"] in labels:
                 out.append((labels[row["channel_id"]], message.render(db, row).title))
-    rows, _ = timed.candidates(db, ctx.today, horizon, ctx.run_id)
+    rows = timed.candidates(db, ctx.today, horizon, ctx.run_id)
     for row in rows:
         if not timed.already_fired(db, row["key"]):
             out += [(ch.label, row["title"]) for ch in channels] or [("feed", row["title"])]
-    if backfill and "changes" in tables:
+    if backfill:
         for ch in channels:
             known = set()
             if "alerts" in tables:
                 known = {r[0] for r in db.execute("SELECT change_id FROM alerts WHERE channel_id = ?", [ch.id])}
-            for change_id, in db.execute("SELECT id FROM changes ORDER BY date, id").fetchall():
+            for _, change_id in diff_api.change_ids_after(db, 0):
                 if change_id not in known:
                     out.append((ch.label, message.render(db, {"change_id": change_id, "topic": "change"}).title))
     return out

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -46,14 +47,13 @@ def changes(db_path: Path, as_json: bool, since: dt.date | None, include_news: b
     exportwatch changes --json
     exportwatch changes --since 2025-10-01 --include-news
     """
-    from pipeline.diff.store import compute_changes
+    from pipeline.diff import api
 
     db = _open(db_path)
-    rows = compute_changes(db, since=since.isoformat() if since else None, include_news=include_news,
-                           today=today or dt.date.today())
+    rows = api.changes(db, since=since.isoformat() if since else None, include_news=include_news,
+                       today=today or dt.date.today())
     if as_json:
-        keys = ("announcement", "date", "type", "kind", "subject", "evidence", "hs_codes", "new", "status", "news", "id")
-        click.echo(json.dumps([{k: r.get(k) for k in keys} for r in rows], ensure_ascii=False, indent=1))
+        click.echo(json.dumps([{k: r.get(k) for k in api.CHANGE_KEYS} for r in rows], ensure_ascii=False, indent=1))
         return
     table = Table(title=f"{len(rows)} changes")
     for col in ("date", "announcement", "type", "kind", "subject", "new", "status"):
@@ -62,6 +62,15 @@ def changes(db_path: Path, as_json: bool, since: dt.date | None, include_news: b
         table.add_row(_short(r["date"]), r["announcement"], r["type"] + (" (news)" if r.get("news") else ""),
                       r["kind"], r["subject"], "" if r["new"] is None else ("yes" if r["new"] else "no"), r["status"])
     _console().print(table)
+
+
+def write_state_json(day: str, entries: Any, ended: list[dict[str, Any]], out: Any) -> None:
+    """`{"date", "measures": [...], "suspensions_ended": [...]}` written a measure at a time (the
+    state of a large database is tens of MB: never one string)."""
+    out.write(f'{{\n "date": {json.dumps(day)},\n "measures": [')
+    for i, entry in enumerate(entries):
+        out.write(("," if i else "") + "\n  " + json.dumps(entry, ensure_ascii=False))
+    out.write(f'\n ],\n "suspensions_ended": {json.dumps(ended, ensure_ascii=False)}\n}}\n')
 
 
 @click.command()
@@ -75,13 +84,15 @@ def state(db_path: Path, on: dt.date | None, as_json: bool, today: dt.date | Non
     \b
     exportwatch state --on 2025-11-20 --json
     """
-    from pipeline.diff.state import compute_state
+    from pipeline.diff import api
 
     day = on or today or dt.date.today()
-    result = compute_state(_open(db_path), day)
+    db = _open(db_path)
     if as_json:
-        click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+        entries, ended = api.iter_state(db, day)
+        write_state_json(day.isoformat(), entries, ended, sys.stdout)
         return
+    result = api.state_on(db, day)
     table = Table(title=f"State on {result['date']}: {len(result['measures'])} measures")
     for col in ("announcement", "kind", "subject", "status", "since", "until"):
         table.add_column(col)

@@ -1,7 +1,7 @@
 """What the diff core reads: one `DocInput` per current document with its extraction record.
 
 The diff core is pure functions over a list of these, so it can be fed from the `records` table
-(`pipeline.diff.store.load_inputs`), from gold files (`pipeline.diff.gold`) or from a test's
+(`pipeline.diff.load.load_inputs`), from gold files (`pipeline.diff.gold`) or from a test's
 hand-written dicts, and give the same answer each way.
 """
 from __future__ import annotations
@@ -11,7 +11,24 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipeline.records import ChangeType, DocKind
+
 ACT_ID = re.compile(r"^MOFCOM-(\d{4})-(\d+)$")
+SENTENCE_END = re.compile(r"[。！？；;\n]|\.(?:\s|$)")
+SENTENCE_MAX = 400
+
+
+def sentence_at(text: str, start: int, end: int) -> str:
+    """The sentence around a span, whitespace collapsed, at most SENTENCE_MAX characters kept
+    around the span: for people reading the evidence."""
+    left = max((m.end() for m in SENTENCE_END.finditer(text, max(0, start - 400), start)), default=max(0, start - 400))
+    m = SENTENCE_END.search(text, end)
+    right = m.end() if m else min(len(text), end + 400)
+    sentence = " ".join(text[left:right].split())
+    if len(sentence) <= SENTENCE_MAX:
+        return sentence
+    at = max(0, min(start - left - SENTENCE_MAX // 3, len(sentence) - SENTENCE_MAX))
+    return ("…" if at else "") + sentence[at:at + SENTENCE_MAX - 2] + "…"
 
 
 @dataclass
@@ -48,12 +65,25 @@ class DocInput:
     @property
     def is_act_copy(self) -> bool:
         """A copy of an act's own text (page, translation, annex): the only thing that changes scope."""
-        return self.kind == "announcement" and bool(self.announcement) and bool(self.record.get("relevant"))
+        return self.kind == DocKind.ANNOUNCEMENT and bool(self.announcement) and bool(self.record.get("relevant"))
+
+    def evidence(self, item: dict[str, Any]) -> dict[str, Any]:
+        """An evidence item of this document with what a reader needs beside the span: the
+        document's id, the sentence around the span (when the text is here and the offsets point
+        at it) and the URL the document was read from."""
+        out = {**item, "document_id": self.document_id}
+        start, end = item.get("start"), item.get("end")
+        if not out.get("sentence") and self.text and isinstance(start, int) and isinstance(end, int) \
+                and 0 <= start < end <= len(self.text):
+            out["sentence"] = sentence_at(self.text, start, end)
+        if self.url and not out.get("url"):
+            out["url"] = self.url
+        return out
 
     @property
     def is_news(self) -> bool:
-        return (self.kind == "news" and bool(self.record.get("relevant"))
-                and self.record.get("modality") in ("reported", "proposed"))
+        return (self.kind == DocKind.NEWS and bool(self.record.get("relevant"))
+                and self.record.get("modality") in (ChangeType.REPORTED, ChangeType.PROPOSED))
 
 
 def from_parts(meta: dict[str, Any], record: dict[str, Any], clauses: list[dict[str, Any]] | None = None,
