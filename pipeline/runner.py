@@ -11,9 +11,12 @@ detects in this run is delivered to them: see pipeline/alert/outbox.py).
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
+
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from pipeline import ingest
 from pipeline.alert import stage as alert_stage
@@ -27,22 +30,26 @@ from pipeline.serve import stage as serve_stage
 
 @dataclass(frozen=True)
 class Stage:
+    """`progress`: the stage shows its own progress bar (documents, acts); the others get a
+    spinner with the time elapsed, so every long stage shows it is alive."""
+
     name: str
     run: Callable[[Context], Any]
     prepare: Callable[[Context], Any] | None = None
+    progress: bool = False
 
 
 # What follows ingest (or fetch) in every run, in order.
 STAGES: list[Stage] = [
     Stage("extract", extract_stage.run_stage),
-    Stage("diff", diff_stage.run_stage),
+    Stage("diff", diff_stage.run_stage, progress=True),
     Stage("alert", alert_stage.run_stage, prepare=alert_stage.prepare),
     Stage("serve", serve_stage.run_stage),
 ]
 
 
 def ingest_step(corpus: Path) -> Stage:
-    return Stage("ingest", lambda ctx: ingest.ingest_corpus(ctx, corpus))
+    return Stage("ingest", lambda ctx: ingest.ingest_corpus(ctx, corpus), progress=True)
 
 
 def fetch_step(**options: Any) -> Stage:
@@ -71,7 +78,8 @@ def execute(ctx: Context, plan: list[Stage], *,
                 stage.prepare(ctx)
         for stage in plan:
             started = time.perf_counter()
-            results[stage.name] = stage.run(ctx)
+            with _spinner(ctx, stage):
+                results[stage.name] = stage.run(ctx)
             ctx.timings[stage.name] = round(time.perf_counter() - started, 3)
             if after is not None:
                 after(stage.name, time.perf_counter() - started)
@@ -81,6 +89,18 @@ def execute(ctx: Context, plan: list[Stage], *,
         alert_after_failure(ctx)
         raise
     return results
+
+
+@contextmanager
+def _spinner(ctx: Context, stage: Stage) -> Iterator[None]:
+    """A transient "extract … 0:01:12" line on a terminal while a stage without its own bar runs."""
+    if stage.progress or ctx.quiet:
+        yield
+        return
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, console=ctx.console, transient=True) as progress:
+        progress.add_task(stage.name, total=None)
+        yield
 
 
 def alert_after_failure(ctx: Context) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import SITE, serve_directory, shared_path
+from conftest import SITE, dev_path, serve_directory
 from pipeline import ingest
 from pipeline.cli import cli
 from pipeline.context import Context
@@ -64,7 +64,7 @@ def parse_calls(monkeypatch):
 
 
 def test_shared_mirror_fetched_whole_then_304(tmp_path, parse_calls):
-    site = shared_path("corpus", "site")
+    site = dev_path("corpus", "site")
     server, url = serve_directory(site)
     db = tmp_path / "t.db"
     try:

@@ -156,6 +156,8 @@ def _merge_relations(act: Act) -> None:
                     "field": "relations", "value": {k: rel.get(k) for k in ("type", "target", "until")},
                     "start": scope.get("start"), "end": scope.get("end"),
                     "text": (doc.text or "")[scope["start"]:scope.get("end") or scope["start"]]}))
+            # the sentence that states the end date (暂停期限至2026年11月10日), for the suspension and its expiry
+            evidence += doc.date_evidence("until", key[2])
             cited = _cited_as(doc, scope)
             first = key not in merged
             if first:

@@ -13,6 +13,8 @@ the same answers are computed in memory from the current records (`pipeline.diff
 - `state_of_acts(db, on, acts)`, `upcoming_events(db, today, horizon_days)`: for alerts.
 - `inputs_fingerprint(db)`: changes whenever the diff's inputs change (alert bookkeeping).
 - `evidence_spans(db)`: SQL selecting (document_id, start, end) of every stored evidence item.
+- `matches(row, elements=, acts=, hs_prefixes=, types=)`: the filters of the CLI and the alert channels.
+- `hs_lookup(db, code, on)`: the items listing an HS code, with their measure's status on a date.
 
 `as_known_on=D`: only what acts issued by D say (an audit's "what could be known on D"); without
 it, everything known now, including what later acts say about D.
@@ -295,6 +297,40 @@ def evidence_spans() -> list[tuple[str, str, str]]:
     return out
 
 
-__all__ = ["StoredState", "KnownOn", "announcement", "change", "change_heads", "change_id", "change_ids_after",
+__all__ = ["matches", "hs_lookup", "StoredState", "KnownOn", "announcement", "change", "change_heads", "change_id", "change_ids_after",
            "changes", "changes_by_id", "ensure_reader_indexes", "has_tables", "evidence_spans", "inputs_fingerprint", "iso", "last_change_rowid",
            "state_of_acts", "state_on", "iter_state", "suspended_targets", "upcoming_events", "CHANGE_KEYS"]
+
+
+def matches(row: dict[str, Any], *, elements: Iterable[str] = (), acts: Iterable[str] = (),
+            hs_prefixes: Iterable[str] = (), types: Iterable[str] = ()) -> bool:
+    """Does a change row or state entry pass these filters (each empty filter passes everything)?
+    elements: symbols of element measures; acts: the act itself or the act it is about (a
+    suspension of it); hs_prefixes: an HS code it lists starts with one; types: change types."""
+    types, elements, acts, hs_prefixes = set(types), set(elements), set(acts), list(hs_prefixes)
+    if types and row.get("type") not in types:
+        return False
+    if elements and not (row.get("kind") == "element" and row.get("subject") in elements):
+        return False
+    if acts and row.get("announcement") not in acts and row.get("subject") not in acts:
+        return False
+    if hs_prefixes:
+        codes = ["".join(str(c).replace(".", "").split()) for c in row.get("hs_codes") or []]
+        if not any(c.startswith(p) for c in codes for p in hs_prefixes):
+            return False
+    return True
+
+
+def hs_lookup(db: sqlite_utils.Database, code: str, on: dt.date | str) -> list[dict[str, Any]]:
+    """The items listing HS code `code` (or a parent or child code) with the status on `on` of the
+    measure they belong to (by control code, else by element)."""
+    from pipeline.extract import api as extract_api
+
+    items = extract_api.items_with_hs(db, code)
+    entries = {(e["announcement"], e["kind"], e["subject"]): e
+               for e in state_of_acts(db, on, sorted({i["announcement"] for i in items if i["announcement"]}))}
+    for item in items:
+        e = entries.get((item["announcement"], "control_code", item["control_code"])) \
+            or entries.get((item["announcement"], "element", item["element"])) or {}
+        item.update(status=e.get("status"), since=e.get("since"), until=e.get("until"))
+    return items

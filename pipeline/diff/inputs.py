@@ -80,6 +80,17 @@ class DocInput:
             out["url"] = self.url
         return out
 
+    def date_evidence(self, fld: str, day: str | None) -> list[dict[str, Any]]:
+        """Evidence for a date this document states (e.g. a suspension's end, 2026年11月10日 or
+        November 10, 2026): the first place its text gives it, with the sentence around it."""
+        if not day or not self.text or not (d := as_date(day)):
+            return []
+        m = date_pattern(d).search(self.text)
+        if not m:
+            return []
+        return [self.evidence({"field": fld, "value": d.isoformat(), "start": m.start(), "end": m.end(),
+                               "text": m.group(0)})]
+
     @property
     def is_news(self) -> bool:
         return (self.kind == DocKind.NEWS and bool(self.record.get("relevant"))
@@ -95,6 +106,21 @@ def from_parts(meta: dict[str, Any], record: dict[str, Any], clauses: list[dict[
         title=meta.get("title"), text=meta.get("text"), published=meta.get("published"),
         clauses=list(clauses or []), relation_scopes=list(relation_scopes or []),
     )
+
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+
+
+def date_pattern(d: dt.date) -> re.Pattern[str]:
+    """The ways a text writes `d`: 2026年11月10日, November 10, 2026 (or Nov. 10, 2026), 10 November
+    2026, 2026-11-10."""
+    month = MONTHS[d.month - 1]
+    names = rf"(?:{month}|{month[:3]}\.?)"
+    return re.compile(
+        rf"{d.year}\s*年\s*0?{d.month}\s*月\s*0?{d.day}\s*日"
+        rf"|\b{names}\s+0?{d.day},?\s+{d.year}\b|\b0?{d.day}\s+{names},?\s+{d.year}\b"
+        rf"|\b{d.year}-0?{d.month}-0?{d.day}\b", re.I)
 
 
 def act_sort_key(act_id: str) -> tuple[int, int, str]:

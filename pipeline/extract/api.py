@@ -10,6 +10,7 @@ nothing writes the extract stage's rows. "Current" means: of a document that som
   scopes and its document's source, URL, title, text and publication date, in (source, id) order.
 - `announcement_ids(db, kinds)`: the act ids current records of those kinds name, in that order.
 - `items_of(db, document_ids)` / `current_items(db)`: the items (element, control code, HS codes).
+- `items_with_hs(db, code)`: the items listing an HS code, a parent or a child code of it.
 - `fingerprint_rows(db)`: one line per current record and location, for a digest of the inputs.
 - `ensure_reader_indexes(db)`: the indexes the Datasette views and canned queries read through.
 - `ITEMS_FINGERPRINT`, `HS_CODE_ROWS`: SQL for a reader's own index of HS codes (the serve stage).
@@ -160,3 +161,30 @@ def ensure_reader_indexes(db: sqlite_utils.Database) -> None:
         if table in tables:
             for statement in statements:
                 db.execute(statement)
+
+
+def items_with_hs(db: sqlite_utils.Database, code: str) -> list[dict[str, Any]]:
+    """Items of current documents listing HS code `code` (bare digits), a parent of it (a shorter
+    code it starts with) or a child of it: `match` is exact, broader code listed or narrower code
+    listed. Each with its document's URL."""
+    if "items" not in db.table_names():
+        return []
+    listed = "replace(replace(CAST(j.value AS TEXT), '.', ''), ' ', '')"
+    rows = db.execute(
+        f"""SELECT DISTINCT {listed} AS hs, i.document_id, i.announcement, i.element, i.control_code, i.name, i.lang,
+                   i.quote, COALESCE(d.url, (SELECT l.url FROM locations l WHERE l.document_id = d.id
+                                             ORDER BY l.source LIMIT 1))
+            FROM items i JOIN documents d ON d.id = i.document_id,
+                 json_each(CASE WHEN json_valid(i.hs_codes) THEN i.hs_codes ELSE '[]' END) j
+            WHERE i.document_id IN (SELECT document_id FROM locations)
+              AND ({listed} = :code OR (length({listed}) >= 4 AND :code LIKE {listed} || '%')
+                   OR {listed} LIKE :code || '%')""", {"code": code})
+    out = []
+    for hs, doc_id, ann, element, control_code, name, lang, quote, url in rows:
+        match = "exact" if hs == code else ("broader code listed" if code.startswith(hs) else "narrower code listed")
+        out.append({"hs_code": hs, "match": match, "announcement": ann, "element": element,
+                    "control_code": control_code, "name": name, "lang": lang, "quote": quote,
+                    "document_id": doc_id, "source_url": url})
+    order = {"exact": 0, "broader code listed": 1, "narrower code listed": 2}
+    return sorted(out, key=lambda r: (order[r["match"]], r["announcement"] or "", r["control_code"] or "",
+                                      r["lang"] or "", r["name"] or ""))
