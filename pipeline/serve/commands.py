@@ -17,8 +17,7 @@ from pathlib import Path
 
 import click
 
-from pipeline import config
-from pipeline.options import quiet_option
+from pipeline.options import db_option, quiet_option
 from pipeline.serve.views import DB_NAME
 
 HERE = Path(__file__).resolve().parent
@@ -76,8 +75,7 @@ def ready_for_serving(db_path: Path, *, wait: float = 30.0) -> None:
 
 
 @click.command()
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=config.DEFAULT_DB,
-              show_default=True, help="SQLite database file (built by `exportwatch run`).")
+@db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", type=int, default=8001, show_default=True, help="Port to listen on.")
 @click.option("--no-prepare", is_flag=True, help="Serve as is: skip refreshing views and the WAL checkpoint.")
