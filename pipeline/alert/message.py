@@ -254,3 +254,22 @@ def announcement_link(db: sqlite_utils.Database, ann_id: str | None) -> str | No
     ann = diff_api.announcement(db, ann_id)
     docs = [d if isinstance(d, dict) else {"document_id": d} for d in _json((ann or {}).get("documents"), [])]
     return source_link(db, _doc_ids([], {}, docs), docs)
+
+
+def render_digest(db: sqlite_utils.Database, alerts: list[dict[str, Any]]) -> Message:
+    """One message for many alert rows: a line per alert (what happened, when) with its link."""
+    lines = []
+    for alert in alerts:
+        if alert.get("topic", "change") == "change":
+            change = diff_api.change(db, alert["change_id"])
+            if change is None:
+                raise LookupError(f"change {alert['change_id']} is not in the changes table")
+            summary = change_summary(db, change)
+        else:
+            row = _row(db, "SELECT * FROM timed_alerts WHERE key = ?", [alert["change_id"]])
+            if row is None:
+                raise LookupError(f"timed alert {alert['change_id']} is not in the timed_alerts table")
+            summary = timed_summary(row)
+        lines.append(f"- {summary.title}" + (f"\n  {summary.link}" if summary.link else ""))
+    title = f"exportwatch: {len(alerts)} alert{'s' if len(alerts) != 1 else ''}"
+    return Message(title=inert(title), body=inert("\n".join(lines)))

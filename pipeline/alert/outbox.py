@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import time
 from dataclasses import dataclass, field
@@ -60,7 +61,7 @@ SCHEMA = [
         channel_id TEXT NOT NULL,       -- hash of the channel URL (never the URL)
         channel_label TEXT,             -- redacted, e.g. json://127.0.0.1:8123/…
         idempotency_key TEXT NOT NULL UNIQUE,
-        status TEXT NOT NULL DEFAULT 'pending',  -- pending | sending | sent | failed
+        status TEXT NOT NULL DEFAULT 'pending',  -- pending | sending | sent | failed | filtered
         attempts INTEGER NOT NULL DEFAULT 0,
         last_error TEXT,
         created_at TEXT NOT NULL,
@@ -82,6 +83,9 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     helpers would commit it early)."""
     for statement in SCHEMA:
         db.execute(statement)
+    if "batch" not in {r[1] for r in db.execute("PRAGMA table_info(alerts)")}:
+        # the digest a row was sent in (its idempotency key): a digest resent after a crash is the same
+        db.execute("ALTER TABLE alerts ADD COLUMN batch TEXT")
     if "after_change" not in {r[1] for r in db.execute("PRAGMA table_info(alert_channels)")}:
         # a database from before the pull model: its channels had every change enqueued by the diff
         # stage, so they go on from the current end of the change list
@@ -99,22 +103,38 @@ def idempotency_key(change_id: str, channel_id: str) -> str:
 
 
 def enqueue_refs(db: sqlite_utils.Database, topic: str, ref_ids: Iterable[str],
-                 channels: list[Channel] | None = None) -> int:
-    """Add a pending alert per (ref, channel) unless one exists. Runs in the caller's transaction:
-    only plain INSERTs, never a commit. Returns the number of rows added."""
+                 channels: list[Channel] | None = None, *, status: str = "pending") -> int:
+    """Add an alert per (ref, channel that wants `topic`) unless one exists, `pending` (or
+    `filtered`: recorded as decided, never sent). Runs in the caller's transaction: only plain
+    INSERTs, never a commit. Returns the number of rows added."""
     ensure_schema(db)
-    channels = load_channels() if channels is None else channels
+    channels = [ch for ch in (load_channels() if channels is None else channels) if ch.wants(topic)]
     ts = now()
     added = 0
     for ref in ref_ids:
         for ch in channels:
             cur = db.execute(
                 "INSERT OR IGNORE INTO alerts (id, change_id, topic, channel_id, channel_label, "
-                "idempotency_key, status, attempts, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?)",
-                [alert_id(ref, ch.id), ref, topic, ch.id, ch.label, idempotency_key(ref, ch.id), ts],
+                "idempotency_key, status, attempts, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)",
+                [alert_id(ref, ch.id), ref, topic, ch.id, ch.label, idempotency_key(ref, ch.id), status, ts],
             )
             added += cur.rowcount
     return added
+
+
+def accepts(db: sqlite_utils.Database, ch: Channel, ids: list[str]) -> tuple[list[str], list[str]]:
+    """(ids of the changes the channel's filters let through, ids they hold back)."""
+    if not ch.filtered:
+        return ids, []
+    rows = diff_api.changes_by_id(db, ids)
+    ok, held = [], []
+    for cid in ids:
+        row = rows.get(cid)
+        row = {**row, "hs_codes": json.loads(row.get("hs_codes") or "[]")} if row else {}
+        passed = bool(row) and diff_api.matches(row, elements=ch.elements, acts=ch.announcements,
+                                                hs_prefixes=ch.hs_prefixes, types=ch.types)
+        (ok if passed else held).append(cid)
+    return ok, held
 
 
 def enqueue(db: sqlite_utils.Database, changes: list[dict[str, Any]],
@@ -159,18 +179,20 @@ def undelivered(db: sqlite_utils.Database, channel: Channel) -> list[str]:
     return [cid for _, cid in diff_api.change_ids_after(db, after) if cid not in had]
 
 
-def pull(db: sqlite_utils.Database, channels: list[Channel],
-         accepts: Callable[[Channel, str], bool] | None = None) -> int:
-    """Add a pending alert for every change each registered channel has not had yet (one
-    transaction: all of a pull's rows or none). `accepts(channel, change_id)`: a channel's filter.
-    Returns the number of rows added."""
+def pull(db: sqlite_utils.Database, channels: list[Channel]) -> int:
+    """Add a pending alert for every change each registered channel has not had yet, `filtered`
+    for those its filters hold back (one transaction: all of a pull's rows or none). Returns the
+    number of pending rows added."""
     ensure_schema(db)
     added = 0
     db.execute("BEGIN IMMEDIATE")
     try:
         for ch in channels:
-            ids = [i for i in undelivered(db, ch) if accepts is None or accepts(ch, i)]
-            added += enqueue_refs(db, "change", ids, [ch])
+            if not ch.wants("change"):
+                continue
+            ok, held = accepts(db, ch, undelivered(db, ch))
+            added += enqueue_refs(db, "change", ok, [ch])
+            enqueue_refs(db, "change", held, [ch], status="filtered")
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
@@ -184,7 +206,11 @@ def backfill(db: sqlite_utils.Database, channels: list[Channel]) -> int:
     ensure_schema(db)
     tables = set(db.table_names())
     added = 0
-    added += enqueue_refs(db, "change", [cid for _, cid in diff_api.change_ids_after(db, 0)], channels)
+    every = [cid for _, cid in diff_api.change_ids_after(db, 0)]
+    for ch in channels:
+        ok, held = accepts(db, ch, every)
+        added += enqueue_refs(db, "change", ok, [ch])
+        enqueue_refs(db, "change", held, [ch], status="filtered")
     if "timed_alerts" in tables:
         for topic in ("timed", "health"):
             ids = [r[0] for r in db.execute(
@@ -206,6 +232,8 @@ class Message:
 Sender = Callable[[Channel, Message], tuple[bool, str | None]]
 # render(db, alert_row) -> Message (without the key line; deliver adds it).
 Renderer = Callable[[sqlite_utils.Database, dict[str, Any]], Message]
+# send_batch(db, channel, rows, send, channels, report): delivers a digest channel's rows (digest.py)
+BatchSender = Callable[..., None]
 
 
 @dataclass
@@ -260,8 +288,9 @@ def with_key(message: Message, key: str) -> Message:
 
 
 def deliver(db: sqlite_utils.Database, channels: list[Channel], render: Renderer, send: Sender, *,
-            lock_wait: float = 30.0, breaker: int = BREAKER) -> DeliveryReport:
-    """Send every pending, failed or interrupted (`sending`) alert to its configured channel."""
+            lock_wait: float = 30.0, breaker: int = BREAKER, send_batch: BatchSender | None = None) -> DeliveryReport:
+    """Send every pending, failed or interrupted (`sending`) alert to its configured channel; a
+    digest channel's rows go through `send_batch` (one message for them all)."""
     ensure_schema(db)
     if db.conn.in_transaction:
         raise RuntimeError("deliver() must run after the changes' transaction is committed")
@@ -271,14 +300,17 @@ def deliver(db: sqlite_utils.Database, channels: list[Channel], render: Renderer
         if not got:
             report.locked = True
             return report
-        rows = [dict(zip(("id", "change_id", "topic", "channel_id", "idempotency_key", "status", "attempts"), r))
-                for r in db.execute(
-                    "SELECT id, change_id, topic, channel_id, idempotency_key, status, attempts FROM alerts "
+        cols = ("id", "change_id", "topic", "channel_id", "idempotency_key", "status", "attempts", "batch")
+        rows = [dict(zip(cols, r)) for r in db.execute(
+                    f"SELECT {', '.join(cols)} FROM alerts "
                     "WHERE status IN ('pending', 'failed', 'sending') ORDER BY created_at, rowid").fetchall()]
         report.orphaned = sum(1 for r in rows if r["channel_id"] not in by_id)
         for ch in channels:
             streak = 0
             mine = [r for r in rows if r["channel_id"] == ch.id]
+            if ch.digest and send_batch is not None and mine:
+                send_batch(db, ch, mine, send, channels, report)
+                continue
             for i, row in enumerate(mine):
                 if streak >= breaker:
                     report.deferred[ch.label] = len(mine) - i
@@ -288,7 +320,7 @@ def deliver(db: sqlite_utils.Database, channels: list[Channel], render: Renderer
     return report
 
 
-def _commit(db: sqlite_utils.Database, sql: str, params: list[Any]) -> None:
+def commit(db: sqlite_utils.Database, sql: str, params: list[Any]) -> None:
     """Execute and make it durable now, whatever isolation level the connection was opened with."""
     db.execute(sql, params)
     if db.conn.in_transaction:
@@ -302,26 +334,26 @@ def _deliver_one(db: sqlite_utils.Database, ch: Channel, row: dict[str, Any], re
     try:
         message = with_key(render(db, row), row["idempotency_key"])
     except Exception as exc:  # a broken row must not stop the others
-        return _failed(db, row, ch, f"could not build message: {exc!r}", channels, report)
+        return failed(db, row, ch, f"could not build message: {exc!r}", channels, report)
     # Committed before transmitting: a crash from here on leaves `sending`, resent with the same key.
-    _commit(db, "UPDATE alerts SET status = 'sending', attempts = attempts + 1, sending_at = ? WHERE id = ?",
+    commit(db, "UPDATE alerts SET status = 'sending', attempts = attempts + 1, sending_at = ? WHERE id = ?",
             [now(), row["id"]])
     try:
         ok, error = send(ch, message)
     except Exception as exc:
         ok, error = False, f"{type(exc).__name__}: {exc}"
     if not ok:
-        return _failed(db, row, ch, error or "notification failed", channels, report)
-    _commit(db, "UPDATE alerts SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ?",
+        return failed(db, row, ch, error or "notification failed", channels, report)
+    commit(db, "UPDATE alerts SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ?",
             [now(), row["id"]])
     report.sent += 1
     return True
 
 
-def _failed(db: sqlite_utils.Database, row: dict[str, Any], ch: Channel, error: str, channels: list[Channel],
+def failed(db: sqlite_utils.Database, row: dict[str, Any], ch: Channel, error: str, channels: list[Channel],
             report: DeliveryReport) -> bool:
     error = scrub(error, channels)[:500]
-    _commit(db, "UPDATE alerts SET status = 'failed', last_error = ? WHERE id = ?", [error, row["id"]])
+    commit(db, "UPDATE alerts SET status = 'failed', last_error = ? WHERE id = ?", [error, row["id"]])
     report.failed += 1
     report.errors.append((ch.label, error))
     return False

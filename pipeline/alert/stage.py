@@ -9,13 +9,14 @@ channels, so the changes the diff stage records in that run are theirs.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
 from rich.markup import escape
 
-from pipeline.alert import atom, message, outbox, timed
-from pipeline.alert.channels import Channel, load_channels, send_apprise
+from pipeline.alert import atom, digest, message, outbox, timed
+from pipeline.alert.channels import Channel, load_channels, operations_configured, send_apprise
 from pipeline.context import Context
 from pipeline.diff import api as diff_api
 
@@ -89,7 +90,8 @@ def run_stage(ctx: Context, *, channels: list[Channel] | None = None, send: outb
     ctx.count("alerts_timed", len(result.fired))
 
     if channels:
-        report = outbox.deliver(db, channels, message.render, send or apprise_sender)
+        report = outbox.deliver(db, channels, message.render, send or apprise_sender,
+                                send_batch=functools.partial(digest.deliver, render=message.render_digest))
         result.delivery = report
         if report.locked:
             ctx.log("alert: another process is delivering alerts for this database; delivery skipped")
@@ -110,7 +112,7 @@ def run_stage(ctx: Context, *, channels: list[Channel] | None = None, send: outb
 
     if ctx.db_path is not None:
         path = atom.feed_path(ctx.db_path)
-        result.feed_entries = atom.write(db, path)
+        result.feed_entries = atom.write(db, path, health=not operations_configured(channels))
         ctx.log(escape(f"alert: {path} rewritten ({result.feed_entries} entries)"))
     return result
 

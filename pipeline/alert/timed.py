@@ -164,8 +164,9 @@ def _fire(db: sqlite_utils.Database, row: dict[str, Any], channels: list[Channel
             "payload, created_at, run_id) VALUES (:key, :topic, :kind, :date, :announcement, :subject, :title, "
             ":body, :link, :payload, :created_at, :run_id)", row)
         fired = cur.rowcount == 1
-        if fired:
-            outbox.enqueue_refs(db, row["topic"], [row["key"]], channels)
+        if fired:  # a channel with filters gets a timed alert only about an act it follows
+            outbox.enqueue_refs(db, row["topic"], [row["key"]], [
+                ch for ch in channels if not ch.filtered or row.get("announcement") in ch.announcements])
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
