@@ -15,6 +15,7 @@ import click
 
 from pipeline import __version__, config
 from pipeline.context import Context
+from pipeline.errors import Errors, fail
 from pipeline.options import (base_url_option, db_option, delay_option, quiet_option, sources_option,
                               today_option)
 
@@ -61,7 +62,7 @@ def ingest(corpus: Path, db_path: Path, quiet: bool) -> None:
         ingest_corpus(ctx, corpus)
     except FileNotFoundError as exc:
         ctx.finish_run("failed")
-        raise click.ClickException(f"{exc}. Pass --corpus with a folder of documents.")
+        raise fail(Errors.E003, exc=exc)
     ctx.finish_run("ok")
     click.echo(f"ingest: {ctx.counts.get('new', 0)} new, {ctx.counts.get('unchanged', 0)} unchanged, "
                f"{ctx.counts.get('parse_errors', 0)} with parse errors ({ctx.counts.get('files', 0)} files)")
@@ -106,14 +107,13 @@ def _run(corpus: Path, live: bool, base_url: str | None, delay: float | None, db
     try:
         runner.execute(ctx, runner.steps(first))
     except FileNotFoundError as exc:
-        raise click.ClickException(f"{exc}. Pass --corpus with a folder of documents.")
+        raise fail(Errors.E003, exc=exc)
     ctx.finish_run("ok")
     click.echo("run: " + ", ".join(f"{k}={v}" for k, v in sorted(ctx.counts.items())))
     if not quiet:
         _print_summary(ctx)
     if ctx.counts.get("sources_failed"):
-        raise click.ClickException(f"{ctx.counts['sources_failed']} source(s) failed; see the errors above "
-                                   "and the source_health table")
+        raise fail(Errors.E004, n=ctx.counts["sources_failed"])
 
 
 def _delay(delay: float | None) -> dict[str, float] | None:

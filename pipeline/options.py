@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from pipeline import config
+from pipeline.errors import Errors, message
 
 
 def parse_date(ctx: click.Context | None, param: click.Parameter | None, value: str | None) -> dt.date | None:
@@ -16,7 +17,7 @@ def parse_date(ctx: click.Context | None, param: click.Parameter | None, value: 
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2025-11-20")
+        raise click.BadParameter(message(Errors.E002, value=value))
 
 
 db_option = click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),

@@ -10,14 +10,14 @@ import click
 from pipeline.alert import stage
 from pipeline.alert.channels import load_channels, send_apprise
 from pipeline.context import Context
+from pipeline.errors import Errors, fail
 from pipeline.options import db_option, quiet_option, today_option
 
 
 def _test_channels(quiet: bool) -> None:
     channels = load_channels()
     if not channels:
-        raise click.ClickException("no notification channel configured: set EXPORTWATCH_NOTIFY "
-                                   "(e.g. json://127.0.0.1:8123/hook) or write config/notify.toml")
+        raise fail(Errors.E005)
     failed = 0
     for ch in channels:
         ok, error = send_apprise(ch, "exportwatch test notification",
@@ -55,7 +55,7 @@ def alert(db_path: Path, today: dt.date | None, horizon: int, dry_run: bool, tes
         return
     if dry_run:
         if not db_path.exists():
-            raise click.ClickException(f"no database at {db_path}; run `exportwatch run` first or pass --db")
+            raise fail(Errors.E001, path=db_path)
         ctx = Context.open(db_path, today=today, quiet=quiet)
         channels = load_channels()
         items = stage.preview(ctx, channels, horizon=horizon, backfill=backfill)

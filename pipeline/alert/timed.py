@@ -24,6 +24,7 @@ import sqlite_utils
 from pipeline.alert import message, outbox
 from pipeline.alert.channels import Channel
 from pipeline.diff import api as diff_api
+from pipeline.fetch import api as fetch_api
 from pipeline.store import now
 
 LOOKBACK_DAYS = 365  # how long after a suspension ended a first run still reports it
@@ -130,19 +131,15 @@ def upcoming(db: sqlite_utils.Database, today: dt.date, horizon: int) -> list[di
 
 def health_events(db: sqlite_utils.Database, current_run: int | None) -> list[dict[str, Any]]:
     """One candidate per failing source check and per failed run (not the current one)."""
-    tables = set(db.table_names())
     events: list[dict[str, Any]] = []
-    if "source_health" in tables:
-        has_id = "id" in {c[1] for c in db.execute("PRAGMA table_info(source_health)").fetchall()}
-        for row_id, source, run_id, checked_at, error in db.execute(
-                f"SELECT {'id' if has_id else 'NULL'}, source, run_id, checked_at, error FROM source_health "
-                "WHERE status = 'error' ORDER BY checked_at, source").fetchall():
-            key = f"health:source:{row_id}" if row_id is not None else f"health:source:{source}:{run_id}:{checked_at}"
-            events.append({"key": key, "kind": "source_error",
-                           "date": (checked_at or "")[:10], "subject": source,
-                           "title": f"Source {source} could not be checked (run {run_id})",
-                           "lines": [("Source", str(source)), ("Run", str(run_id)), ("Checked at", str(checked_at)),
-                                     ("Error", str(error or "unknown"))]})
+    for check in fetch_api.failed_checks(db):
+        row_id, source, run_id, checked_at, error = (check[k] for k in ("id", "source", "run_id", "checked_at", "error"))
+        key = f"health:source:{row_id}" if row_id is not None else f"health:source:{source}:{run_id}:{checked_at}"
+        events.append({"key": key, "kind": "source_error",
+                       "date": (checked_at or "")[:10], "subject": source,
+                       "title": f"Source {source} could not be checked (run {run_id})",
+                       "lines": [("Source", str(source)), ("Run", str(run_id)), ("Checked at", str(checked_at)),
+                                 ("Error", str(error or "unknown"))]})
     for run_id, command, ended, errors in db.execute(
             "SELECT id, command, ended, errors FROM runs WHERE status = 'failed' AND id IS NOT ? ORDER BY id",
             [current_run]).fetchall():
