@@ -71,6 +71,9 @@ def print_table(result: dict[str, Any]) -> None:
         ok = met.get(key)
         summary.add_row(key, _fmt(ratios.get(key), ".3f"), target, {True: "yes", False: "NO", None: "—"}[ok])
     summary.add_row("no-op re-run s", _fmt(big["noop"]["seconds"]), "", "")
+    if big.get("state"):
+        console.print(f"state: {big['state']['command']}: {big['state']['seconds']:.2f} s, "
+                      f"{big['state']['peak_rss_mb']:.0f} MB peak RSS")
     summary.add_row("no-op PDFs parsed", _fmt(ratios["noop_pdfs_parsed"], "d"), "0",
                     "yes" if met["noop_pdfs_parsed"] else "NO")
     console.print(summary)

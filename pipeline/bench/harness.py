@@ -9,8 +9,9 @@ in its own child process so that peak RSS is per run:
    tokenisation with `nlp.pipe` and the extract stage's batch size: the ceiling for extraction.
 
 Then, on the largest corpus: a no-op re-run on the unchanged database (its time over the full run's,
-and how many PDFs it parsed: must be 0), and the median latency of the Datasette canned queries
-through a real `exportwatch serve` process, when the serve stage exists.
+and how many PDFs it parsed: must be 0), `exportwatch state --on 2025-11-20 --json` in a fresh
+process (seconds and peak RSS), and the median latency of the Datasette canned queries through a
+real `exportwatch serve` process.
 
     python -m pipeline.bench.harness pipeline --corpus DIR --db PATH --out result.json
     python -m pipeline.bench.harness limit --db PATH --out result.json
@@ -41,7 +42,9 @@ BENCH_TODAY = "2026-01-01"  # a fixed "today", so counts (scheduled/occurred, ti
 SERVE_REQUESTS = 30
 SERVE_WARMUP = 5
 TARGETS = {"extract_ratio": (">=", 0.5), "noop_ratio": ("<=", 0.02), "memory_ratio": ("<=", 1.2),
-           "serve_current_controls_ms": ("<", 50.0), "serve_hs_code_ms": ("<", 50.0)}
+           "serve_current_controls_ms": ("<", 50.0), "serve_hs_code_ms": ("<", 50.0),
+           "state_seconds": ("<", 2.0), "state_peak_rss_mb": ("<", 150.0)}
+STATE_ON = "2025-11-20"  # `exportwatch state --on STATE_ON --json` on the largest database
 
 
 # --- child: one pipeline run ---------------------------------------------------------------
@@ -95,6 +98,21 @@ def run_pipeline(corpus: Path, db_path: Path, today: dt.date) -> dict[str, Any]:
             "documents_in_db": docs, "pipeline_version": build.pipeline_version(), "peak_rss_mb": peak_rss_mb(),
             "peak_rss_workers_mb": peak_rss_workers_mb(),
             "peak_rss_mb_after": rss, "notes": notes, "db_bytes": db_path.stat().st_size}
+
+
+# --- `exportwatch state --on D --json` ---------------------------------------------------------
+
+def state_measure(db_path: Path, on: str) -> dict[str, Any]:
+    """`exportwatch state --on ON --json` as a user runs it, in its own process (output to
+    /dev/null): wall time, and that process's own peak RSS (os.wait4's rusage is per child)."""
+    cmd = [sys.executable, "-m", "pipeline", "state", "--db", str(db_path), "--on", on, "--json"]
+    t = time.perf_counter()
+    with open(os.devnull, "w") as sink:
+        proc = subprocess.Popen(cmd, stdout=sink, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    return {"seconds": time.perf_counter() - t, "peak_rss_mb": usage.ru_maxrss / 1024, "exit_code": proc.returncode,
+            "command": " ".join(["exportwatch", *cmd[3:]])}
 
 
 # --- child: the limit (bare tokenisation of the same texts) ---------------------------------------
@@ -391,6 +409,8 @@ def bench(sizes: list[int], out: Path, keep: Path | None = None, seed: int = 7,
                        "peak_rss_mb_after": noop.get("peak_rss_mb_after"),
                        "counts": noop["counts"], "peak_rss_mb": noop["peak_rss_mb"],
                        "same_pipeline_version": noop["pipeline_version"] == big["pipeline_version"]}
+        log(f"bench: exportwatch state --on {STATE_ON} --json on the {largest}-document database")
+        big["state"] = state_measure(db, STATE_ON)
         log("bench: Datasette canned queries")
         result["serve"] = serve_latency(db, log)
         result["ratios"] = ratios(result, sizes)
@@ -432,6 +452,8 @@ def ratios(result: dict[str, Any], sizes: list[int]) -> dict[str, Any]:
         "noop_ratio": large["noop"]["seconds"] / large["seconds"],
         "memory_ratio": large["peak_rss_mb"] / small["peak_rss_mb"] if len(sizes) > 1 else None,
         "noop_pdfs_parsed": large["noop"]["pdfs_parsed"],
+        "state_seconds": large.get("state", {}).get("seconds"),
+        "state_peak_rss_mb": large.get("state", {}).get("peak_rss_mb"),
     }
     serve = result.get("serve", {})
     for key in ("current_controls", "hs_code", "hs_code_typical"):
