@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from pipeline import config
+from pipeline.options import db_option, quiet_option
 from pipeline.serve.views import DB_NAME
 
 HERE = Path(__file__).resolve().parent
@@ -75,12 +75,12 @@ def ready_for_serving(db_path: Path, *, wait: float = 30.0) -> None:
 
 
 @click.command()
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=config.DEFAULT_DB,
-              show_default=True, help="SQLite database file (built by `exportwatch run`).")
+@db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", type=int, default=8001, show_default=True, help="Port to listen on.")
 @click.option("--no-prepare", is_flag=True, help="Serve as is: skip refreshing views and the WAL checkpoint.")
-def serve(db_path: Path, host: str, port: int, no_prepare: bool) -> None:
+@quiet_option
+def serve(db_path: Path, host: str, port: int, no_prepare: bool, quiet: bool) -> None:
     """Browse the database in Datasette, read-only: current controls, change timeline, HS-code
     lookup, evidence, search and an Atom feed of changes.
 
@@ -101,7 +101,8 @@ def serve(db_path: Path, host: str, port: int, no_prepare: bool) -> None:
             raise click.ClickException(f"{exc}; wait for the run to finish or pass --no-prepare")
     with tempfile.TemporaryDirectory(prefix="exportwatch-serve-") as workdir:
         argv = datasette_argv(served_path(db_path, Path(workdir)), host=host, port=port)
-        click.echo(f"serve: http://{host}:{port}/{DB_NAME} (Ctrl-C to stop)", err=True)
+        if not quiet:
+            click.echo(f"serve: http://{host}:{port}/{DB_NAME} (Ctrl-C to stop)", err=True)
         code = run_until_stopped(argv)
     if code:
         raise SystemExit(code)
