@@ -97,7 +97,7 @@ def cited_titles(text: str, refs: list[Mention], g: Grammar) -> list[tuple[int, 
     out = [(m.start(), m.end()) for m in g.rx("elements", "cited_title").finditer(text)]
     after = g.rx("elements", "cited_act_title")
     for r in refs:
-        m = after.match(text[r.end:r.end + 90])
+        m = after.match(text[r.end:r.end + 210])
         if m:
             out.append((r.end, r.end + m.end()))
     return out
@@ -111,8 +111,15 @@ def control_lead_ins(ctx: Ctx, labels: frozenset[str]) -> set[int]:
     items:", "These include export controls on:") opens a list; every line of that list is under
     control, whatever its marker (clauses as element headings, bullets, dashes, table rows)."""
     out: set[int] = set()
+    breaks = ctx.g.context["items"]["lead_in_breaks"]
     for u in ctx.units:
-        if u.ends_colon and ctx.has_cue(u.start, u.end, labels):
+        if not u.ends_colon:
+            continue
+        cues = [m for m in ctx.within("scope_cues", u.start, u.end) if m.label in labels]
+        # the control phrase must introduce the list itself ("决定对下列物项实施出口管制:"), not an
+        # earlier sentence of the paragraph ("…实施出口管制。现将有关事项公告如下:")
+        tail = ctx.doc.text[cues[-1].end:u.end].rstrip().rstrip(":") if cues else ""
+        if cues and len(tail) <= 120 and not any(ch in breaks for ch in tail):
             out.update(range(u.index + 1, ctx.layout.scope_end(u.index)))
     return out
 
@@ -136,10 +143,12 @@ def item_rows(ctx: Ctx, own: str | None) -> list[dict[str, Any]]:
     name_col: int | None = None
     rows: list[dict[str, Any]] = []
     for u in ctx.units:
-        if u.role == "clause" and not (u.index in led and u.heading_like()):
+        if u.role == "clause" and u.index not in led:
             in_region = ctx.has_cue(u.start, u.end, {"control_intro"})
             section, section_elements, parent_code = None, [], None
             continue
+        if u.role == "clause" and not u.heading_like():  # "V. 1C913 Ytterbium-related items, covering …"
+            section, section_elements, parent_code = None, [], None
         if not (in_region or u.index in led) or u.role in ("title", "meta"):
             continue
         if u.role in ("clause", "sub", "part", "heading") or (
@@ -153,7 +162,7 @@ def item_rows(ctx: Ctx, own: str | None) -> list[dict[str, Any]]:
         if u.role == "row" and any(name_header.search(ctx.doc.text[s:e]) for s, e in u.cells):
             name_col = next(i for i, (s, e) in enumerate(u.cells) if name_header.search(ctx.doc.text[s:e]))
             continue
-        if u.role not in ("item", "subitem", "row", "codeled", "sub"):
+        if u.role not in ("item", "subitem", "row", "codeled", "sub", "clause", "bullet"):
             continue
         codes = ctx.within("control_codes", u.start, u.end)
         code = codes[0].label if codes else (parent_code if u.role == "subitem" else None)
@@ -168,9 +177,10 @@ def item_rows(ctx: Ctx, own: str | None) -> list[dict[str, Any]]:
         elif section_elements:
             elements = section_elements
         else:
-            own_els = [m.label for m in ctx.within("elements", *name_span)] or \
-                      [m.label for m in ctx.within("elements", u.start, u.end)]
-            elements = ctx.best_tier(own_els)
+            def named(a: int, b: int) -> list[str]:  # not in a cited act's title "(…Decision on …)"
+                return [m.label for m in ctx.within("elements", a, b)
+                        if not any(x <= m.start < y for x, y in ctx.cited)]
+            elements = ctx.best_tier(named(*name_span) or named(u.start, u.end))
         hs = [m.label for m in ctx.within("hs_codes", u.start, u.end)]
         if not (elements or code or hs):
             continue

@@ -87,6 +87,12 @@ def relative_date(groups: dict[str, Any], anchor: dt.date, g: Grammar) -> dt.dat
     if groups.get("rel"):
         days = g.dates["relative_days"].get(groups["rel"].lower())
         return None if days is None else anchor - dt.timedelta(days=int(days))
+    if groups.get("dom"):
+        day = int(groups["dom"])
+        month, year = anchor.month, anchor.year
+        if day > anchor.day + 1:  # a day later than the page's: the month before
+            month, year = (12, year - 1) if month == 1 else (month - 1, year)
+        return make_date(year, month, day)
     return None
 
 
