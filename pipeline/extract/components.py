@@ -462,7 +462,8 @@ def act_references(scan: Scan) -> list[vals.ActRef]:
         m = scan.scanner.match(scan.text, h)
         if m is not None:
             refs.extend(vals.act_refs(m, h.label, scan.grammar))
-    return sorted(refs)
+    cited = {r.number for r in refs if not r.bare}
+    return sorted(r for r in refs if not r.bare or r.number in cited)
 
 
 def announcement_spans(scan: Scan, pub: dt.date | None) -> list[SpanTuple]:

@@ -231,6 +231,8 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
         cue_hits = [m for m in ctx.within("scope_cues", s, e) if m.label in labels]
         cues = {m.label for m in ctx.within("scope_cues", s, e)}
         control = bool(cues & labels) or inline_led or (unit is not None and unit.index in led)
+        if not decision_only and "act_verb" in cues and ctx.within("announcements", s, e):
+            control = True  # "Announcement No. 58 of 2025 named artificial graphite anode material, …"
         if cue_hits and ":" in ctx.doc.text[cue_hits[0].end:e]:
             inline_led = True
         mentions = [m for m in ctx.within("elements", s, e)
@@ -284,6 +286,20 @@ def technology_bound(ctx: Ctx, m: Mention, s: int, e: int) -> bool:
 
 
 # ----------------------------------------------------------------------------------------- record
+
+def excluded_codes(ctx: Ctx, codes: list[Mention]) -> list[Mention]:
+    """Control codes without those cited only to exclude them ("未列入1C226或1C241管制的钨合金",
+    "tungsten carbide other than that in 1C226")."""
+    before, joiner = ctx.rx("items", "code_excluded_before"), ctx.rx("items", "code_list_joiner")
+    text, kept, prev_out, prev_end = ctx.doc.text, [], False, -1
+    for m in codes:
+        out = bool(before.search(text[max(0, m.start - 16):m.start])) or (
+            prev_out and bool(joiner.match(text[prev_end:m.start])))
+        if not out:
+            kept.append(m)
+        prev_out, prev_end = out, m.end
+    return kept
+
 
 def is_listing(doc: Document) -> bool:
     """A feed or a list page (entries linking to documents) is not a document about anything: it
@@ -351,7 +367,7 @@ def build_record(doc: Document, spans: dict[str, list[Mention]], user_data: dict
         add("effective", value, s, e)
     for sym, s, e in controlled_elements(ctx, items):
         add("elements", sym, s, e)
-    for m in spans.get("control_codes", []):
+    for m in excluded_codes(ctx, spans.get("control_codes", [])):
         add("control_codes", m.label, m.start, m.end)
     for m in spans.get("hs_codes", []):
         add("hs_codes", m.label, m.start, m.end)

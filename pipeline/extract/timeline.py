@@ -49,7 +49,7 @@ def issued_date(ctx: "Ctx", own: "Mention | None") -> "Mention | None":
     so the act's signature comes before it.)"""
     dates = ctx.spans.get("dates", [])
     if ctx.kind == "qa":
-        return _cited_date(ctx, own) if own else None
+        return _cited_date(ctx, own)
 
     def after_cue(label: str) -> "Mention | None":
         for cue in ctx.spans.get("date_cues", []):
@@ -79,11 +79,12 @@ def issued_date(ctx: "Ctx", own: "Mention | None") -> "Mention | None":
     return pub[0] if pub else None
 
 
-def _cited_date(ctx: "Ctx", own: "Mention") -> "Mention | None":
-    """'2025年4月4日发布的…公告2025年第18号': the date written right before or after the act's number."""
+def _cited_date(ctx: "Ctx", own: "Mention | None") -> "Mention | None":
+    """'2025年4月4日发布的…公告2025年第18号': the date written right before or after the act's number;
+    else the date of 'the announcement' the Q&A explains, named without its number."""
     text = ctx.doc.text
     for ref in ctx.spans.get("announcements", []):
-        if ref.label != own.label:
+        if own is None or ref.label != own.label:
             continue
         for d in ctx.spans.get("dates", []):
             gap = text[d.end:ref.start]
@@ -255,7 +256,10 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
         nxt = [c.start for c in cues[i + 1:] if c.start < scope_end and c.label != cue.label]
         scope_end = min(nxt + [scope_end])
         targets = [r for r in refs if cue.end <= r.start < scope_end and r.label != own]
-        if not targets and (cue.label, s) not in linked:  # "第61号公告…暂停实施": the act before the verb
+        if not targets and (cue.label, s) not in linked and (ctx.lang == "zh" or ctx.rx(
+                "dates", "passive_before").search(text[max(0, cue.start - 20):cue.start])):
+            # "第61号公告…暂停实施", "No. 58 was suspended": the act before the verb (in English only
+            # in the passive: "No. 70 suspended No. 58" names the suspending act first)
             targets = [r for r in refs if s <= r.start < cue.start and r.label != own]
         targets = [r for r in targets if not ctx.rx("dates", "acting_before").search(text[max(0, r.start - 8):r.start])]
         if not targets:

@@ -73,7 +73,7 @@ class DocClassifier(SemanticComponent):
               relevant: bool) -> tuple[str, dict[str, float], list[tuple[int, int]]]:
         cues = meta["cues"]
         scores = {k: 0.0 for k in KINDS}
-        hits: dict[str, list[tuple[float, int, int]]] = {k: [] for k in KINDS}
+        hits: dict[str, list] = {k: [] for k in KINDS}
         counts: dict[str, int] = {}
         taken: set[tuple[str, int]] = set()
         for h in leftmost_longest(scan.family("kind")):
@@ -83,8 +83,11 @@ class DocClassifier(SemanticComponent):
                 continue
             taken.add((h.label, h.start))
             counts[h.label] = counts.get(h.label, 0) + 1
-            scores[cue["kind"]] += cue["weight"]
-            hits[cue["kind"]].append((cue["weight"], h.start, h.end))
+            hits[cue["kind"]].append((cue["weight"], h.start, h.end, cue.get("needs_other", False)))
+        for kind, found in hits.items():
+            if not all(needs for _, _, _, needs in found):  # cues that count only beside another
+                scores[kind] = sum(w for w, _, _, _ in found)
+            hits[kind] = [(w, a, b) for w, a, b, needs in found if not needs or scores[kind]]
         best = max(KINDS, key=lambda k: scores[k])
         if scores[best] < meta["min_score"]:
             # A text about China's controls that is not an act or a Q&A is third-party reporting,
