@@ -11,6 +11,7 @@ means a change lost generality).
 First-run micro-F1 (score.py records, the batch alone), the extractor at the commit named:
   b01 0.914, b02 0.910  (one-scan extractor, before any blind batch was read)
   b03 0.954, b04 0.951  (after the fixes from b01/b02)
+  b05 0.897, b06 0.934  (after the fixes from b03/b04; b05 lost an annex page to the HTML parser)
 """
 from __future__ import annotations
 

@@ -250,7 +250,7 @@ def _semantics(rows: list[dict[str, Any]], meta: dict[str, Any], sem: dict[str, 
                 for frag in entry.get(lang) or []:
                     _add(rows, "kind", label, lang, frag, multiline=True)
     rel = dc["relevance"]
-    _family(rows, "relevance", {"control": rel["control"], "mineral": rel["mineral"]})
+    _family(rows, "relevance", {"control": rel["control"], "mineral": rel["mineral"], "foreign": rel.get("foreign")})
     _family(rows, "modality", dc["modality"])
     meta["doc_classifier"] = {"min_score": float(dc.get("min_score", 2.5)), "head_lines": int(dc.get("head_lines", 6)),
                               "cues": cues, "window": int(rel["window"]), "min_pairs": int(rel["min_pairs"]),

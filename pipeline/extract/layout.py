@@ -235,8 +235,23 @@ class Layout:
         self._scope_ends[i] = j
         return j
 
-    def opens_list(self, u: Unit) -> bool:
-        return u.ends_colon
+    def section_end(self, i: int) -> int:
+        """Index of the first unit after the section a heading or numbered line opens: every line up
+        to the next line of its own style (a top-level clause also ends a lower one), or a title."""
+        units = self.units
+        opener = units[i]
+        j = i + 1
+        while j < len(units):
+            u = units[j]
+            if u.role in ("title", "meta"):
+                break
+            if opener.style is not None and (u.style == opener.style or (
+                    opener.style not in TOP_STYLES and u.style in TOP_STYLES)):
+                break
+            if opener.style is None and (u.role in ("heading", "clause") or (u.heading and u.style is None)):
+                break
+            j += 1
+        return j
 
     def list_scope(self, idx: int, max_items: int | None = None) -> list[int]:
         """Sentences that continue the list a header sentence opens ("…如下:", "This includes:").

@@ -124,6 +124,18 @@ def control_lead_ins(ctx: Ctx, labels: frozenset[str]) -> set[int]:
     return out
 
 
+def act_sections(ctx: Ctx) -> set[int]:
+    """Lines under a report's heading that names an act ("3. Four new item lists (MOFCOM/GAC
+    Announcements Nos. 55–58), effective November 8, 2025"): what they list is what the act controls."""
+    out: set[int] = set()
+    for u in ctx.units:
+        if (u.style is not None or u.role == "heading") and u.heading_like() or (
+                u.style is not None and len(u.text) <= 160):
+            if ctx.within("announcements", u.start, u.end):
+                out.update(range(u.index + 1, ctx.layout.section_end(u.index)))
+    return out
+
+
 def item_rows(ctx: Ctx, own: str | None) -> list[dict[str, Any]]:
     """One row per controlled item as printed, with its code, HS codes, section heading and element.
 
@@ -216,7 +228,7 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
             out.append((sym, m.start, m.end) if m else (sym, row["start"], row["end"]))
     decision_only = ctx.kind == "announcement"
     labels = frozenset({"control_intro"} if decision_only else {"control", "control_intro"})
-    led = set() if decision_only else control_lead_ins(ctx, labels)
+    led = set() if decision_only else control_lead_ins(ctx, labels) | act_sections(ctx)
     prev_control = False
     inline_led = False  # an inline list: "…不得出口: (一)镓相关物项。…(二)锗相关物项。" in one paragraph
     section: list[str] = []  # the element of the list's current section heading ((一)镓相关物项)
@@ -274,6 +286,8 @@ def technology_bound(ctx: Ctx, m: Mention, s: int, e: int) -> bool:
         return any(t.end <= m.start and m.start - t.end <= 120 and not any(ch in en_breaks for ch in text[t.end:m.start])
                    for t in techs)
     if ctx.lang == "zh" and ctx.rx("elements", "tech_verb_after").match(text[m.end:m.end + 24]):
+        return True
+    if ctx.lang == "en" and ctx.rx("elements", "tech_noun_after").match(text[m.end:m.end + 80]):
         return True
     link = ctx.rx("elements", "tech_link")
     for t in techs:

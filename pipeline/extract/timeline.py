@@ -168,9 +168,12 @@ def effective_dates(ctx: "Ctx", issued: str | None,
         if not official and _other_measure(ctx, cue.start, s, e):
             continue  # "the 34% tariff takes effect on April 10": not an export control
         if official and not ctx.rx("dates", "self_ref").search(sent) and not (ctx.kind == "qa" and (
-                ctx.rx("dates", "qa_ref").search(sent) or any(r.label == own for r in ctx.within("announcements", s, e)))):
-            continue  # an effective date of some other act or law the text cites
-        near = [d for d in dates if s <= d.start < e and not _is_until(ctx, d)
+                ctx.rx("dates", "qa_ref").search(sent) or any(r.label == own for r in ctx.within("announcements", s, e)))) \
+                and not (ctx.kind == "announcement" and not any(
+                    r.label != own for r in ctx.within("announcements", s, e))):
+            continue  # an effective date of some other act the text cites (an act's own sentence counts)
+        cited = ctx.rx("dates", "cited_date")
+        near = [d for d in dates if s <= d.start < e and not _is_until(ctx, d) and not cited.match(text, d.end)
                 and (official or not (ctx.rx("dates", "said_before").search(text[max(0, d.start - 40):d.start])
                                       or _in_dateline(ctx, d)))]
         value, start, end = None, cue.start, cue.end

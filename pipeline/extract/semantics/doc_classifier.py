@@ -107,12 +107,13 @@ class DocClassifier(SemanticComponent):
         if not minerals:
             return False, None
         starts = [m.start for m in minerals]
+        foreign = {seg.index_of(h.start) for h in rel if h.label == "foreign"}
         pairs: list[tuple[int, int]] = []
         window, min_pairs = meta["window"], meta["min_pairs"]
         # Controls in text order: one in the title decides; past the title, min_pairs pairs do.
         for c in sorted((h for h in rel if h.label == "control"), key=lambda h: h.start):
-            if seg.in_boilerplate(c.start):
-                continue
+            if seg.in_boilerplate(c.start) or seg.index_of(c.start) in foreign:
+                continue  # another jurisdiction's controls
             if title[0] <= c.start < title[1]:
                 return True, (title[0], title[1], "relevant")
             k = bisect_left(starts, c.start)

@@ -43,6 +43,14 @@ class Technologies(SemanticComponent):
             return "nexus" in g or (official_act and "blocker" in g)
 
         listed: set[int] = set()
+        # a heading that controls ("一、禁止出口部分") covers the technology entries of its section
+        for u in seg.units:
+            if (u.heading or u.role in ("clause", "heading")) and u.start < len(scan.text):
+                k = seg.index_of(u.start)
+                if "control" in gates.get(k, set()) and not blocked(k):
+                    end = seg.section_end(u.index)
+                    listed.update(j for j in range(k + 1, len(seg.sentences)) if seg.sentences[j].line < end
+                                  and "object" in gates.get(j, set()))
         for idx in list(gates):
             if {"object", "control"} <= gates[idx] and not blocked(idx):
                 listed.update(seg.list_scope(idx))
