@@ -472,11 +472,14 @@ def announcement_spans(scan: Scan, pub: dt.date | None) -> list[SpanTuple]:
     for i, ref in enumerate(refs):
         year = ref.year
         if year is None:
+            # the same number cited with its year anywhere in the text, the nearest first; else the
+            # nearest dated reference before it, after it, or the page's year
+            same = sorted((r for r in refs if r.year and r.number == ref.number and r.scheme == ref.scheme),
+                          key=lambda r: abs(r.start - ref.start))
             before = [r for r in refs[:i] if r.year and r.scheme == ref.scheme]
-            same = [r for r in before if r.number == ref.number]
             after = [r for r in refs[i + 1:] if r.year and r.scheme == ref.scheme]
-            year = (same or before)[-1].year if (same or before) else (
-                after[0].year if after else (pub.year if pub else None))
+            year = same[0].year if same else (before[-1].year if before else (
+                after[0].year if after else (pub.year if pub else None)))
         if year:
             out.append((ref.start, ref.end, vals.act_id(ref.scheme, year, ref.number)))
     return out

@@ -183,7 +183,8 @@ def item_rows(ctx: Ctx, own: str | None) -> list[dict[str, Any]]:
         name_span = (u.start, u.end)
         if u.role == "row" and name_col is not None and name_col < len(u.cells):
             name_span = u.cells[name_col]
-        technology = (code and control_category(code) in "DE") or ctx.has_cue(u.start, u.end, {"technology"})
+        # only category C (materials) names an element: A/B are equipment, D software, E technology
+        technology = (code and control_category(code) in "ABDE") or ctx.has_cue(u.start, u.end, {"technology"})
         if technology:
             elements: list[str] = []
         elif section_elements:

@@ -264,7 +264,13 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
             # "第61号公告…暂停实施", "No. 58 was suspended": the act before the verb (in English only
             # in the passive: "No. 70 suspended No. 58" names the suspending act first)
             targets = [r for r in refs if s <= r.start < cue.start and r.label != own]
-        targets = [r for r in targets if not ctx.rx("dates", "acting_before").search(text[max(0, r.start - 8):r.start])]
+        acting = ctx.rx("dates", "acting_before")
+        targets = [r for r in targets if not acting.search(text[max(0, r.start - 24):r.start])]
+        if not targets and ctx.rx("dates", "anaphora").search(text[s:e]):
+            # "…第46号公告第二款…。根据第72号公告，该款暂停实施": the act the previous sentence named
+            before = [r for r in refs if r.start < s and r.label != own
+                      and not acting.search(text[max(0, r.start - 24):r.start])]
+            targets = before[-1:]
         if not targets:
             continue
         linked.add((cue.label, s))

@@ -111,7 +111,8 @@ class DocClassifier(SemanticComponent):
         pairs: list[tuple[int, int]] = []
         window, min_pairs = meta["window"], meta["min_pairs"]
         # Controls in text order: one in the title decides; past the title, min_pairs pairs do.
-        for c in sorted((h for h in rel if h.label == "control"), key=lambda h: h.start):
+        # overlapping control cues ("requiring export licences" / "export licences") are one cue
+        for c in leftmost_longest(h for h in rel if h.label == "control"):
             if seg.in_boilerplate(c.start) or seg.index_of(c.start) in foreign:
                 continue  # another jurisdiction's controls
             if title[0] <= c.start < title[1]:
