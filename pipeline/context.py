@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,19 @@ class Context:
         if self.run_id is not None:
             store.finish_run(self.db, self.run_id, status=status, counts=self.counts, errors=self.errors,
                              timings=self.timings)
+            self.publish()
+
+    def publish(self) -> None:
+        """Publish the served copy of the database if it is being served (pipeline/serve/snapshot.py),
+        once the run's row is final, so a running `exportwatch serve` shows this run's data now."""
+        from pipeline.serve.snapshot import is_published, publish
+
+        if self.db_path is None or not is_published(self.db_path):
+            return
+        try:
+            publish(self.db.conn, self.db_path)
+        except (OSError, sqlite3.Error) as exc:  # the server keeps the previous copy; the data is safe
+            self.log(f"[red]error[/red] serve: could not publish the served copy: {exc}")
 
     def summary(self) -> str:
         return json.dumps(self.counts, sort_keys=True)
