@@ -9,9 +9,9 @@ diffed), pay for locking and lose the cached counts.
 
 So the writer publishes: when a run has finished (`Context.finish_run`, its row final) and when
 `serve` starts, the working database is copied with SQLite's online backup API, in one step,
-inside one read transaction of the source: the copy is exactly one committed state. The copy is switched to rollback-journal mode (an
-immutable reader never looks for a -wal file), written to a temporary name beside the target,
-fsynced and renamed over `<db stem>.served<suffix>`. A rename is atomic: a reader opening the
+inside one read transaction of the source: the copy is exactly one committed state. The copy is
+switched to rollback-journal mode (an immutable reader never looks for a -wal file), written to a
+temporary name beside the target, fsynced and renamed over `<db stem>.served<suffix>`. A rename is atomic: a reader opening the
 name gets the old file or the new one, never half of one; a reader that has the old file open
 keeps reading it, unchanged, until it closes it (the inode lives while it is open). The server
 notices the new file and reopens it (pipeline/serve/reloading.py): no restart.
