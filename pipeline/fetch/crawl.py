@@ -177,6 +177,14 @@ class Crawler:
     def run(self) -> SourceResult:
         details, last_page = self._walk_listing()
         self.result.links_found = len(details)
+        cap = self.source.max_links
+        if len(details) > cap:  # follow the first (newest) ones; say so, loudly
+            note = (f"{len(details)} detail links found, only the first {cap} followed (max_links in "
+                    f"config/sources.toml; at {self.fetcher.settings.delay_seconds:g} s a request, all of "
+                    f"them would take {len(details) * self.fetcher.settings.delay_seconds / 3600:.1f} h)")
+            self.result.problems.append(note)
+            self.ctx.error(f"source {self.source.name}", note)
+            details = details[:cap]
         for url in details:
             self._follow(url, "detail", attachments=True)
         self._check_health(last_page, details)
