@@ -26,32 +26,9 @@ import os
 import sqlite3
 from pathlib import Path
 
-SERVED = ".served"  # inserted before the suffix: data/exportwatch.db -> data/exportwatch.served.db
+from pipeline.dbfiles import snapshot_path
 
-
-def snapshot_path(db_path: Path | str) -> Path:
-    """Where the served copy of `db_path` lives (same folder, so the rename is atomic)."""
-    db = Path(db_path)
-    return db.with_name(f"{db.stem}{SERVED}{db.suffix or '.db'}")
-
-
-def companion_paths(db_path: Path | str) -> set[Path]:
-    """Every file the store writes beside `db_path`: the database, its journal files, the run lock
-    and the served copy (with its temporary file). Absolute, symlinks resolved."""
-    db = Path(db_path).resolve()
-    served = snapshot_path(db)
-    names = [db.name + suffix for suffix in ("", "-wal", "-shm", "-journal", ".lock")]
-    names += [served.name, served.name + "-journal", f".{served.name}.tmp"]
-    return {db.with_name(name) for name in names}
-
-
-def is_companion(path: Path | str, db_path: Path | str) -> bool:
-    """True when `path` is the database or one of the files kept with it (ingest skips them)."""
-    path = Path(path).resolve()
-    served_tmp = f".{snapshot_path(db_path).name}.tmp"
-    return path in companion_paths(db_path) or (path.parent == Path(db_path).resolve().parent
-                                                and path.name.startswith(served_tmp))
-
+__all__ = ["is_published", "publish", "snapshot_path"]
 
 def is_published(db_path: Path | str) -> bool:
     return snapshot_path(db_path).is_file()
