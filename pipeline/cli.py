@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import json
+import sys
 import time
 from pathlib import Path
 from typing import Callable
@@ -50,6 +51,10 @@ def cli() -> None:
     exportwatch state --on 2025-11-20 --json
     exportwatch serve
     """
+    config.check_environment()  # a malformed EXPORTWATCH_* number: one clear line, not a traceback
+    # a name that is not UTF-8 (GBK from a Chinese archive) reaches output as \udcNN escapes,
+    # never as raw bytes that would make the JSON and text we print invalid UTF-8
+    sys.stdout.reconfigure(errors="backslashreplace")
 
 
 def _load_stage(spec: str):
