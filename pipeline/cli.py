@@ -17,6 +17,7 @@ import click
 
 from pipeline import __version__, config
 from pipeline.context import Context
+from pipeline.dbfaults import FaultNamingGroup
 from pipeline.options import db_option, parse_date, quiet_option, today_option  # noqa: F401
 
 COMMAND_MODULES = [
@@ -39,7 +40,7 @@ STAGES = [
 
 
 
-@click.group()
+@click.group(cls=FaultNamingGroup)  # database faults (damaged, read-only, full disk …) as one line
 @click.version_option(__version__, prog_name="exportwatch")
 def cli() -> None:
     """Track China's export controls on rare earths and other critical minerals.
