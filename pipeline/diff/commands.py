@@ -24,7 +24,12 @@ def _open(db_path: Path):
 
     if not db_path.exists():
         raise click.ClickException(f"{db_path} does not exist; run `exportwatch run --db {db_path}` first")
-    return open_db(db_path)
+    db = open_db(db_path)
+    from pipeline.runstate import partial_warning
+
+    if warning := partial_warning(db, db_path):  # a killed run left part of its work: say so
+        click.echo(f"warning: {warning}", err=True)
+    return db
 
 
 def _console() -> Console:
