@@ -107,8 +107,10 @@ def run(corpus: Path, live: bool, base_url: str | None, wait: float, db_path: Pa
     exportwatch run --live                        # fetch sources first
     exportwatch run --today 2026-11-28 -q
     """
+    from pipeline.alert.channels import check_configuration
     from pipeline.lock import LockBusy, run_lock
 
+    check_configuration()  # a broken notification file stops us here, not in the middle of the diff
     try:
         with run_lock(db_path, wait=wait):
             _run(corpus, live, base_url, db_path, today, quiet)

@@ -14,6 +14,10 @@ Sources, first one present wins (so a test or a cron line can override the repos
 1. `EXPORTWATCH_NOTIFY`: URLs separated by commas, spaces or newlines (set but empty = no channel);
 2. `EXPORTWATCH_NOTIFY_FILE`: a file of URLs (TOML `urls = [...]` or one URL a line, `#` comments);
 3. `config/notify.toml` under the config dir (`urls = [...]`).
+
+A file that cannot be used (missing when named, not UTF-8, not TOML, `urls` not a list of strings)
+raises NotifyConfigError, a configuration error the CLI reports in one line before a run starts
+(`check_configuration`), so that it can never surface in the middle of the diff stage.
 """
 from __future__ import annotations
 
@@ -25,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 from urllib.parse import urlsplit
+
+import click
 
 from pipeline import config
 
@@ -83,15 +89,40 @@ def split_urls(text: str) -> list[str]:
     return [u.strip(",") for u in _SPLIT.split("\n".join(lines)) if u.strip(",")]
 
 
+class NotifyConfigError(click.ClickException):
+    """The notification settings cannot be used; the message says which file and what to write."""
+
+
+EXAMPLE = 'urls = ["json://127.0.0.1:8123/hook"]'
+
+
 def _read_file(path: Path) -> list[str]:
-    text = path.read_text(encoding="utf-8")
-    if path.suffix == ".toml":
-        data = tomllib.loads(text)
-        urls = data.get("urls", [])
-        if isinstance(urls, str):
-            return split_urls(urls)
-        return [str(u).strip() for u in urls if str(u).strip()]
-    return split_urls(text)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise NotifyConfigError(f"notification file {path} not found: create it (see config/notify.example.toml) "
+                                f"or unset EXPORTWATCH_NOTIFY_FILE") from None
+    except OSError as exc:
+        raise NotifyConfigError(f"cannot read the notification file {path}: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise NotifyConfigError(f"notification file {path} is not UTF-8 text (byte {exc.start}): save it "
+                                f"as UTF-8") from None
+    if path.suffix != ".toml":
+        return split_urls(text)
+    try:
+        table = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise NotifyConfigError(f"notification file {path} is not valid TOML ({exc}); write, e.g., "
+                                f"{EXAMPLE}") from None
+    urls = table.get("urls", [])
+    if isinstance(urls, str):
+        return split_urls(urls)
+    if not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
+        raise NotifyConfigError(f"notification file {path}: urls = {urls!r} must be a list of apprise URLs "
+                                f"in quotes, e.g. {EXAMPLE}")
+    return [u.strip() for u in urls if u.strip()]
 
 
 def load_urls(env: Mapping[str, str] | None = None, config_dir: Path | None = None) -> list[str]:
@@ -111,6 +142,11 @@ def load_urls(env: Mapping[str, str] | None = None, config_dir: Path | None = No
 def load_channels(env: Mapping[str, str] | None = None, config_dir: Path | None = None) -> list[Channel]:
     """Configured channels, one per distinct URL."""
     return [Channel.from_url(u) for u in load_urls(env, config_dir)]
+
+
+def check_configuration() -> None:
+    """Read the notification settings now, before a run starts: raises NotifyConfigError."""
+    load_channels()
 
 
 def scrub(text: str, channels: list[Channel]) -> str:

@@ -122,8 +122,12 @@ def update(db_path: Path, base_url: str | None, sources_path: Path | None, lock_
     A second concurrent update exits non-zero without doing anything. Exits non-zero when a
     source failed its health check, after the other stages have run.
     """
+    from pipeline.alert.channels import check_configuration
+    from pipeline.fetch.sources import load as load_sources
     from pipeline.lock import LockBusy, run_lock
 
+    load_sources(sources_path)  # configuration errors stop us before the run starts
+    check_configuration()
     with acquire_lock(lock_path), open(log_path, "a", encoding="utf-8") as log:
         try:
             with run_lock(db_path):  # and the database lock `run` takes: never two writers
