@@ -6,6 +6,10 @@ STAMP := $(VENV)/.installed-stamp
 DB ?= data/exportwatch.db
 CORPUS ?= corpus
 PYTEST_ARGS ?=
+PORT ?= 8001            # make serve PORT=8002
+SIZES ?= 1000,10000     # make bench SIZES=200,2000 (document counts)
+BASE_URL ?=             # make update BASE_URL=http://127.0.0.1:8000 (a local mirror of the sources)
+DELAY ?=                # make update DELAY=0 (seconds between requests to one host)
 
 .PHONY: install models run test serve bench update fuzz browser clean train
 
@@ -28,20 +32,24 @@ models: models/exportwatch-zh/meta.json models/exportwatch-en/meta.json
 run: models
 	$(BIN)/exportwatch run --corpus $(CORPUS) --db $(DB)
 
+# The import layering (pyproject.toml [tool.importlinter]) first: a stage importing a later one fails
+# the build before any test runs.
 test: models
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 serve: models
 	test -f $(DB) || $(BIN)/exportwatch run --corpus $(CORPUS) --db $(DB) -q
-	$(BIN)/exportwatch serve --db $(DB)
+	$(BIN)/exportwatch serve --db $(DB) --port $(strip $(PORT))
 
 bench: models
-	$(BIN)/exportwatch bench --out bench.json
+	$(BIN)/exportwatch bench --sizes $(strip $(SIZES)) --out bench.json
 
 # Live run for cron/systemd: fetch the sources, then extract, diff, alert. One at a time
 # (flock on data/update.lock; a second run exits non-zero), appends to data/update.log.
 update: models
-	$(BIN)/exportwatch update --db $(DB) --lock data/update.lock --log data/update.log
+	$(BIN)/exportwatch update --db $(DB) --lock data/update.lock --log data/update.log \
+		$(if $(strip $(BASE_URL)),--base-url $(strip $(BASE_URL))) $(if $(strip $(DELAY)),--delay $(strip $(DELAY)))
 
 # Longer reliability runs than `make test`: new random inputs each time (2,000 examples per fuzz
 # test unless EXPORTWATCH_FUZZ_EXAMPLES says otherwise), 60 SIGKILLs on the full corpus.

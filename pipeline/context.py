@@ -18,13 +18,20 @@ from rich.console import Console
 from pipeline import store
 
 
+def log_console() -> Console:
+    """stderr; when it is not a terminal (cron, a pipe, a log file) lines are never wrapped at 80
+    columns, so a URL or a path in a log line stays whole and greppable."""
+    console = Console(stderr=True)
+    return console if console.is_terminal else Console(stderr=True, width=100_000, soft_wrap=True)
+
+
 @dataclass
 class Context:
     db: sqlite_utils.Database
     db_path: Path | None = None
     today: dt.date = field(default_factory=dt.date.today)
     quiet: bool = False
-    console: Console = field(default_factory=lambda: Console(stderr=True))
+    console: Console = field(default_factory=log_console)
     run_id: int | None = None
     counts: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage

@@ -16,6 +16,7 @@ traceback.
 from __future__ import annotations
 
 import errno
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -103,8 +104,8 @@ def describe(exc: BaseException, path: Path | None = None) -> str:
     if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "disk is full" in low:
         return (f"the disk holding {where} is full ({text}): free some space and run again; a run cut "
                 f"short stays 'running' until the next run marks it interrupted")
-    if "readonly" in low or "read-only" in low or (isinstance(exc, OSError) and exc.errno in (errno.EACCES,
-                                                                                          errno.EROFS)):
+    denied = isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EROFS)
+    if "readonly" in low or "read-only" in low or denied or ("i/o error" in low and not _writable(where)):
         return (f"{where} cannot be written ({text}): exportwatch records every run in it; make the file "
                 f"and its folder writable, or browse it as it is with `exportwatch serve --no-prepare "
                 f"--db {where}`")
@@ -121,6 +122,14 @@ def describe(exc: BaseException, path: Path | None = None) -> str:
     if "locked" in low or "busy" in low:
         return f"{where} is locked by another process ({text}): try again when it has finished"
     return f"database error on {where}: {text}"
+
+
+def _writable(where: str) -> bool:
+    """Can this process write the database, its folder and the journal files beside it? (SQLite
+    reports a -wal it may not write as a "disk I/O error", which is no damage.)"""
+    path = Path(where)
+    files = [path, path.parent] + [Path(str(path) + s) for s in ("-wal", "-shm") if Path(str(path) + s).exists()]
+    return all(os.access(f, os.W_OK, effective_ids=os.access in os.supports_effective_ids) for f in files)
 
 
 class FaultNamingGroup(click.Group):

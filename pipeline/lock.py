@@ -1,28 +1,39 @@
-"""One writer at a time: an advisory lock file beside the database.
+"""One writer at a time: advisory `flock` lock files (the one lock implementation).
 
 SQLite's WAL mode already serialises writers, but two whole pipeline runs interleaving their
-stages would double-send alerts and race on change detection, so `exportwatch run` holds this
-lock for its whole duration. A second run waits up to `wait` seconds, then refuses clearly.
+stages would race on change detection, so `run`, `update`, `fetch` and `bench` hold
+`<db>.lock` for their whole duration (`run_lock`). `update` also holds its own lock file
+(`--lock`, for cron: a second update exits at once) with the same `hold`. The kernel drops a flock
+when its holder dies, so a killed run never leaves a stale lock behind. The file holds
+"pid N since TIME" of the holder, for the message the next caller gets.
 """
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import os
 import time
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Iterator
 
 
 class LockBusy(RuntimeError):
-    pass
+    """Another process holds the lock. `holder` is what it wrote ("pid N since TIME")."""
+
+    def __init__(self, message: str, path: Path, holder: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.holder = holder
 
 
 @contextmanager
-def run_lock(db_path: Path, wait: float = 0.0) -> Iterator[Path]:
-    lock_path = Path(str(db_path) + ".lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+def hold(path: Path, *, wait: float = 0.0, busy: str = "another process holds {path} ({holder})") -> Iterator[Path]:
+    """Hold an exclusive flock on `path` until the block ends. Waits up to `wait` seconds, then
+    raises LockBusy with `busy` formatted with `path` and `holder`."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     deadline = time.monotonic() + wait
     try:
         while True:
@@ -31,12 +42,19 @@ def run_lock(db_path: Path, wait: float = 0.0) -> Iterator[Path]:
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "unknown"
-                    raise LockBusy(f"another exportwatch run holds {lock_path} (pid {holder}); "
-                                   f"try again when it has finished, or pass --wait SECONDS")
+                    holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "pid unknown"
+                    raise LockBusy(busy.format(path=path, holder=holder), path, holder) from None
                 time.sleep(0.2)
         os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
-        yield lock_path
+        stamp = dt.datetime.now().isoformat(timespec="seconds")
+        os.pwrite(fd, f"pid {os.getpid()} since {stamp}\n".encode(), 0)
+        yield path
     finally:
         os.close(fd)  # closing releases the flock
+
+
+def run_lock(db_path: Path, wait: float = 0.0) -> AbstractContextManager[Path]:
+    """The database's run lock, `<db>.lock`."""
+    return hold(Path(str(db_path) + ".lock"), wait=wait,
+                busy="another exportwatch run holds {path} ({holder}); try again when it has finished, "
+                     "or pass --wait SECONDS")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
@@ -110,8 +111,8 @@ class Change:
 
     announcement: str
     date: str | None
-    type: str  # added | removed | suspended | resumed | expired | takes_effect | reported | proposed
-    kind: str  # element | control_code | technology | end_user_rule | threshold | scope | announcement
+    type: str  # a ChangeType
+    kind: str  # a ChangeKind
     subject: str
     evidence: list[dict[str, Any]] = field(default_factory=list)
     hs_codes: list[str] = field(default_factory=list)
@@ -124,3 +125,46 @@ class Change:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+class DocKind(StrEnum):
+    """What a document is (schema/extraction.md `kind`). Only `announcement` copies change scope."""
+
+    ANNOUNCEMENT = "announcement"
+    QA = "qa"
+    NEWS = "news"
+    OTHER = "other"
+
+
+class ChangeType(StrEnum):
+    """A change's `type` (schema "Change list"), in the order changes of one day are listed."""
+
+    ADDED = "added"
+    TAKES_EFFECT = "takes_effect"
+    SUSPENDED = "suspended"
+    RESUMED = "resumed"
+    REMOVED = "removed"
+    EXPIRED = "expired"
+    REPORTED = "reported"
+    PROPOSED = "proposed"
+
+
+class ChangeKind(StrEnum):
+    """What a change or a measure is about (schema "Change list" `kind`), in display order."""
+
+    ELEMENT = "element"
+    CONTROL_CODE = "control_code"
+    TECHNOLOGY = "technology"
+    END_USER_RULE = "end_user_rule"
+    THRESHOLD = "threshold"
+    SCOPE = "scope"
+    ANNOUNCEMENT = "announcement"
+    PARTY = "party"
+
+
+class MeasureStatus(StrEnum):
+    """A measure's status on a date (schema "State on a date")."""
+
+    IN_FORCE = "in_force"
+    PENDING = "pending"
+    SUSPENDED = "suspended"

@@ -153,8 +153,9 @@ def change_count(db_path: Path) -> int:
 
 
 def build_corpus_db(db_path: Path, notify: str, today: str = "2026-11-28") -> str:
-    """The bundled corpus through ingest, extract and diff (not alert), with `notify` configured
-    while changes are recorded, so the diff stage enqueues their alerts and nothing is sent yet.
+    """The bundled corpus through ingest, extract and diff (not alert), with `notify`'s channels
+    registered before the changes are recorded (as `exportwatch run` does) and their alerts pulled
+    into the outbox afterwards: every alert pending, nothing sent yet.
 
     Returns "pipeline", or "gold" when the extract stage yields no changes (or fails) in this
     working tree: then the gold extraction records go through the real diff stage (same tables,
@@ -165,11 +166,16 @@ def build_corpus_db(db_path: Path, notify: str, today: str = "2026-11-28") -> st
     from pipeline.context import Context
     from pipeline.ingest import ingest_corpus
 
+    from pipeline.alert import outbox
+    from pipeline.alert import stage as alert_stage
+    from pipeline.alert.channels import load_channels
+
     def fresh() -> Context:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db_path}{suffix}").unlink(missing_ok=True)
         ctx = Context.open(db_path, today=dt.date.fromisoformat(today), quiet=True)
         ctx.start_run("test-build")
+        alert_stage.prepare(ctx)
         ingest_corpus(ctx, CORPUS)
         return ctx
 
@@ -186,14 +192,18 @@ def build_corpus_db(db_path: Path, notify: str, today: str = "2026-11-28") -> st
             warnings.warn(f"extract/diff failed ({exc!r}); alert tests use the gold records")
             ctx.db.conn.close()
             ctx = fresh()
-        if not change_count(db_path):
-            from pipeline.diff import store as diff_store
-            from pipeline.diff.analysis import analyse
+        if not change_count(db_path):  # the gold records in the records table, through the real stage
+            from diff_support import RECORDS_DDL, put
             from pipeline.diff.gold import gold_inputs
+            from pipeline.diff.stage import run_stage as diff
 
-            diff_store.save_analysis(ctx.db, analyse(gold_inputs(CORPUS / "gold"), []), today=ctx.today,
-                                     run_id=ctx.run_id)
+            ctx.db.execute("DELETE FROM records" if "records" in ctx.db.table_names() else RECORDS_DDL)
+            for doc in gold_inputs(CORPUS / "gold"):
+                path = CORPUS / (doc.source or "")
+                put(ctx.db, doc, path.read_bytes() if doc.source and path.is_file() else None)
+            diff(ctx)
             how = "gold"
+        outbox.pull(ctx.db, load_channels())
         ctx.finish_run("ok")
         ctx.db.conn.close()
     return how
@@ -244,14 +254,7 @@ def shared() -> Shared:
 
 
 def gold_inputs_if_needed(monkeypatch: Any, how: str) -> None:
-    """In "gold" mode there is no `records` table for upcoming_events to read: feed it gold."""
-    if how != "gold":
-        return
-    from pipeline.diff import store as diff_store
-    from pipeline.diff.gold import gold_inputs
-
-    inputs = gold_inputs(CORPUS / "gold")
-    monkeypatch.setattr(diff_store, "load_inputs", lambda db: inputs)
+    """In "gold" mode the gold records are in the `records` table already (build_corpus_db)."""
 
 
 def rows(db_path: Path, sql: str, params: tuple = ()) -> list[tuple]:

@@ -23,6 +23,18 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
+def dev_path(*parts: str) -> Path:
+    """A path of the dev set: ../shared's when present, else the in-repo copy (corpus/ holds the
+    whole dev set: every page and gold record of ../shared/corpus), so a fresh clone runs the test."""
+    path = SHARED.joinpath(*parts)
+    if path.exists():
+        return path
+    local = ROOT.joinpath(*parts)
+    if parts and parts[0] == "corpus" and local.exists():
+        return local
+    return shared_path(*parts)
+
+
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".shtml": "text/html"}
 

@@ -103,7 +103,7 @@ def _write(root: Path, rel: str, data: bytes) -> Path:
 
 
 def test_synth_command(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["synth", "--docs", "6", "--out", str(tmp_path / "s"), "--seed", "3"])
+    result = CliRunner().invoke(cli, ["synth", "--count", "6", "--out", str(tmp_path / "s"), "--seed", "3"])
     assert result.exit_code == 0, result.output
     assert "synth: 6 documents" in result.output
     assert len(corpus_files(tmp_path / "s")) == 6
@@ -111,7 +111,7 @@ def test_synth_command(tmp_path: Path) -> None:
 
 def test_bench_command_writes_every_key(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
-    result = CliRunner().invoke(cli, ["bench", "--docs", "12,6", "--out", str(out), "--keep", str(tmp_path / "w")])
+    result = CliRunner().invoke(cli, ["bench", "--sizes", "12,6", "--out", str(out), "--keep", str(tmp_path / "w")])
     assert result.exit_code == 0, result.output + str(result.exception)
     data = json.loads(out.read_text())
     assert data["sizes"] == [6, 12]

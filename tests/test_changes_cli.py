@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, shared_path
+from conftest import ROOT, dev_path, shared_path
 from diff_support import gold_change_keys, gold_db, keys
 
 from pipeline.cli import cli
@@ -44,7 +44,7 @@ def test_changes_json_scores_perfectly(db_path, tmp_path):
     assert set(rows[0]) >= {"announcement", "date", "type", "kind", "subject", "evidence", "hs_codes", "new"}
     pred = tmp_path / "changes.json"
     pred.write_text(out, encoding="utf-8")
-    assert "overall micro-F1 1.000" in score("changes", pred, shared_path("corpus", "gold-changes.json"))
+    assert "overall micro-F1 1.000" in score("changes", pred, dev_path("corpus", "gold-changes.json"))
 
 
 def test_changes_filters(db_path):
@@ -91,7 +91,7 @@ def test_whole_pipeline_on_the_bundled_corpus(tmp_path):
         pytest.skip("the extract stage does not write its `records` table yet (pipeline/extract)")
     pred = tmp_path / "changes.json"
     pred.write_text(invoke("changes", "--db", str(db), "--json"), encoding="utf-8")
-    assert "overall micro-F1 1.000" in score("changes", pred, shared_path("corpus", "gold-changes.json"))
+    assert "overall micro-F1 1.000" in score("changes", pred, dev_path("corpus", "gold-changes.json"))
 
     # The state on the three dates, with the clauses the extractor found (No. 61's 1(1)/1(2) later).
     def counts(day: str) -> dict:

@@ -7,7 +7,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import shared_path
+from conftest import dev_path
 from diff_support import act_input, by_act, gold_change_keys, inputs, keys
 
 from pipeline.diff.analysis import analyse
@@ -21,7 +21,7 @@ def test_gold_records_give_the_gold_change_list_exactly():
 
 
 def test_gold_dates_and_order_match():
-    gold = json.loads((shared_path("corpus", "gold-changes.json")).read_text(encoding="utf-8"))
+    gold = json.loads((dev_path("corpus", "gold-changes.json")).read_text(encoding="utf-8"))
     a = analyse(inputs())
     dated = {(c.announcement, c.type, c.kind, c.subject): c.date for c in a.changes}
     for g in gold:
@@ -31,9 +31,9 @@ def test_gold_dates_and_order_match():
 
 
 def test_shared_gold_records_give_the_shared_gold_change_list():
-    gold_dir = shared_path("corpus", "gold")
+    gold_dir = dev_path("corpus", "gold")
     a = analyse(gold_inputs(gold_dir))
-    assert keys(a.changes) == gold_change_keys(shared_path("corpus", "gold-changes.json"))
+    assert keys(a.changes) == gold_change_keys(dev_path("corpus", "gold-changes.json"))
 
 
 def test_copies_are_merged_so_a_translation_never_adds_twice():

@@ -1,48 +1,47 @@
 """The diff stage on a database: tables, idempotent re-runs, one new act -> exactly its changes,
-alerts enqueued in the same transaction, replaced pages, scheduled vs occurred."""
+each new change pulled once by the alert outbox, replaced pages, scheduled vs occurred."""
 from __future__ import annotations
 
 import datetime as dt
 import json
 import sys
-import types
 
 import pytest
 from diff_support import act_input, gold_change_keys, gold_db, inputs, keys, put
 
 from pipeline import store as core
+from pipeline.alert import outbox as alert_outbox
+from pipeline.alert.channels import Channel
 from pipeline.context import Context
-from pipeline.diff import compute_changes, compute_state, upcoming_events
+from pipeline.diff.api import changes as compute_changes, state_on as compute_state, upcoming_events
 from pipeline.diff.stage import run_stage
 
 TODAY = dt.date(2025, 11, 20)
 
 
+CHANNEL = Channel.from_url("json://127.0.0.1:9/diff-test")
+_PULLS: list[list[dict]] = []
+
+
 @pytest.fixture
-def outbox(monkeypatch):
-    """A stand-in alert outbox that records each call and checks it runs inside a transaction
-    in which the new change rows are already visible."""
-    calls: list[list[dict]] = []
-    module = types.ModuleType("pipeline.alert.outbox")
-
-    def enqueue(db, changes):
-        assert db.conn.in_transaction
-        ids = [c["id"] for c in changes]
-        found = db.execute(f"select count(*) from changes where id in ({','.join('?' * len(ids))})", ids).fetchone()[0]
-        assert found == len(ids)
-        calls.append(changes)
-        return len(changes)
-
-    module.enqueue = enqueue
-    monkeypatch.setitem(sys.modules, "pipeline.alert.outbox", module)
-    return calls
+def outbox():
+    """A channel registered before the first run; after each run (`run`) the alert outbox pulls the
+    changes it has not had yet. The list holds each non-empty pull's change rows."""
+    _PULLS.clear()
+    yield _PULLS
+    _PULLS.clear()
 
 
 def run(db, today=TODAY) -> Context:
     ctx = Context(db=db, today=today, quiet=True)
     ctx.start_run("test")
+    if "alert_channels" not in db.table_names():
+        alert_outbox.register_channels(db, [CHANNEL])
     run_stage(ctx)
     ctx.finish_run()
+    ids = alert_outbox.undelivered(db, CHANNEL)
+    if alert_outbox.pull(db, [CHANNEL]):
+        _PULLS.append([dict(db["changes"].get(i)) for i in ids])
     return ctx
 
 
@@ -177,19 +176,29 @@ def test_no_records_table_is_not_an_error(tmp_db):
     assert "changes" in db.table_names()
 
 
-def test_a_failing_outbox_rolls_the_changes_back(tmp_db, monkeypatch):
-    """Changes and their alerts land together or not at all: if enqueue fails, no change row stays,
-    so the next run detects (and alerts) them again."""
-    module = types.ModuleType("pipeline.alert.outbox")
+def test_a_failing_alert_pull_loses_no_change(tmp_db, monkeypatch):
+    """The `changes` row is the durable record: if the alert stage fails while pulling, its rows roll
+    back and the changes stay, so the next pull alerts them all. The diff stage runs without the
+    alert package at all (it never imports it)."""
+    monkeypatch.setitem(sys.modules, "pipeline.alert.outbox", None)  # import now fails: no alert stage
+    db = gold_db(tmp_db)
+    ctx = Context(db=db, today=TODAY, quiet=True)
+    ctx.start_run("test")
+    run_stage(ctx)
+    assert ctx.counts["changes_new"] == 71
+    monkeypatch.delitem(sys.modules, "pipeline.alert.outbox")
+    alert_outbox.register_channels(db, [CHANNEL])  # registered after: nothing of the past is its
+    assert alert_outbox.undelivered(db, CHANNEL) == []
+    db.execute("UPDATE alert_channels SET after_change = 0")  # as if registered before the run
 
-    def enqueue(db, changes):
+    def broken(*args, **kwargs):
         raise RuntimeError("outbox broken")
 
-    module.enqueue = enqueue
-    monkeypatch.setitem(sys.modules, "pipeline.alert.outbox", module)
-    db = gold_db(tmp_db)
+    monkeypatch.setattr(alert_outbox, "enqueue_refs", broken)
     with pytest.raises(RuntimeError):
-        run(db)
-    assert db["changes"].count == 0 and db["measures"].count == 0
-    monkeypatch.setitem(sys.modules, "pipeline.alert.outbox", None)  # import now fails: no alert stage
-    assert run(db).counts["changes_new"] == 71
+        alert_outbox.pull(db, [CHANNEL])
+    recorded = db["changes"].count
+    assert recorded > 71 and db["alerts"].count == 0  # the acts' changes and the news stay
+    monkeypatch.undo()
+    assert alert_outbox.pull(db, [CHANNEL]) == recorded
+    assert alert_outbox.pull(db, [CHANNEL]) == 0

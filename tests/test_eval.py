@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import cli
 from pipeline.extract.evaluate import format_report, score
-from conftest import CORPUS, shared_path
+from conftest import CORPUS, dev_path, shared_path
 
 
 def run_eval(*args: str) -> dict:
@@ -35,7 +35,7 @@ def test_eval_bundled_gold() -> None:
 
 
 def test_eval_shared_gold() -> None:
-    gold = shared_path("corpus", "gold")
+    gold = dev_path("corpus", "gold")
     result = run_eval(str(gold))
     assert result["documents"] == 22
     assert_meets_bar(result)

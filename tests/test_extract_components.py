@@ -26,7 +26,8 @@ def labels(text: str, key: str, lang: str = "zh", published: str | None = None) 
     ("人造石墨负极材料", ["C"]),
     ("锂电池正极材料磷酸铁锂", ["Li", "Li"]),
     ("碳化钨", ["W"]),
-    ("锑化镓", ["Sb", "Ga"]),
+    ("锑化镓", ["Ga"]),  # gallium antimonide: the anion before 化 does not name the item
+    ("碲化锌镉", ["Te"]),  # ... unless it is the only element of the best tier
     ("地铁和铁路", []),
     ("镓、锗、锑", ["Ga", "Ge", "Sb"]),
 ])
@@ -41,6 +42,7 @@ def test_chinese_element_forms(text: str, expected: list[str]) -> None:
     ("synthetic graphite anode material", ["C"]),
     ("lithium iron phosphate cathodes", ["Li"]),
     ("gallium arsenide and Ga2O3 wafers", ["Ga", "Ga"]),
+    ("indium antimonide wafers", ["In"]),
     ("Dy/Tb-containing magnets", ["Dy", "Tb"]),
     ("Sales at Nd Inc. rose; In the USB CEO said", []),
     ("iron ore and ironic", ["Fe"]),

@@ -26,10 +26,12 @@ def extracted():
 
 
 def test_corpus_is_there(extracted) -> None:
-    # 22 bundled files (21 documents + feed); with ../shared its site and bad/ inputs come on top.
-    expected = 22 + (len(corpus_files(SHARED / "corpus")) if (SHARED / "corpus").is_dir() else 0)
+    # 27 bundled files (the whole dev set: 26 documents + feed); with ../shared its site and bad/
+    # inputs come on top.
+    assert len(corpus_files(CORPUS)) == 27
+    expected = 27 + (len(corpus_files(SHARED / "corpus")) if (SHARED / "corpus").is_dir() else 0)
     assert len(extracted) == expected
-    assert len(extracted) >= 22
+    assert len(extracted) >= 27
 
 
 def test_records_have_the_schema_fields_in_order(extracted) -> None:

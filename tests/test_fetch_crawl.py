@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import SITE, serve_directory, shared_path
+from conftest import SITE, dev_path, serve_directory
 from pipeline import ingest
 from pipeline.cli import cli
 from pipeline.context import Context
@@ -68,7 +68,7 @@ def parse_calls(monkeypatch):
 
 
 def test_shared_mirror_fetched_whole_then_304(tmp_path, parse_calls):
-    site = shared_path("corpus", "site")
+    site = dev_path("corpus", "site")
     server, url = serve_directory(site)
     db = tmp_path / "t.db"
     try:
@@ -109,7 +109,7 @@ def test_bundled_mirror(site_server, tmp_path):
     assert result.exit_code == 0, result.output
     assert {u for (u,) in rows(db, "select url from locations")} == site_urls(SITE)
     missing = rows(db, "select count(*) from fetches where status = 404 and outcome = 'http_error'")[0][0]
-    assert missing == 1 + 5  # Annex 2, and the news seeds the bundled mirror leaves out
+    assert missing == 1  # Annex 2 (the bundled copy holds the whole dev set, news seeds included)
     # robots.txt asked once per host (404 on the mirror: no rules) and recorded
     assert sorted(rows(db, "select url, status, error from fetches where outcome = 'robots'")) == [
         (f"https://{h}/robots.txt", 404, "robots.txt 404: no rules")

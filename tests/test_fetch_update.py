@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT, SITE, serve_directory
-from pipeline import cli as cli_module
+from pipeline import runner
 from pipeline.cli import cli
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bad"  # the shared malformed inputs, copied once
@@ -42,7 +42,7 @@ def test_second_concurrent_update_refuses(tmp_path, site_server, fast):
 
 
 def test_update_logs_and_fails_on_unhealthy_source(tmp_path, fast, monkeypatch):
-    monkeypatch.setattr(cli_module, "STAGES", [])  # this test is about fetch + lock + log
+    monkeypatch.setattr(runner, "STAGES", [])  # this test is about fetch + lock + log
     site = tmp_path / "site"
     shutil.copytree(SITE, site)
     server, url = serve_directory(site)

@@ -27,9 +27,9 @@ from pipeline.records import Document, Link, Raw
 
 SCHEMA_FIELDS = ["source", "kind", "lang", "relevant", "modality", "announcement", "issued", "effective",
                  "elements", "control_codes", "hs_codes", "technologies", "end_user_rules", "thresholds",
-                 "not_controlled", "relations", "evidence"]
+                 "not_controlled", "relations", "parties", "evidence"]
 LIST_FIELDS = ["effective", "elements", "control_codes", "hs_codes", "technologies", "end_user_rules",
-               "thresholds", "not_controlled", "relations"]
+               "thresholds", "not_controlled", "relations", "parties"]
 KINDS = {"announcement", "qa", "news", "other"}
 MODALITIES = {"official", "reported", "proposed", None}
 TECHNOLOGIES = {"mining", "smelting_separation", "metal_smelting", "magnet_manufacturing", "recycling", "equipment"}

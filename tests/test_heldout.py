@@ -77,6 +77,8 @@ def field_diffs() -> dict[str, dict[str, Any]]:
         pred = extractions()[gold["source"]].record
         diffs: dict[str, Any] = {}
         for f in SET_FIELDS:
+            if f not in gold:
+                continue
             g = {json.dumps(member_key(f, v)) for v in gold[f]}
             p = {json.dumps(member_key(f, v)) for v in pred[f]}
             if g != p:

@@ -24,8 +24,9 @@ def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize("name, content, message", [
     ("notify.toml", b'urls = ["json://127.0.0.1:9/hook"', "is not valid TOML"),
-    ("notify.toml", b"urls = 5\n", "urls = 5 must be a list of apprise URLs in quotes"),
-    ("notify.toml", b"urls = [5]\n", "urls = [5] must be a list of apprise URLs in quotes"),
+    ("notify.toml", b"urls = 5\n", "urls must be a list of strings"),
+    ("notify.toml", b'[[channels]]\nurl = "json://127.0.0.1:9/hook"\ndigest = "yes"\n',
+     "digest must be true or false"),
     ("notify.toml", 'urls = ["json://127.0.0.1:9/钐"]\n'.encode("gbk"), "is not UTF-8 text"),
     ("missing.toml", None, "not found: create it"),
 ])
@@ -41,6 +42,7 @@ def test_a_broken_notification_file_stops_the_run_before_it_starts(tmp_path: Pat
         assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
         errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
         assert len(errors) == 1 and message in errors[0] and str(path) in errors[0], result.stderr
+        assert "[E008]" in errors[0]
         assert not db.exists()  # nothing started
 
 

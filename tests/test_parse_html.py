@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from conftest import dev_path
 from pipeline.parse import html, parse
 from pipeline.records import Document, Raw
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "corpus" / "site"
-SHARED_SITE = ROOT.parent / "shared" / "corpus" / "site"
+
 MOF = "www.mofcom.gov.cn/zwgk/zcfb/art/2025/"
 NO18 = MOF + "art_cdbfba3c241c9122a988aa1823cd3947.html"
 NO61 = MOF + "art_2715f48e177aa7dc3d356bae8fada586.html"
@@ -27,9 +28,8 @@ def site(rel: str) -> Document:
 
 
 def shared_site(rel: str) -> Document:
-    path = SHARED_SITE / rel
-    if not path.exists():
-        pytest.skip(f"../shared not present: {path} (seed news pages live in the shared dev set)")
+    """A seed news page of the dev set (../shared's, else the in-repo copy in corpus/site)."""
+    path = dev_path("corpus", "site", *rel.split("/"))
     return parse(Raw(content=path.read_bytes(), source=f"site/{rel}"))
 
 

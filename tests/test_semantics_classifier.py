@@ -5,16 +5,14 @@ from __future__ import annotations
 import pytest
 import spacy
 
-import pipeline.extract.semantics  # noqa: F401 - registers the factories
+from pipeline.extract.build import assemble
 
 _PIPES: dict[str, spacy.language.Language] = {}
 
 
 def classify(lang: str, text: str) -> tuple[str, bool, str | None]:
     if lang not in _PIPES:
-        nlp = spacy.blank(lang)
-        nlp.add_pipe("ew_doc_classifier")
-        _PIPES[lang] = nlp
+        _PIPES[lang] = assemble(lang, ["ew_doc_classifier"])
     doc = _PIPES[lang](text)
     return doc.user_data["ew_kind"], doc.user_data["ew_relevant"], doc.user_data["ew_modality"]
 
@@ -135,9 +133,7 @@ def test_one_passing_mention_of_controls_is_not_relevant() -> None:
 
 
 def test_evidence_spans_name_their_decision() -> None:
-    nlp = spacy.blank("zh")
-    nlp.add_pipe("ew_doc_classifier")
-    doc = nlp(ZH_QA)
+    doc = assemble("zh", ["ew_doc_classifier"])(ZH_QA)
     found = {s.label_ for s in doc.spans["doc_class"]}
     assert {"kind:qa", "relevant", "modality:official"} <= found
     qa_cues = [s.text for s in doc.spans["doc_class"] if s.label_ == "kind:qa"]

@@ -8,16 +8,16 @@ import json
 import pytest
 
 from pipeline.extract.semantics.evaluate import FIELDS, blank, document_text, normalise_gold, semantic_fields
-from conftest import SHARED, shared_path
+from conftest import dev_path
 
-GOLD_NAMES = sorted(p.name for p in (SHARED / "corpus" / "gold").glob("*.json")) or ["(no ../shared)"]
+GOLD_NAMES = sorted(p.name for p in dev_path("corpus", "gold").glob("*.json"))
 _PIPES: dict = {}
 
 
 def predict(name: str, crude: bool) -> tuple[dict, dict]:
-    gold_path = shared_path("corpus", "gold", name)
+    gold_path = dev_path("corpus", "gold", name)
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
-    text, _ = document_text(shared_path("corpus") / gold["source"], gold["source"], crude=crude)
+    text, _ = document_text(dev_path("corpus") / gold["source"], gold["source"], crude=crude)
     if gold["lang"] not in _PIPES:
         _PIPES[gold["lang"]] = blank(gold["lang"])
     return semantic_fields(_PIPES[gold["lang"]](text)), normalise_gold(gold)
@@ -32,5 +32,5 @@ def test_document_matches_gold(name: str, crude: bool) -> None:
 
 
 def test_dev_set_is_complete() -> None:
-    names = sorted(p.name for p in shared_path("corpus", "gold").glob("*.json"))
+    names = sorted(p.name for p in dev_path("corpus", "gold").glob("*.json"))
     assert len(names) == 22 and names == GOLD_NAMES

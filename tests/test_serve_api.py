@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import statistics
-import time
 from pathlib import Path
 
 import feedparser
 import pytest
 import yaml
 
+from conftest import CORPUS
+from pipeline.ingest import corpus_files
 from pipeline.serve import commands, views
 from pipeline.serve.plugins import links
 from pipeline.store import open_db
@@ -76,12 +76,40 @@ def test_sql_cannot_write(server: Server) -> None:
 # ---------------------------------------------------------------- canned queries
 
 def test_every_canned_query_answers(server: Server) -> None:
+    """Each canned query, with the example its page links to, gives the answer the bundled corpus
+    holds (today = 2026-01-01: No. 70's suspension of No. 61 is running)."""
     examples = {"hs": "2805301910", "element": "Sm", "code": "1C902", "q": "钐钴",
-                "measure": "MOFCOM-2025-18|element|Sm", "change": _a_change_id(server), "id": "1"}
+                "measure": "MOFCOM-2025-18|element|Sm", "change": _a_suspension_of_no61(server), "id": "1"}
+    answers = {}
     for name, query in QUERIES.items():
         params = {p: examples[p] for p in set(re.findall(r":(\w+)", query["sql"]))}
-        rows = server.json(f"/exportwatch/{name}", **params)
-        assert rows, f"{name} returned no rows for {params}"
+        answers[name] = server.json(f"/exportwatch/{name}", **params)
+        assert answers[name], f"{name} returned no rows for {params}"
+    exact = [r for r in answers["hs_code"] if r["match"] == "exact"]
+    assert {r["announcement"] for r in exact} == {"MOFCOM-2025-18"} and {r["element"] for r in exact} == {"Sm", "Gd"}
+    sm = answers["items_by_element"]
+    assert {r["element"] for r in sm} == {"Sm"} and len(sm) == 20
+    assert {(r["announcement"], r["status"]) for r in sm} == {("MOFCOM-2025-18", "in_force"),
+                                                               ("MOFCOM-2025-61", "suspended")}
+    codes = answers["items_by_control_code"]
+    assert {r["control_code"] for r in codes} == {"1C902.a", "1C902.b", "1C902.c"}
+    assert {r["announcement"] for r in codes} == {"MOFCOM-2025-18", "MOFCOM-2025-61"}
+    measure = answers["measure_evidence"]
+    assert {(r["lang"], r["span"]) for r in measure} == {("zh", "钐"), ("en", "Samarium")}
+    assert all(r["announcement"] == "MOFCOM-2025-18" and r["field"] == "elements" for r in measure)
+    assert all(r["span"] in r["quote"] and r["source_url"].startswith("https://") for r in measure)
+    detail = answers["evidence_detail"]
+    assert len(detail) == 1 and detail[0]["span"] in detail[0]["sentence"]
+    change = answers["change_evidence"]
+    assert {(r["type"], r["subject"], r["announcement"], r["field"]) for r in change} == {
+        ("suspended", "MOFCOM-2025-61", "MOFCOM-2025-70", "relations"),
+        ("suspended", "MOFCOM-2025-61", "MOFCOM-2025-70", "until")}  # the sentence giving the end date
+    assert any("第61号" in r["quote"] for r in change)
+    found = answers["search"]
+    assert {r["found_in"] for r in found} == {"document", "evidence", "item"}
+    assert all("钐钴" in (r["title"] or "") + (r["excerpt"] or "") for r in found)
+    feed = answers["changes_feed"]
+    assert len(feed) == len({r["atom_id"] for r in feed}) == _count(server, "changes WHERE withdrawn_run_id IS NULL")
 
 
 def test_hs_code_lists_the_samarium_and_gadolinium_metal_items(server: Server) -> None:
@@ -202,7 +230,8 @@ def test_items_evidence_documents_and_problem_views(server: Server) -> None:
     quotes = server.json("/exportwatch/evidence_quotes", field="hs_codes", value="2805301910")
     assert quotes and all("2805301910" in r["sentence"] for r in quotes)
     docs = server.json("/exportwatch/document_list")
-    assert len(docs) == 22 and {d["kind"] for d in docs} == {"announcement", "qa", "news", "other"}
+    assert len(docs) == len(corpus_files(CORPUS)) == 27  # the whole dev set
+    assert {d["kind"] for d in docs} == {"announcement", "qa", "news", "other"}
     assert len(server.json("/exportwatch/document_list", announcement="MOFCOM-2025-18")) >= 2
     for row in server.json("/exportwatch/document_problems"):
         assert row["problem"] in ("parse error", "no text", "not extracted", "parse warnings")
@@ -308,17 +337,6 @@ def test_queries_use_indexes(server: Server) -> None:
     conn.close()
 
 
-def test_query_latency_on_the_bundled_corpus(server: Server) -> None:
-    """A regression guard (the 10,000-document target is measured by the bench)."""
-    for path, params in (("/exportwatch/current_controls", {}), ("/exportwatch/hs_code", {"hs": "2805301910"})):
-        times = []
-        for _ in range(15):
-            started = time.perf_counter()
-            server.json(path, **params)
-            times.append(time.perf_counter() - started)
-        assert statistics.median(times) < 0.25, (path, times)
-
-
 def test_link_plugin_escapes_and_refuses_foreign_urls() -> None:
     class Urls:
         @staticmethod
@@ -366,5 +384,7 @@ def _count(server: Server, table: str) -> int:
     return server.json("/exportwatch", sql=f"select count(*) AS n from {table}")[0]["n"]
 
 
-def _a_change_id(server: Server) -> str:
-    return server.json("/exportwatch/change_timeline", _size="1")[0]["change_id"]
+def _a_suspension_of_no61(server: Server) -> str:
+    rows = server.json("/exportwatch/change_timeline", type="suspended", subject="MOFCOM-2025-61")
+    return rows[0]["change_id"]
+

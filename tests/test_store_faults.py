@@ -120,9 +120,13 @@ def test_a_read_only_database_says_serve_no_prepare_works(tmp_path: Path) -> Non
     os.chmod(db, 0o444)
     os.chmod(db.parent, 0o555)  # neither the file nor its folder can be written
     try:
-        for args in (["run", "--corpus", str(tmp_path / "corpus")], ["changes"], ["serve"]):
+        for args in (["run", "--corpus", str(tmp_path / "corpus")], ["serve"]):  # commands that write
             line = one_line_error(cli(*args, "--db", str(db), prefix=prefix), str(db))
             assert f"exportwatch serve --no-prepare --db {db}" in line
+        reading = cli("changes", "--db", str(db), prefix=prefix)  # reads if SQLite can, else says why
+        assert "Traceback" not in reading.stderr
+        if reading.returncode:
+            assert f"exportwatch serve --no-prepare --db {db}" in one_line_error(reading, str(db))
         port = free_port()
         proc = subprocess.Popen([*prefix, *EXPORTWATCH, "serve", "--no-prepare", "--db", str(db), "--port",
                                  str(port)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

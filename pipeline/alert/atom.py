@@ -15,7 +15,6 @@ import contextlib
 import datetime as dt
 import hashlib
 import heapq
-import json
 import os
 import tempfile
 import time
@@ -26,6 +25,7 @@ from typing import Any, Iterator
 import sqlite_utils
 
 from pipeline.alert import message
+from pipeline.diff import api as diff_api
 
 ATOM = "http://www.w3.org/2005/Atom"
 TAG = "tag:exportwatch,2025:"
@@ -54,33 +54,29 @@ def rfc3339(value: str | None, fallback: str = "1970-01-01T00:00:00Z") -> str:
     return parsed.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _heads(db: sqlite_utils.Database, tables: set[str]) -> Iterator[tuple[str, str, str, Any]]:
+def _heads(db: sqlite_utils.Database, tables: set[str], health: bool = True) -> Iterator[tuple[str, str, str, Any]]:
     """(updated, entry id, kind, ref) of every change and timed/health alert, read by cursor."""
-    if "changes" in tables:
-        for change_id, detected_at, date in db.execute("SELECT id, detected_at, date FROM changes"):
-            yield rfc3339(detected_at or date), entry_id("change", str(change_id)), "change", change_id
+    for change_id, detected_at, date in diff_api.change_heads(db):
+        yield rfc3339(detected_at or date), entry_id("change", str(change_id)), "change", change_id
     if "timed_alerts" in tables:
         cur = db.execute("SELECT * FROM timed_alerts")
         cols = [c[0] for c in cur.description]
         for values in cur:
             row = dict(zip(cols, values))
+            if row["topic"] == "health" and not health:  # run failures have their own channels
+                continue
             yield rfc3339(row.get("created_at")), entry_id(row["topic"], row["key"]), "timed", row
 
 
-def collect(db: sqlite_utils.Database) -> list[tuple[str, message.Summary]]:
+def collect(db: sqlite_utils.Database, health: bool = True) -> list[tuple[str, message.Summary]]:
     """(entry id, summary) for every change and timed/health alert, newest first."""
     tables = set(db.table_names())
     # Only the entries the feed keeps, newest (updated, entry id) first, are held and summarised:
     # summarising every change took most of a run that had nothing new, and holding a head per
     # change was the alert stage's memory (+51 MB at 10,000 documents). nlargest is
     # sorted(..., reverse=True)[:n] in O(n) memory.
-    heads = heapq.nlargest(MAX_ENTRIES, _heads(db, tables), key=lambda item: (item[0], item[1]))
-    wanted = [ref for _, _, kind, ref in heads if kind == "change"]
-    changes: dict[Any, dict[str, Any]] = {}
-    if wanted:
-        cur = db.execute("SELECT * FROM changes WHERE id IN (SELECT value FROM json_each(?))", [json.dumps(wanted)])
-        cols = [c[0] for c in cur.description]
-        changes = {row["id"]: row for row in (dict(zip(cols, r)) for r in cur.fetchall())}
+    heads = heapq.nlargest(MAX_ENTRIES, _heads(db, tables, health), key=lambda item: (item[0], item[1]))
+    changes = diff_api.changes_by_id(db, [ref for _, _, kind, ref in heads if kind == "change"])
     out: list[tuple[str, message.Summary]] = []
     for updated, eid, kind, ref in heads:
         summary = message.change_summary(db, changes[ref]) if kind == "change" else message.timed_summary(ref)
@@ -90,9 +86,9 @@ def collect(db: sqlite_utils.Database) -> list[tuple[str, message.Summary]]:
 
 
 
-def build(db: sqlite_utils.Database) -> bytes:
+def build(db: sqlite_utils.Database, health: bool = True) -> bytes:
     ET.register_namespace("", ATOM)
-    entries = collect(db)
+    entries = collect(db, health)
     feed = ET.Element(f"{{{ATOM}}}feed")
     ET.SubElement(feed, f"{{{ATOM}}}id").text = f"{TAG}feed"
     ET.SubElement(feed, f"{{{ATOM}}}title").text = FEED_TITLE
@@ -118,9 +114,10 @@ def feed_path(db_path: Path | str) -> Path:
     return Path(db_path).parent / "alerts.atom"
 
 
-def write(db: sqlite_utils.Database, path: Path) -> int:
-    """Rewrite the feed atomically; returns the number of entries."""
-    data = build(db)
+def write(db: sqlite_utils.Database, path: Path, health: bool = True) -> int:
+    """Rewrite the feed atomically; returns the number of entries. `health`: list run and source
+    failures too (not when they have operations channels of their own)."""
+    data = build(db, health)
     path.parent.mkdir(parents=True, exist_ok=True)
     for stale in path.parent.glob(".alerts-*.atom.tmp"):  # left by a process killed mid-write
         with contextlib.suppress(OSError):

@@ -7,26 +7,17 @@ from pathlib import Path
 
 import click
 
-from pipeline import config
 from pipeline.alert import stage
 from pipeline.alert.channels import load_channels, send_apprise
 from pipeline.context import Context
-
-
-def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2026-11-28")
+from pipeline.errors import Errors, fail
+from pipeline.options import db_option, quiet_option, today_option
 
 
 def _test_channels(quiet: bool) -> None:
     channels = load_channels()
     if not channels:
-        raise click.ClickException("no notification channel configured: set EXPORTWATCH_NOTIFY "
-                                   "(e.g. json://127.0.0.1:8123/hook) or write config/notify.toml")
+        raise fail(Errors.E005)
     failed = 0
     for ch in channels:
         ok, error = send_apprise(ch, "exportwatch test notification",
@@ -38,17 +29,15 @@ def _test_channels(quiet: bool) -> None:
 
 
 @click.command()
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=config.DEFAULT_DB,
-              show_default=True, help="SQLite database file.")
-@click.option("--today", callback=_parse_date, metavar="YYYY-MM-DD",
-              help="Pretend today is this date for time-based alerts. Default: the real date.")
+@db_option
+@today_option
 @click.option("--horizon", type=click.IntRange(0, 3650), default=stage.DEFAULT_HORIZON, show_default=True,
               help="Days ahead for 'takes effect soon' / 'suspension ends soon' alerts.")
 @click.option("--dry-run", is_flag=True, help="Print what would be sent; change nothing.")
 @click.option("--test", "test_", is_flag=True, help="Send one test notification to every channel and report.")
 @click.option("--backfill", is_flag=True,
               help="Also send channels every change recorded before they were configured.")
-@click.option("-q", "--quiet", is_flag=True, help="No log lines.")
+@quiet_option
 def alert(db_path: Path, today: dt.date | None, horizon: int, dry_run: bool, test_: bool, backfill: bool,
           quiet: bool) -> None:
     """Send pending alerts (changes, time-based, run health) and rewrite the Atom feed.
@@ -66,7 +55,7 @@ def alert(db_path: Path, today: dt.date | None, horizon: int, dry_run: bool, tes
         return
     if dry_run:
         if not db_path.exists():
-            raise click.ClickException(f"no database at {db_path}; run `exportwatch run` first or pass --db")
+            raise fail(Errors.E001, path=db_path)
         ctx = Context.open(db_path, today=today, quiet=quiet)
         channels = load_channels()
         items = stage.preview(ctx, channels, horizon=horizon, backfill=backfill)

@@ -2,7 +2,7 @@
 
 Why one summary for both: the Atom entry and the notification must tell the same story (what
 changed, under which act, when, which HS codes, the quote that proves it, where to read it), so
-both are rendered from the same fields. The diff stage's tables are read, never written.
+both are rendered from the same fields. The diff stage is read through pipeline.diff.api.
 
 HTML is always built by escaping every value (`html.escape`): quotes come from web pages and may
 hold markup (`<script>`). Notifications are sent as plain text (apprise then escapes for HTML
@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import sqlite_utils
 
 from pipeline.alert.outbox import Message
+from pipeline.diff import api as diff_api
 
 KIND_WORDS = {"control_code": "control code", "end_user_rule": "end-user rule", "announcement": "act"}
 QUOTE_MAX = 400
@@ -196,9 +197,7 @@ def _quote(db: sqlite_utils.Database, evidence: list[Any]) -> str | None:
 def change_summary(db: sqlite_utils.Database, change: dict[str, Any]) -> Summary:
     """Everything a reader needs about one `changes` row."""
     ann_id = change.get("announcement")
-    ann = None
-    if ann_id and "announcements" in db.table_names():
-        ann = _row(db, "SELECT * FROM announcements WHERE id = ?", [ann_id])
+    ann = diff_api.announcement(db, ann_id)
     docs = [d if isinstance(d, dict) else {"document_id": d} for d in _json((ann or {}).get("documents"), [])]
     evidence = _json(change.get("evidence"), [])
     hs_codes = _json(change.get("hs_codes"), [])
@@ -240,7 +239,7 @@ def render(db: sqlite_utils.Database, alert: dict[str, Any]) -> Message:
     """outbox.Renderer: the message for one alert row."""
     ref = alert["change_id"]
     if alert.get("topic", "change") == "change":
-        change = _row(db, "SELECT * FROM changes WHERE id = ?", [ref])
+        change = diff_api.change(db, ref)
         if change is None:
             raise LookupError(f"change {ref} is not in the changes table")
         return change_summary(db, change).message()
@@ -252,8 +251,25 @@ def render(db: sqlite_utils.Database, alert: dict[str, Any]) -> Message:
 
 def announcement_link(db: sqlite_utils.Database, ann_id: str | None) -> str | None:
     """Where to read an act: the canonical URL of one of its copies, if any is stored."""
-    if not ann_id or "announcements" not in db.table_names():
-        return None
-    ann = _row(db, "SELECT documents FROM announcements WHERE id = ?", [ann_id])
+    ann = diff_api.announcement(db, ann_id)
     docs = [d if isinstance(d, dict) else {"document_id": d} for d in _json((ann or {}).get("documents"), [])]
     return source_link(db, _doc_ids([], {}, docs), docs)
+
+
+def render_digest(db: sqlite_utils.Database, alerts: list[dict[str, Any]]) -> Message:
+    """One message for many alert rows: a line per alert (what happened, when) with its link."""
+    lines = []
+    for alert in alerts:
+        if alert.get("topic", "change") == "change":
+            change = diff_api.change(db, alert["change_id"])
+            if change is None:
+                raise LookupError(f"change {alert['change_id']} is not in the changes table")
+            summary = change_summary(db, change)
+        else:
+            row = _row(db, "SELECT * FROM timed_alerts WHERE key = ?", [alert["change_id"]])
+            if row is None:
+                raise LookupError(f"timed alert {alert['change_id']} is not in the timed_alerts table")
+            summary = timed_summary(row)
+        lines.append(f"- {summary.title}" + (f"\n  {summary.link}" if summary.link else ""))
+    title = f"exportwatch: {len(alerts)} alert{'s' if len(alerts) != 1 else ''}"
+    return Message(title=inert(title), body=inert("\n".join(lines)))

@@ -1,20 +1,24 @@
 """The alert stage, last in `exportwatch run` and the body of `exportwatch alert`.
 
-Order matters: (1) fire timed and health alerts (each committed with its outbox rows), (2) deliver
-everything pending, (3) rewrite the Atom feed. Change alerts were already enqueued by the diff
-stage in the transaction that recorded the changes, so this stage never decides what changed;
-it only makes sure every recorded alert reaches every channel once.
+Order matters: (1) pull the changes each channel has not had yet into the outbox, (2) fire timed
+and health alerts (each committed with its outbox rows), (3) deliver everything pending, (4)
+rewrite the Atom feed. The diff stage only records changes; this stage never decides what changed,
+it makes sure every recorded change reaches every channel once (pipeline/alert/outbox.py).
+`prepare` runs before the first stage of a run (pipeline.runner): it registers the configured
+channels, so the changes the diff stage records in that run are theirs.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
 from rich.markup import escape
 
-from pipeline.alert import atom, message, outbox, timed
-from pipeline.alert.channels import Channel, load_channels, send_apprise
+from pipeline.alert import atom, digest, message, outbox, timed
+from pipeline.alert.channels import Channel, load_channels, operations_configured, send_apprise
 from pipeline.context import Context
+from pipeline.diff import api as diff_api
 
 DEFAULT_HORIZON = 14
 
@@ -33,10 +37,9 @@ class StageResult:
 
 
 def _missing_for(ctx: Context, ch: Channel) -> int:
-    if "changes" not in ctx.db.table_names():
-        return 0
-    return ctx.db.execute("SELECT count(*) FROM changes WHERE id NOT IN "
-                          "(SELECT change_id FROM alerts WHERE channel_id = ?)", [ch.id]).fetchone()[0]
+    """Changes recorded before `ch` was registered that it has no alert for (what --backfill adds)."""
+    had = {r[0] for r in ctx.db.execute("SELECT change_id FROM alerts WHERE channel_id = ?", [ch.id])}
+    return sum(1 for _, cid in diff_api.change_ids_after(ctx.db, 0) if cid not in had)
 
 
 def announce_channels(ctx: Context, channels: list[Channel]) -> None:
@@ -59,6 +62,12 @@ def report_fired(ctx: Context, fired: list[dict[str, Any]]) -> None:
             ctx.log(escape(f"    {line}"))
 
 
+def prepare(ctx: Context, *, channels: list[Channel] | None = None) -> None:
+    """Register the configured channels before the run's diff stage records anything."""
+    outbox.ensure_schema(ctx.db)
+    announce_channels(ctx, load_channels() if channels is None else channels)
+
+
 def run_stage(ctx: Context, *, channels: list[Channel] | None = None, send: outbox.Sender | None = None,
               horizon: int = DEFAULT_HORIZON, backfill: bool = False, **options: Any) -> StageResult:
     """Fire timed/health alerts, deliver pending alerts, rewrite `<db dir>/alerts.atom`."""
@@ -68,21 +77,21 @@ def run_stage(ctx: Context, *, channels: list[Channel] | None = None, send: outb
     timed.ensure_schema(db)
     channels = load_channels() if channels is None else channels
     announce_channels(ctx, channels)
+    ctx.count("alerts_queued", outbox.pull(db, channels))
     if backfill and channels:
         result.backfilled = outbox.backfill(db, channels)
         ctx.log(f"alert: backfill queued {result.backfilled} alert(s)")
 
     evaluation = timed.evaluation_key(db, ctx.today, horizon)
-    rows, has_timeline = timed.candidates(db, ctx.today, horizon, ctx.run_id, unless_evaluated=evaluation)
-    if not has_timeline:
-        ctx.log("alert: the diff stage offers no upcoming_events yet; time-based alerts skipped")
+    rows = timed.candidates(db, ctx.today, horizon, ctx.run_id, unless_evaluated=evaluation)
     result.fired = timed.fire_due(db, rows, channels)
-    timed.remember_evaluated(db, evaluation if has_timeline else None)
+    timed.remember_evaluated(db, evaluation)
     report_fired(ctx, result.fired)
     ctx.count("alerts_timed", len(result.fired))
 
     if channels:
-        report = outbox.deliver(db, channels, message.render, send or apprise_sender)
+        report = outbox.deliver(db, channels, message.render, send or apprise_sender,
+                                send_batch=functools.partial(digest.deliver, render=message.render_digest))
         result.delivery = report
         if report.locked:
             ctx.log("alert: another process is delivering alerts for this database; delivery skipped")
@@ -103,7 +112,7 @@ def run_stage(ctx: Context, *, channels: list[Channel] | None = None, send: outb
 
     if ctx.db_path is not None:
         path = atom.feed_path(ctx.db_path)
-        result.feed_entries = atom.write(db, path)
+        result.feed_entries = atom.write(db, path, health=not operations_configured(channels))
         ctx.log(escape(f"alert: {path} rewritten ({result.feed_entries} entries)"))
     return result
 
@@ -119,16 +128,16 @@ def preview(ctx: Context, channels: list[Channel], *, horizon: int = DEFAULT_HOR
         for row in outbox.pending(db):
             if row["channel_id"] in labels:
                 out.append((labels[row["channel_id"]], message.render(db, row).title))
-    rows, _ = timed.candidates(db, ctx.today, horizon, ctx.run_id)
+    rows = timed.candidates(db, ctx.today, horizon, ctx.run_id)
     for row in rows:
         if not timed.already_fired(db, row["key"]):
             out += [(ch.label, row["title"]) for ch in channels] or [("feed", row["title"])]
-    if backfill and "changes" in tables:
+    if backfill:
         for ch in channels:
             known = set()
             if "alerts" in tables:
                 known = {r[0] for r in db.execute("SELECT change_id FROM alerts WHERE channel_id = ?", [ch.id])}
-            for change_id, in db.execute("SELECT id FROM changes ORDER BY date, id").fetchall():
+            for _, change_id in diff_api.change_ids_after(db, 0):
                 if change_id not in known:
                     out.append((ch.label, message.render(db, {"change_id": change_id, "topic": "change"}).title))
     return out

@@ -16,15 +16,15 @@ Title and body are frozen when the alert fires, so a retry sends the same words.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import json
-import pkgutil
-from typing import Any, Callable
+from typing import Any
 
 import sqlite_utils
 
 from pipeline.alert import message, outbox
 from pipeline.alert.channels import Channel
+from pipeline.diff import api as diff_api
+from pipeline.fetch import api as fetch_api
 from pipeline.store import now
 
 LOOKBACK_DAYS = 365  # how long after a suspension ended a first run still reports it
@@ -42,23 +42,6 @@ SCHEMA = """CREATE TABLE IF NOT EXISTS timed_alerts (
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
     db.execute(SCHEMA)
-
-
-def diff_function(name: str) -> Callable[..., Any] | None:
-    """A function of the diff stage (`upcoming_events`, `compute_state`), wherever in
-    `pipeline.diff` it lives; None while the diff stage does not provide it."""
-    import pipeline.diff as diff
-
-    if hasattr(diff, name):
-        return getattr(diff, name)
-    for info in pkgutil.iter_modules(diff.__path__):
-        try:
-            module = importlib.import_module(f"pipeline.diff.{info.name}")
-        except Exception:  # a half-written sibling module must not break alerts
-            continue
-        if callable(getattr(module, name, None)):
-            return getattr(module, name)
-    return None
 
 
 def timed_key(event: dict[str, Any]) -> str:
@@ -91,18 +74,10 @@ def _back_in_force(db: sqlite_utils.Database, event: dict[str, Any], today: dt.d
     measures = event.get("measures")
     if measures:
         return [m for m in measures if isinstance(m, dict)]
-    of_acts, compute_state = diff_function("state_of_acts"), diff_function("compute_state")
-    if (of_acts is None and compute_state is None) or "changes" not in db.table_names():
-        return []
-    targets = {r[0] for r in db.execute("SELECT subject FROM changes WHERE type = 'suspended' AND announcement = ?",
-                                        [event.get("announcement")]).fetchall()}
+    targets = set(diff_api.suspended_targets(db, str(event.get("announcement"))))
     if event.get("subject") and event.get("subject") != event.get("announcement"):
         targets = {event["subject"]}  # one event per suspended act
-    if of_acts is not None:  # just the suspended acts' measures, not the state of every measure
-        rows = of_acts(db, today, sorted(targets))
-    else:
-        state = compute_state(db, today)
-        rows = state.get("measures", []) if isinstance(state, dict) else state
+    rows = diff_api.state_of_acts(db, today, sorted(targets))  # just those acts' measures
     return [m for m in rows if isinstance(m, dict) and m.get("announcement") in targets
             and m.get("status") == "in_force"]
 
@@ -140,16 +115,14 @@ def describe_event(db: sqlite_utils.Database, event: dict[str, Any], today: dt.d
     return message.Summary(title=title, lines=lines, link=message.announcement_link(db, ann))
 
 
-def upcoming(db: sqlite_utils.Database, today: dt.date, horizon: int) -> list[dict[str, Any]] | None:
-    """Due events from the diff stage (None when it does not provide `upcoming_events`).
+def upcoming(db: sqlite_utils.Database, today: dt.date, horizon: int) -> list[dict[str, Any]]:
+    """Due events from the diff stage.
 
     The diff's window is (today, today+h] for what is coming and [today-h, today] for what ended;
     we ask it for `LOOKBACK_DAYS` so a suspension that ended while no run happened (No. 70's, on
     2026-11-10, seen on 2026-11-28) still alerts once, and once more from yesterday so a measure
     taking effect today is included; `due` then applies our own window."""
-    fn = diff_function("upcoming_events")
-    if fn is None:
-        return None
+    fn = diff_api.upcoming_events
     events = list(fn(db, today, max(horizon, LOOKBACK_DAYS)))
     events += [e for e in fn(db, today - dt.timedelta(days=1), 1) if e.get("kind") == "takes_effect"]
     unique = {timed_key(e): e for e in events if due(e, today, horizon)}
@@ -158,19 +131,15 @@ def upcoming(db: sqlite_utils.Database, today: dt.date, horizon: int) -> list[di
 
 def health_events(db: sqlite_utils.Database, current_run: int | None) -> list[dict[str, Any]]:
     """One candidate per failing source check and per failed run (not the current one)."""
-    tables = set(db.table_names())
     events: list[dict[str, Any]] = []
-    if "source_health" in tables:
-        has_id = "id" in {c[1] for c in db.execute("PRAGMA table_info(source_health)").fetchall()}
-        for row_id, source, run_id, checked_at, error in db.execute(
-                f"SELECT {'id' if has_id else 'NULL'}, source, run_id, checked_at, error FROM source_health "
-                "WHERE status = 'error' ORDER BY checked_at, source").fetchall():
-            key = f"health:source:{row_id}" if row_id is not None else f"health:source:{source}:{run_id}:{checked_at}"
-            events.append({"key": key, "kind": "source_error",
-                           "date": (checked_at or "")[:10], "subject": source,
-                           "title": f"Source {source} could not be checked (run {run_id})",
-                           "lines": [("Source", str(source)), ("Run", str(run_id)), ("Checked at", str(checked_at)),
-                                     ("Error", str(error or "unknown"))]})
+    for check in fetch_api.failed_checks(db):
+        row_id, source, run_id, checked_at, error = (check[k] for k in ("id", "source", "run_id", "checked_at", "error"))
+        key = f"health:source:{row_id}" if row_id is not None else f"health:source:{source}:{run_id}:{checked_at}"
+        events.append({"key": key, "kind": "source_error",
+                       "date": (checked_at or "")[:10], "subject": source,
+                       "title": f"Source {source} could not be checked (run {run_id})",
+                       "lines": [("Source", str(source)), ("Run", str(run_id)), ("Checked at", str(checked_at)),
+                                 ("Error", str(error or "unknown"))]})
     for run_id, command, ended, errors in db.execute(
             "SELECT id, command, ended, errors FROM runs WHERE status = 'failed' AND id IS NOT ? ORDER BY id",
             [current_run]).fetchall():
@@ -192,8 +161,9 @@ def _fire(db: sqlite_utils.Database, row: dict[str, Any], channels: list[Channel
             "payload, created_at, run_id) VALUES (:key, :topic, :kind, :date, :announcement, :subject, :title, "
             ":body, :link, :payload, :created_at, :run_id)", row)
         fired = cur.rowcount == 1
-        if fired:
-            outbox.enqueue_refs(db, row["topic"], [row["key"]], channels)
+        if fired:  # a channel with filters gets a timed alert only about an act it follows
+            outbox.enqueue_refs(db, row["topic"], [row["key"]], [
+                ch for ch in channels if not ch.filtered or row.get("announcement") in ch.announcements])
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
@@ -216,10 +186,8 @@ STATE_SCHEMA = "CREATE TABLE IF NOT EXISTS timed_state (key TEXT PRIMARY KEY, va
 
 
 def evaluation_key(db: sqlite_utils.Database, today: dt.date, horizon: int) -> str | None:
-    """What the timed events depend on: the diff inputs' fingerprint (when the diff stage offers
-    one), the day and the horizon."""
-    fingerprint = diff_function("inputs_fingerprint")
-    value = fingerprint(db) if fingerprint else None
+    """What the timed events depend on: the diff inputs' fingerprint, the day and the horizon."""
+    value = diff_api.inputs_fingerprint(db)
     return f"{value}|{today.isoformat()}|{horizon}" if value else None
 
 
@@ -240,22 +208,19 @@ def remember_evaluated(db: sqlite_utils.Database, key: str | None) -> None:
 
 
 def candidates(db: sqlite_utils.Database, today: dt.date, horizon: int,
-               run_id: int | None, unless_evaluated: str | None = None) -> tuple[list[dict[str, Any]], bool]:
-    """Rows for every due timed event not fired yet and every health problem (fired or not), and
-    whether the diff stage offered `upcoming_events`. With `unless_evaluated` (an evaluation_key
-    that an earlier run evaluated and fired), the timed events are not computed again."""
-    if evaluated(db, unless_evaluated):
-        events: list[dict[str, Any]] | None = []
-    else:
-        events = upcoming(db, today, horizon)
+               run_id: int | None, unless_evaluated: str | None = None) -> list[dict[str, Any]]:
+    """Rows for every due timed event not fired yet and every health problem (fired or not). With
+    `unless_evaluated` (an evaluation_key that an earlier run evaluated and fired), the timed events
+    are not computed again."""
+    events = [] if evaluated(db, unless_evaluated) else upcoming(db, today, horizon)
     # An event fired before is never fired again (fire_due, preview): describing it (state on today
     # for an ended suspension) is skipped, so a re-run with nothing new computes nothing.
     rows = [_row(timed_key(e), "timed", str(e.get("kind")), e, describe_event(db, e, today), run_id)
-            for e in events or [] if not already_fired(db, timed_key(e))]
+            for e in events if not already_fired(db, timed_key(e))]
     for h in health_events(db, run_id):
         rows.append(_row(h["key"], "health", h["kind"], h, message.Summary(title=h["title"], lines=h["lines"]),
                          run_id))
-    return rows, events is not None
+    return rows
 
 
 def already_fired(db: sqlite_utils.Database, key: str) -> bool:

@@ -6,6 +6,8 @@ from typing import Any
 
 import click
 
+from pipeline.options import quiet_option
+
 DEFAULT_SIZES = "1000,10000"
 
 
@@ -46,12 +48,9 @@ def print_table(result: dict[str, Any]) -> None:
     row("total s", lambda r: r["seconds"])
     row("documents/s", lambda r: r["docs_per_s"])
     row("words/s", lambda r: r["words_per_s"], ",.0f")
-    for stage in sorted({s for r in runs for s in r["stages"]}, key=lambda s: ["ingest", "extract", "diff", "alert",
-                                                                               "serve_prepare"].index(s)
-                        if s in ("ingest", "extract", "diff", "alert", "serve_prepare") else 99):
+    order = ["ingest", "extract", "diff", "alert", "serve"]
+    for stage in sorted({s for r in runs for s in r["stages"]}, key=lambda s: order.index(s) if s in order else 99):
         row(f"  {stage} s", lambda r, s=stage: r["stages"].get(s))
-    if any(r["notes"].get("serve_prepare") for r in runs):
-        table.add_row("  serve_prepare", *["skipped" if r["notes"].get("serve_prepare") else "" for r in runs])
     row("  (model load s)", lambda r: r["model_load_seconds"])
     row("extract words/s", lambda r: r["extract_words_per_s"], ",.0f")
     row("bare tokenise words/s", lambda r: r["tokenise_words_per_s"], ",.0f")
@@ -72,6 +71,9 @@ def print_table(result: dict[str, Any]) -> None:
         ok = met.get(key)
         summary.add_row(key, _fmt(ratios.get(key), ".3f"), target, {True: "yes", False: "NO", None: "—"}[ok])
     summary.add_row("no-op re-run s", _fmt(big["noop"]["seconds"]), "", "")
+    if big.get("state"):
+        console.print(f"state: {big['state']['command']}: {big['state']['seconds']:.2f} s, "
+                      f"{big['state']['peak_rss_mb']:.0f} MB peak RSS")
     summary.add_row("no-op PDFs parsed", _fmt(ratios["noop_pdfs_parsed"], "d"), "0",
                     "yes" if met["noop_pdfs_parsed"] else "NO")
     console.print(summary)
@@ -87,14 +89,15 @@ def print_table(result: dict[str, Any]) -> None:
 
 
 @click.command()
-@click.option("--docs", "sizes", default=DEFAULT_SIZES, show_default=True, callback=_sizes,
-              help="Corpus sizes to benchmark, comma-separated (each in a fresh database).")
+@click.option("--sizes", "sizes", default=DEFAULT_SIZES, show_default=True, callback=_sizes,
+              help="Corpus sizes (document counts) to benchmark, comma-separated (each in a fresh database).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("bench.json"),
               show_default=True, help="Where to write the results (JSON).")
 @click.option("--keep", type=click.Path(file_okay=False, path_type=Path),
               help="Keep corpora and databases in this folder (reused by the next run); default: a temp folder.")
 @click.option("--seed", type=int, default=7, show_default=True, help="Seed of the synthetic corpus.")
-def bench(sizes: list[int], out: Path, keep: Path | None, seed: int) -> None:
+@quiet_option
+def bench(sizes: list[int], out: Path, keep: Path | None, seed: int, quiet: bool) -> None:
     """Benchmark the whole pipeline on synthetic corpora; write bench.json and print a table.
 
     \b
@@ -105,25 +108,27 @@ def bench(sizes: list[int], out: Path, keep: Path | None, seed: int) -> None:
 
     \b
     exportwatch bench                         # 1,000 and 10,000 documents (make bench)
-    exportwatch bench --docs 200,2000 --keep data/bench
+    exportwatch bench --sizes 200,2000 --keep data/bench
     """
     from pipeline.bench.harness import bench as run_bench
 
-    result = run_bench(sizes, out, keep=keep, seed=seed, log=lambda m: click.echo(m, err=True))
+    result = run_bench(sizes, out, keep=keep, seed=seed, log=(lambda m: None) if quiet else lambda m: click.echo(m, err=True))
     print_table(result)
-    click.echo(f"wrote {out}", err=True)
+    if not quiet:
+        click.echo(f"wrote {out}", err=True)
 
 
 @click.command()
-@click.option("--docs", "n_docs", type=click.IntRange(min=1), required=True, help="Number of documents.")
+@click.option("--count", "n_docs", type=click.IntRange(min=1), required=True, help="Number of documents.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder to write (site/<host>/<path> inside, like the bundled corpus).")
-@click.option("--seed", type=int, default=7, show_default=True)
-def synth(n_docs: int, out: Path, seed: int) -> None:
+@click.option("--seed", type=int, default=7, show_default=True, help="Seed (the same seed gives the same corpus).")
+@quiet_option
+def synth(n_docs: int, out: Path, seed: int, quiet: bool) -> None:
     """Generate a deterministic synthetic corpus from the bundled documents.
 
     \b
-    exportwatch synth --docs 1000 --out data/synth-1000
+    exportwatch synth --count 1000 --out data/synth-1000
     exportwatch run --corpus data/synth-1000 --db data/synth.db
     """
     from pipeline.bench.synth import generate
@@ -131,7 +136,8 @@ def synth(n_docs: int, out: Path, seed: int) -> None:
     manifest = generate(out, n_docs, seed=seed)
     kinds = ", ".join(f"{k}={v}" for k, v in manifest.kinds.items())
     font = "zh PDFs with " + Path(manifest.pdf_font).name if manifest.pdf_font else "English-only PDFs (no CJK font)"
-    click.echo(f"synth: {manifest.docs} documents ({kinds}; {manifest.bytes / 1e6:.1f} MB; {font}) in {out}")
+    if not quiet:
+        click.echo(f"synth: {manifest.docs} documents ({kinds}; {manifest.bytes / 1e6:.1f} MB; {font}) in {out}")
 
 
 commands: list[click.Command] = [bench, synth]

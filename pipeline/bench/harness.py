@@ -3,14 +3,15 @@
 For each corpus size N (default 1,000 and 10,000) it generates a synthetic corpus (synth.py) and, each
 in its own child process so that peak RSS is per run:
 
-1. `pipeline`: the whole `exportwatch run` (ingest, the STAGES of pipeline.cli, serve-prepare when the
-   serve stage offers one) on a fresh database, each stage timed; PDFs parsed are counted; peak RSS.
+1. `pipeline`: the whole `exportwatch run` (ingest, then the stages of pipeline.runner) on a fresh
+   database, each stage timed; PDFs parsed are counted; peak RSS after each stage.
 2. `limit`: the same texts (every document the extract stage read) through bare `spacy.blank(lang)`
    tokenisation with `nlp.pipe` and the extract stage's batch size: the ceiling for extraction.
 
 Then, on the largest corpus: a no-op re-run on the unchanged database (its time over the full run's,
-and how many PDFs it parsed: must be 0), and the median latency of the Datasette canned queries
-through a real `exportwatch serve` process, when the serve stage exists.
+and how many PDFs it parsed: must be 0), `exportwatch state --on 2025-11-20 --json` in a fresh
+process (seconds and peak RSS), and the median latency of the Datasette canned queries through a
+real `exportwatch serve` process.
 
     python -m pipeline.bench.harness pipeline --corpus DIR --db PATH --out result.json
     python -m pipeline.bench.harness limit --db PATH --out result.json
@@ -20,7 +21,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import importlib
 import json
 import os
 import platform
@@ -42,7 +42,9 @@ BENCH_TODAY = "2026-01-01"  # a fixed "today", so counts (scheduled/occurred, ti
 SERVE_REQUESTS = 30
 SERVE_WARMUP = 5
 TARGETS = {"extract_ratio": (">=", 0.5), "noop_ratio": ("<=", 0.02), "memory_ratio": ("<=", 1.2),
-           "serve_current_controls_ms": ("<", 50.0), "serve_hs_code_ms": ("<", 50.0)}
+           "serve_current_controls_ms": ("<", 50.0), "serve_hs_code_ms": ("<", 50.0),
+           "state_seconds": ("<", 2.0), "state_peak_rss_mb": ("<", 150.0)}
+STATE_ON = "2025-11-20"  # `exportwatch state --on STATE_ON --json` on the largest database
 
 
 # --- child: one pipeline run ---------------------------------------------------------------
@@ -57,32 +59,11 @@ def peak_rss_workers_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
-def _stage_name(spec: str) -> str:
-    module = spec.split(":")[0].split(".")
-    return module[1] if len(module) > 2 else module[-1]
-
-
-def serve_prepare() -> tuple[Callable[[Any], Any] | None, str]:
-    """The serve stage's prepare step (views, indexes, FTS for Datasette) if it has one yet."""
-    for spec in ("pipeline.serve.stage:run_stage", "pipeline.serve.prepare:prepare", "pipeline.serve:prepare"):
-        module, func = spec.split(":")
-        try:
-            fn = getattr(importlib.import_module(module), func, None)
-        except ImportError as exc:
-            if exc.name and module.startswith(exc.name):
-                continue
-            raise
-        if fn is not None:
-            return fn, spec
-    return None, "pipeline.serve has no prepare step (stage:run_stage or prepare) yet"
-
-
 def run_pipeline(corpus: Path, db_path: Path, today: dt.date) -> dict[str, Any]:
     """`exportwatch run --corpus CORPUS --db DB`, stage by stage with a clock on each (this process)."""
-    from pipeline import cli, ingest
+    from pipeline import runner
     from pipeline.context import Context
     from pipeline.extract import build
-    from pipeline.lock import run_lock
 
     loads = {"seconds": 0.0}
     load = build.load
@@ -98,36 +79,18 @@ def run_pipeline(corpus: Path, db_path: Path, today: dt.date) -> dict[str, Any]:
 
     stages: dict[str, float] = {}
     rss: dict[str, float] = {"start": peak_rss_mb()}  # peak so far after each stage: who grows
+
+    def after(name: str, seconds: float) -> None:
+        stages[name] = seconds
+        rss[name] = peak_rss_mb()
+
     t0 = time.perf_counter()
-    with run_lock(db_path):
+    with runner.run_lock(db_path):
         ctx = Context.open(db_path, today=today, quiet=True)
         ctx.start_run("bench run", locked=True)
-        status = "failed"
-        try:
-            t = time.perf_counter()
-            ingest.ingest_corpus(ctx, corpus)
-            stages["ingest"] = time.perf_counter() - t
-            rss["ingest"] = peak_rss_mb()
-            for spec in cli.STAGES:
-                t = time.perf_counter()
-                cli._load_stage(spec)(ctx)
-                stages[_stage_name(spec)] = time.perf_counter() - t
-                rss[_stage_name(spec)] = peak_rss_mb()
-            notes = {}
-            if "serve" not in stages:
-                prepare, where = serve_prepare()
-                if prepare is None:
-                    notes["serve_prepare"] = f"skipped: {where}"
-                else:
-                    t = time.perf_counter()
-                    prepare(ctx)
-                    stages["serve_prepare"] = time.perf_counter() - t
-                    rss["serve_prepare"] = peak_rss_mb()
-            status = "ok"
-        finally:
-            if hasattr(ctx, "timings"):
-                ctx.timings.update({k: round(v, 3) for k, v in stages.items()})
-            ctx.finish_run(status)
+        runner.execute(ctx, runner.steps(runner.ingest_step(corpus)), after=after)
+        ctx.finish_run("ok")
+    notes: dict[str, str] = {}
     total = time.perf_counter() - t0
     docs = ctx.db.execute("SELECT count(*) FROM documents").fetchone()[0]
     return {"corpus": str(corpus), "db": str(db_path), "seconds": total, "stages": stages,
@@ -135,6 +98,21 @@ def run_pipeline(corpus: Path, db_path: Path, today: dt.date) -> dict[str, Any]:
             "documents_in_db": docs, "pipeline_version": build.pipeline_version(), "peak_rss_mb": peak_rss_mb(),
             "peak_rss_workers_mb": peak_rss_workers_mb(),
             "peak_rss_mb_after": rss, "notes": notes, "db_bytes": db_path.stat().st_size}
+
+
+# --- `exportwatch state --on D --json` ---------------------------------------------------------
+
+def state_measure(db_path: Path, on: str) -> dict[str, Any]:
+    """`exportwatch state --on ON --json` as a user runs it, in its own process (output to
+    /dev/null): wall time, and that process's own peak RSS (os.wait4's rusage is per child)."""
+    cmd = [sys.executable, "-m", "pipeline", "state", "--db", str(db_path), "--on", on, "--json"]
+    t = time.perf_counter()
+    with open(os.devnull, "w") as sink:
+        proc = subprocess.Popen(cmd, stdout=sink, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    return {"seconds": time.perf_counter() - t, "peak_rss_mb": usage.ru_maxrss / 1024, "exit_code": proc.returncode,
+            "command": " ".join(["exportwatch", *cmd[3:]])}
 
 
 # --- child: the limit (bare tokenisation of the same texts) ---------------------------------------
@@ -325,10 +303,6 @@ def serve_latency(db_path: Path, log: Callable[[str], None]) -> dict[str, Any]:
     if meta is None:
         return {"skipped": reason}
     meta_text = (Path(__file__).resolve().parent.parent / "serve" / "metadata.yml").read_text()
-    from pipeline import cli
-
-    if "serve" not in cli.cli.commands:
-        return {"skipped": "no `exportwatch serve` command yet"}
     queries = pick_queries(meta, db_path.stem)
     missing = [k for k in ("current_controls", "hs_code") if k not in queries]
     if missing:
@@ -435,6 +409,8 @@ def bench(sizes: list[int], out: Path, keep: Path | None = None, seed: int = 7,
                        "peak_rss_mb_after": noop.get("peak_rss_mb_after"),
                        "counts": noop["counts"], "peak_rss_mb": noop["peak_rss_mb"],
                        "same_pipeline_version": noop["pipeline_version"] == big["pipeline_version"]}
+        log(f"bench: exportwatch state --on {STATE_ON} --json on the {largest}-document database")
+        big["state"] = state_measure(db, STATE_ON)
         log("bench: Datasette canned queries")
         result["serve"] = serve_latency(db, log)
         result["ratios"] = ratios(result, sizes)
@@ -476,6 +452,8 @@ def ratios(result: dict[str, Any], sizes: list[int]) -> dict[str, Any]:
         "noop_ratio": large["noop"]["seconds"] / large["seconds"],
         "memory_ratio": large["peak_rss_mb"] / small["peak_rss_mb"] if len(sizes) > 1 else None,
         "noop_pdfs_parsed": large["noop"]["pdfs_parsed"],
+        "state_seconds": large.get("state", {}).get("seconds"),
+        "state_peak_rss_mb": large.get("state", {}).get("peak_rss_mb"),
     }
     serve = result.get("serve", {})
     for key in ("current_controls", "hs_code", "hs_code_typical"):

@@ -1,33 +1,12 @@
 """diff stage: merge act copies, derive measures, the change list and the state on any date.
 
-Other stages use these entry points (all read the current records from the database):
-`compute_changes(db, since=, include_news=, today=)`, `compute_state(db, on)`,
-`state_of_acts(db, on, acts)`, `upcoming_events(db, today, horizon_days)`. The pure core is `pipeline.diff.analysis.analyse`.
+Layers, each importing only the ones before it:
+
+- the model, pure (no database, no clock): `inputs` (DocInput), `acts`, `measures`, `scope`,
+  `intervals` (the timeline of suspensions and removals), `changes`, `state`, `analysis` (all of it
+  in memory), `gold` (gold records as inputs);
+- `tables`: the schema of the stage's tables and the mapping between model objects and rows;
+- `load`: reading the extract stage's records (through pipeline.extract.api) as DocInputs;
+- `stage`: the one write path, one act at a time (`run_stage`, what `exportwatch run` calls);
+- `api`: what other stages and the CLI may read (changes, state on a date, upcoming events).
 """
-from __future__ import annotations
-
-from typing import Any
-
-
-def compute_changes(db: Any, **kwargs: Any) -> list[dict[str, Any]]:
-    from pipeline.diff.store import compute_changes as impl
-
-    return impl(db, **kwargs)
-
-
-def compute_state(db: Any, on: Any) -> dict[str, Any]:
-    from pipeline.diff.state import compute_state as impl
-
-    return impl(db, on)
-
-
-def upcoming_events(db: Any, today: Any, horizon_days: int) -> list[dict[str, Any]]:
-    from pipeline.diff.state import upcoming_events as impl
-
-    return impl(db, today, horizon_days)
-
-
-def state_of_acts(db: Any, on: Any, acts: Any) -> list[dict[str, Any]]:
-    from pipeline.diff.state import state_of_acts as impl
-
-    return impl(db, on, acts)

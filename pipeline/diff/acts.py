@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.diff.inputs import DocInput, act_sort_key, as_date, iso
+from pipeline.records import DocKind
 
 RELATION_TYPES = ("suspends", "resumes", "amends", "supersedes", "repeals")
 
@@ -134,7 +135,7 @@ def _relation_evidence(doc: DocInput, rel: dict[str, Any]) -> list[dict[str, Any
         value = ev.get("value")
         if ev.get("field") == "relations" and isinstance(value, dict) \
                 and value.get("type") == rel.get("type") and value.get("target") == rel.get("target"):
-            out.append({**ev, "document_id": doc.document_id})
+            out.append(doc.evidence(ev))
     return out
 
 
@@ -151,10 +152,12 @@ def _merge_relations(act: Act) -> None:
             start = clause_date(act, innermost_clause(doc.clauses, pos))
             clauses = list(scope["clauses"]) if scope and scope.get("clauses") else None
             if scope and scope.get("start") is not None:
-                evidence.append({"field": "relations", "value": {k: rel.get(k) for k in ("type", "target", "until")},
-                                 "start": scope.get("start"), "end": scope.get("end"),
-                                 "text": (doc.text or "")[scope["start"]:scope.get("end") or scope["start"]],
-                                 "document_id": doc.document_id})
+                evidence.append(doc.evidence({
+                    "field": "relations", "value": {k: rel.get(k) for k in ("type", "target", "until")},
+                    "start": scope.get("start"), "end": scope.get("end"),
+                    "text": (doc.text or "")[scope["start"]:scope.get("end") or scope["start"]]}))
+            # the sentence that states the end date (暂停期限至2026年11月10日), for the suspension and its expiry
+            evidence += doc.date_evidence("until", key[2])
             cited = _cited_as(doc, scope)
             first = key not in merged
             if first:
@@ -215,7 +218,7 @@ def merge_acts(inputs: list[DocInput]) -> dict[str, Act]:
     """All acts named by current documents or cited by them, keyed and ordered by act id."""
     named: dict[str, list[DocInput]] = {}
     for doc in inputs:
-        if doc.announcement and doc.kind in ("announcement", "qa"):
+        if doc.announcement and doc.kind in (DocKind.ANNOUNCEMENT, DocKind.QA):
             named.setdefault(doc.announcement, []).append(doc)
     return link_citations({act_id: merge_act(act_id, docs) for act_id, docs in named.items()})
 

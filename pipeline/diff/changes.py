@@ -13,12 +13,15 @@ from typing import Any
 
 from pipeline.diff.acts import Act
 from pipeline.diff.inputs import DocInput, act_sort_key, as_date, iso
+from pipeline.diff.intervals import Timeline
 from pipeline.diff.measures import Measure, copy_values
-from pipeline.diff.timeline import Timeline
-from pipeline.records import Change
+from pipeline.records import Change, ChangeKind, ChangeType
 
-TYPE_ORDER = ["added", "takes_effect", "suspended", "resumed", "removed", "expired", "reported", "proposed"]
-KIND_ANN = "announcement"
+TYPE_ORDER = [t.value for t in ChangeType]
+KIND_ANN = ChangeKind.ANNOUNCEMENT.value
+ADDED, TAKES_EFFECT = ChangeType.ADDED.value, ChangeType.TAKES_EFFECT.value
+SUSPENDED, RESUMED, REMOVED, EXPIRED = (ChangeType.SUSPENDED.value, ChangeType.RESUMED.value,
+                                        ChangeType.REMOVED.value, ChangeType.EXPIRED.value)
 
 
 def change_id(change: Change) -> str:
@@ -49,12 +52,12 @@ def _effective_evidence(act: Act, date: str) -> list[dict[str, Any]]:
     for doc in act.copies:
         for ev in doc.record.get("evidence") or []:
             if ev.get("field") == "effective" and iso(as_date(ev.get("value"))) == date:
-                out.append({**ev, "document_id": doc.document_id})
+                out.append(doc.evidence(ev))
         for c in doc.clauses:
             if iso(as_date(c.get("effective"))) == date:
                 out.append({"field": "clauses", "value": c.get("id"), "start": c.get("start"), "end": c.get("end"),
                             "text": (doc.text or "")[c.get("start") or 0:c.get("end") or 0][:300],
-                            "document_id": doc.document_id})
+                            "document_id": doc.document_id, **({"url": doc.url} if doc.url else {})})
     return out
 
 
@@ -73,7 +76,7 @@ def takes_effect(act: Act, timeline: Timeline) -> list[Change]:
             continue
         if not happens(act.id, _clauses_on(act, date), date, timeline):
             continue
-        out.append(Change(act.id, date, "takes_effect", KIND_ANN, act.id, _effective_evidence(act, date)))
+        out.append(Change(act.id, date, TAKES_EFFECT, KIND_ANN, act.id, _effective_evidence(act, date)))
     return out
 
 
@@ -88,7 +91,7 @@ def act_changes(acts: dict[str, Act], measures: list[Measure], timeline: Timelin
     """Every change the acts themselves bring, oldest first."""
     out: list[Change] = []
     for m in measures:
-        out.append(Change(m.announcement, m.issued, "added", m.kind, m.subject, m.evidence, m.hs_codes, m.new))
+        out.append(Change(m.announcement, m.issued, ADDED, m.kind, m.subject, m.evidence, m.hs_codes, m.new))
     for act in acts.values():
         if act.copies:
             out.extend(takes_effect(act, timeline))
@@ -101,11 +104,11 @@ def timeline_changes(timeline: Timeline) -> list[Change]:
     the corpus size, so the streamed stage keeps them in memory."""
     out: list[Change] = []
     for s in timeline.suspensions:
-        out.append(Change(s.by, s.start, "suspended", KIND_ANN, s.target, s.evidence))
+        out.append(Change(s.by, s.start, SUSPENDED, KIND_ANN, s.target, s.evidence))
     for by, target, _clauses, date, evidence in timeline.resumptions:
-        out.append(Change(by, date, "resumed", KIND_ANN, target, evidence))
+        out.append(Change(by, date, RESUMED, KIND_ANN, target, evidence))
     for r in timeline.removals:
-        out.append(Change(r.by, r.date, "removed", KIND_ANN, r.target, r.evidence))
+        out.append(Change(r.by, r.date, REMOVED, KIND_ANN, r.target, r.evidence))
     ends: dict[tuple[str, str], list] = {}
     for s in timeline.suspensions:
         if s.until:
@@ -114,7 +117,7 @@ def timeline_changes(timeline: Timeline) -> list[Change]:
         # One `expired` per suspending act and end date, if at least one act it suspended comes
         # back in force that day (not lifted earlier, not carried on by another suspension).
         if any(timeline.ran_out(s) for s in group):
-            out.append(Change(by, until, "expired", KIND_ANN, by, _dedupe([e for s in group for e in s.evidence])))
+            out.append(Change(by, until, EXPIRED, KIND_ANN, by, _dedupe([e for s in group for e in s.evidence])))
     return out
 
 

@@ -1,7 +1,7 @@
 """What the diff core reads: one `DocInput` per current document with its extraction record.
 
 The diff core is pure functions over a list of these, so it can be fed from the `records` table
-(`pipeline.diff.store.load_inputs`), from gold files (`pipeline.diff.gold`) or from a test's
+(`pipeline.diff.load.load_inputs`), from gold files (`pipeline.diff.gold`) or from a test's
 hand-written dicts, and give the same answer each way.
 """
 from __future__ import annotations
@@ -11,7 +11,24 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipeline.records import ChangeType, DocKind
+
 ACT_ID = re.compile(r"^MOFCOM-(\d{4})-(\d+)$")
+SENTENCE_END = re.compile(r"[。！？；;\n]|\.(?:\s|$)")
+SENTENCE_MAX = 400
+
+
+def sentence_at(text: str, start: int, end: int) -> str:
+    """The sentence around a span, whitespace collapsed, at most SENTENCE_MAX characters kept
+    around the span: for people reading the evidence."""
+    left = max((m.end() for m in SENTENCE_END.finditer(text, max(0, start - 400), start)), default=max(0, start - 400))
+    m = SENTENCE_END.search(text, end)
+    right = m.end() if m else min(len(text), end + 400)
+    sentence = " ".join(text[left:right].split())
+    if len(sentence) <= SENTENCE_MAX:
+        return sentence
+    at = max(0, min(start - left - SENTENCE_MAX // 3, len(sentence) - SENTENCE_MAX))
+    return ("…" if at else "") + sentence[at:at + SENTENCE_MAX - 2] + "…"
 
 
 @dataclass
@@ -48,12 +65,36 @@ class DocInput:
     @property
     def is_act_copy(self) -> bool:
         """A copy of an act's own text (page, translation, annex): the only thing that changes scope."""
-        return self.kind == "announcement" and bool(self.announcement) and bool(self.record.get("relevant"))
+        return self.kind == DocKind.ANNOUNCEMENT and bool(self.announcement) and bool(self.record.get("relevant"))
+
+    def evidence(self, item: dict[str, Any]) -> dict[str, Any]:
+        """An evidence item of this document with what a reader needs beside the span: the
+        document's id, the sentence around the span (when the text is here and the offsets point
+        at it) and the URL the document was read from."""
+        out = {**item, "document_id": self.document_id}
+        start, end = item.get("start"), item.get("end")
+        if not out.get("sentence") and self.text and isinstance(start, int) and isinstance(end, int) \
+                and 0 <= start < end <= len(self.text):
+            out["sentence"] = sentence_at(self.text, start, end)
+        if self.url and not out.get("url"):
+            out["url"] = self.url
+        return out
+
+    def date_evidence(self, fld: str, day: str | None) -> list[dict[str, Any]]:
+        """Evidence for a date this document states (e.g. a suspension's end, 2026年11月10日 or
+        November 10, 2026): the first place its text gives it, with the sentence around it."""
+        if not day or not self.text or not (d := as_date(day)):
+            return []
+        m = date_pattern(d).search(self.text)
+        if not m:
+            return []
+        return [self.evidence({"field": fld, "value": d.isoformat(), "start": m.start(), "end": m.end(),
+                               "text": m.group(0)})]
 
     @property
     def is_news(self) -> bool:
-        return (self.kind == "news" and bool(self.record.get("relevant"))
-                and self.record.get("modality") in ("reported", "proposed"))
+        return (self.kind == DocKind.NEWS and bool(self.record.get("relevant"))
+                and self.record.get("modality") in (ChangeType.REPORTED, ChangeType.PROPOSED))
 
 
 def from_parts(meta: dict[str, Any], record: dict[str, Any], clauses: list[dict[str, Any]] | None = None,
@@ -65,6 +106,21 @@ def from_parts(meta: dict[str, Any], record: dict[str, Any], clauses: list[dict[
         title=meta.get("title"), text=meta.get("text"), published=meta.get("published"),
         clauses=list(clauses or []), relation_scopes=list(relation_scopes or []),
     )
+
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+
+
+def date_pattern(d: dt.date) -> re.Pattern[str]:
+    """The ways a text writes `d`: 2026年11月10日, November 10, 2026 (or Nov. 10, 2026), 10 November
+    2026, 2026-11-10."""
+    month = MONTHS[d.month - 1]
+    names = rf"(?:{month}|{month[:3]}\.?)"
+    return re.compile(
+        rf"{d.year}\s*年\s*0?{d.month}\s*月\s*0?{d.day}\s*日"
+        rf"|\b{names}\s+0?{d.day},?\s+{d.year}\b|\b0?{d.day}\s+{names},?\s+{d.year}\b"
+        rf"|\b{d.year}-0?{d.month}-0?{d.day}\b", re.I)
 
 
 def act_sort_key(act_id: str) -> tuple[int, int, str]:

@@ -16,13 +16,15 @@ from typing import Any
 from pipeline.diff.acts import Act, clause_date, innermost_clause
 from pipeline.diff.inputs import DocInput, act_sort_key
 from pipeline.diff.scope import detect_scope
+from pipeline.records import ChangeKind
 
-FIELD_KIND = {
-    "elements": "element", "control_codes": "control_code", "technologies": "technology",
-    "end_user_rules": "end_user_rule", "thresholds": "threshold", "scope": "scope",
+K = ChangeKind
+FIELD_KIND = {  # record field -> the kind of measure its values are
+    "elements": K.ELEMENT.value, "control_codes": K.CONTROL_CODE.value, "technologies": K.TECHNOLOGY.value,
+    "end_user_rules": K.END_USER_RULE.value, "thresholds": K.THRESHOLD.value, "scope": K.SCOPE.value,
 }
 KIND_ORDER = list(FIELD_KIND.values())
-ITEM_KINDS = ("element", "control_code")  # the measures that name items, hence have HS codes
+ITEM_KINDS = (K.ELEMENT.value, K.CONTROL_CODE.value)  # the measures that name items, hence have HS codes
 DISCREPANCY_FIELDS = ("elements", "control_codes", "hs_codes")
 
 
@@ -84,7 +86,7 @@ def copy_values(doc: DocInput, detect: bool = True) -> list[tuple[str, str, list
     """(kind, subject, evidence) for every measure value one copy carries; with `detect`, the scope
     words found in its text too (acts only: the cue phrases describe legal text, not reporting)."""
     record = doc.record
-    evidence = [{**e, "document_id": doc.document_id} for e in record.get("evidence") or []]
+    evidence = [doc.evidence(e) for e in record.get("evidence") or []]
     out: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for fld, kind in FIELD_KIND.items():
         for value in record.get(fld) or []:
@@ -97,7 +99,7 @@ def copy_values(doc: DocInput, detect: bool = True) -> list[tuple[str, str, list
         if key in out:
             out[key].append(ev)
     for ev in detect_scope(doc.text) if detect else []:
-        out.setdefault(("scope", ev["value"]), []).append({**ev, "document_id": doc.document_id})
+        out.setdefault((K.SCOPE.value, ev["value"]), []).append(doc.evidence(ev))
     return [(k, s, ev) for (k, s), ev in out.items()]
 
 

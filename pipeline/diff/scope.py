@@ -16,10 +16,10 @@ from typing import Any
 import yaml
 
 from pipeline import config
+from pipeline.diff.inputs import sentence_at
 
 SCOPE_WORDS = ("extraterritorial", "assistance")
 VOCAB_PATH = config.MODELS_DIR / "src" / "vocab" / "scope.yml"
-SENTENCE_END = re.compile(r"[。！？；;\n]|\.(?:\s|$)")
 CITED_TITLE = re.compile(r"《[^》]{0,120}》")
 
 
@@ -33,14 +33,6 @@ def load_vocab(path: Path | str = VOCAB_PATH) -> dict[str, list[re.Pattern[str]]
             raise ValueError(f"{path}: unknown scope word {word!r}; the schema has {SCOPE_WORDS}")
         vocab[word] = [re.compile(p, re.I) for lang in ("zh", "en") for p in (langs or {}).get(lang) or []]
     return vocab
-
-
-def sentence_at(text: str, start: int, end: int) -> str:
-    """The sentence around a span, for people reading the evidence."""
-    left = max((m.end() for m in SENTENCE_END.finditer(text, max(0, start - 400), start)), default=max(0, start - 400))
-    m = SENTENCE_END.search(text, end)
-    right = m.end() if m else min(len(text), end + 400)
-    return text[left:right].strip()
 
 
 def detect_scope(text: str | None, vocab: dict[str, list[re.Pattern[str]]] | None = None) -> list[dict[str, Any]]:

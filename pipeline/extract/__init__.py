@@ -58,18 +58,31 @@ def detect_lang(doc: Document) -> str:
 
 
 def _prepare(nlp: Any, doc: Document) -> Any:
+    """The spaCy Doc of a Document: the tokenizer makes the view (normalised text, offset map);
+    the parser's blocks and title are carried over into view offsets and script."""
     sdoc = nlp.make_doc(doc.text or "")
-    sdoc.user_data["ew_text"] = doc.text or ""  # components read this, not Doc.text (rebuilt per access)
+    omap = sdoc.user_data["ew_map"]
     sdoc.user_data["ew_published"] = doc.published
-    sdoc.user_data["ew_title"] = doc.title
+    sdoc.user_data["ew_title"] = nlp.tokenizer.normaliser.fold(doc.title) if doc.title else doc.title
     sdoc.user_data["ew_media_type"] = doc.media_type
-    sdoc.user_data["ew_blocks"] = [(b.kind, b.start, b.end) for b in doc.blocks]
+    sdoc.user_data["ew_blocks"] = [(b.kind, omap.to_norm(b.start), omap.to_norm(b.end)) for b in doc.blocks]
     return sdoc
+
+
+def _view_document(doc: Document, sdoc: Any) -> Document:
+    """The Document as the components saw it: view text, blocks and title."""
+    from dataclasses import replace
+
+    from pipeline.records import Block
+
+    blocks = [Block(kind, s, e) for kind, s, e in sdoc.user_data["ew_blocks"]]
+    return replace(doc, text=sdoc.user_data["ew_text"], blocks=blocks, title=sdoc.user_data.get("ew_title"))
 
 
 def _finish(doc: Document, sdoc: Any, lang: str, tiers: dict[str, int], source: str | None) -> Extraction:
     from pipeline.extract.record import Mention, build_record
 
+    doc = _view_document(doc, sdoc)
     strings = sdoc.vocab.strings
     names: dict[int, str] = {}  # label id -> label (Span.label_ looks the string up per span)
     spans = {}
@@ -89,17 +102,57 @@ def _finish(doc: Document, sdoc: Any, lang: str, tiers: dict[str, int], source: 
         spans[key] = found
     user_data = {k: v for k, v in sdoc.user_data.items() if isinstance(k, str) and k.startswith("ew_")
                  and k not in ("ew_text", "ew_published", "ew_title", "ew_media_type", "ew_blocks")}
-    built = build_record(doc, spans, user_data, lang, tiers, source)
+    scan = sdoc.user_data["ew_scan"]
+    built = build_record(doc, spans, user_data, lang, tiers, scan.layout, scan.grammar, source)
     extra = built.pop("_extra")
     mentions = [{"label": key, "value": m.label, "start": m.start, "end": m.end, "quote": doc.text[m.start:m.end]}
                 for key, group in spans.items() for m in group]
-    return Extraction(document_id=doc.id, record=built, mentions=mentions, items=extra["items"],
-                      clauses=extra["clauses"], relation_scopes=extra["relation_scopes"],
-                      pipeline_version=pipeline_version())
+    x = Extraction(document_id=doc.id, record=built, mentions=mentions, items=extra["items"],
+                   clauses=extra["clauses"], relation_scopes=extra["relation_scopes"],
+                   pipeline_version=pipeline_version())
+    return _remap(x, doc.text, sdoc.user_data["ew_original"], sdoc.user_data["ew_map"])
+
+
+def _remap(x: Extraction, text: str, orig: str, omap: Any) -> Extraction:
+    """Offsets of the view -> offsets (and quotes) of the stored clean text: every span the
+    components found in the normalised text is given back as the document prints it."""
+    if omap.identity and text == orig:
+        return x
+    to_orig = omap.to_orig
+
+    def fix(d: dict[str, Any], quote_key: str) -> None:
+        s, e = to_orig(d["start"], d["end"])
+        d["start"], d["end"] = s, e
+        d[quote_key] = orig[s:e]
+
+    def printed(value: str | None, near: int) -> str | None:
+        if not value:
+            return value
+        at = text.find(value, max(0, near))
+        if at < 0:
+            at = text.find(value)
+        if at < 0:
+            return value
+        s, e = to_orig(at, at + len(value))
+        return orig[s:e]
+
+    for ev in x.record["evidence"]:
+        fix(ev, "text")
+    for m in x.mentions:
+        fix(m, "quote")
+    for it in x.items:
+        it["name"] = printed(it.get("name"), it["start"])
+        it["heading"] = printed(it.get("heading"), 0)
+        fix(it, "quote")
+    for c in x.clauses:
+        c["start"], c["end"] = to_orig(c["start"], c["end"])
+    for sc in x.relation_scopes:
+        sc["start"], sc["end"] = to_orig(sc["start"], sc["end"])
+    return x
 
 
 def _tiers(nlp: Any) -> dict[str, int]:
-    return nlp.get_pipe("ew_elements").compiled().tier
+    return nlp.get_pipe("ew_scan").book.meta["elements"]["tiers"]
 
 
 Loader = Callable[[Any], "Document | None"]

@@ -56,6 +56,7 @@ def pipeline_version() -> str:
 def import_components() -> None:
     """Register the factories the configs name: ours (ew_elements ...) and the semantic ones
     (ew_doc_classifier ...), which importing pipeline.extract.semantics registers."""
+    importlib.import_module("pipeline.extract.tokenizer")
     importlib.import_module("pipeline.extract.components")
     importlib.import_module(SEMANTICS_MODULE)
 
@@ -64,13 +65,13 @@ def build(lang: str, out: Path | None = None) -> Path:
     """Build one pipeline into `out` (default models/exportwatch-LANG); atomic replace."""
     import_components()
     cfg_path = SRC / lang / "config.cfg"
-    overrides = {"paths.vocab": str(SRC / "vocab" / "elements.yml"), "paths.patterns": str(SRC / "patterns")}
+    overrides = {"paths.src": str(SRC), "paths.normalise": str(SRC / "lang" / "normalise.yml")}
     cfg = util.load_config(cfg_path, overrides=overrides, interpolate=False)
     nlp = util.load_model_from_config(cfg, auto_fill=True, validate=True)
     nlp.initialize()
     nlp.meta.update({
         "name": "exportwatch", "version": __version__,
-        "description": "exportwatch rule pipeline: elements, codes, announcements, dates, cues, semantics",
+        "description": "exportwatch rule pipeline: view, one cue scan, elements, codes, acts, dates, cues, semantics",
         "exportwatch_sources": sources_hash(),
     })
     out = out or model_dir(lang)
@@ -87,6 +88,21 @@ def build(lang: str, out: Path | None = None) -> Path:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return out
+
+
+def assemble(lang: str, names: tuple[str, ...] | list[str] = (), src: Path | None = None) -> spacy.language.Language:
+    """A pipeline of some components only, built from sources in memory: the view tokenizer, the
+    scan and `names` (for tests of one component; the full pipelines come from `build`/`load`)."""
+    import_components()
+    src = src or SRC
+    nlp = spacy.blank(lang, config={"nlp": {"tokenizer": {"@tokenizers": "exportwatch.ViewTokenizer.v1"}}})
+    nlp.add_pipe("ew_scan")
+    for name in names:
+        nlp.add_pipe(name)
+    nlp.config["initialize"]["tokenizer"] = {"normalise_path": str(src / "lang" / "normalise.yml")}
+    nlp.config["initialize"]["components"] = {"ew_scan": {"src_path": str(src)}}
+    nlp.initialize()
+    return nlp
 
 
 def is_current(lang: str) -> bool:

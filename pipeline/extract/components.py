@@ -1,18 +1,17 @@
 """spaCy components of the exportwatch pipelines (registered factories, `ew_*`).
 
-Each component finds one family of mentions with compiled regexes over `doc.text` and writes them
-to `doc.spans[KEY]`, `span.label_` being the normalised value (an element symbol, `1C902.a`,
-`MOFCOM-2025-18`, `2025-10-09`, a cue type). Components judge single mentions only; which mentions
-are controlled items, effective dates or relations is decided by record.py from structure and
-context. Data (vocabulary, cue patterns) is loaded at `initialize` from models/src and saved
-with the pipeline (to_disk/from_disk), so `spacy.load(models/exportwatch-zh)` needs no sources.
+The pipeline reads one document view (the tokenizer made it: pipeline/extract/tokenizer.py) and
+scans it once: `ew_scan` runs every cue pattern of the language (the cue book, from models/src)
+through one Hyperscan database and keeps the hits with the document's layout in
+`doc.user_data["ew_scan"]` (a `Scan`). The components after it read the hits of their families and
+write span groups whose label is the normalised value (an element symbol, `1C902.a`,
+`MOFCOM-2025-18`, `2025-10-09`, a cue type). Components judge single mentions; which mentions are
+controlled items, effective dates or relations is decided by record.py from structure and context.
 
-Inputs in `doc.user_data` (set by pipeline.extract before the pipeline runs):
-- `ew_text`: the document text. Read it (or `text_of(doc)`) instead of `doc.text`, which spaCy
-  rebuilds from the tokens on every access and which then costs more than all the matching.
-- `ew_lower` (`lower_of(doc)`): the lower-cased text with the same offsets, made once.
-- `ew_published`: the publication date (YYYY-MM-DD) when known: it resolves dates without a year
-  and weekday references in news.
+Inputs in `doc.user_data` (set by pipeline.extract before the components run):
+- `ew_published`: the publication date (YYYY-MM-DD) when known: it resolves dates without a year,
+  weekday references in news and references to acts without a year;
+- `ew_blocks`: the parser's blocks as (kind, start, end) in view offsets (the layout's lines).
 """
 from __future__ import annotations
 
@@ -20,6 +19,8 @@ import datetime as dt
 import json
 import re
 from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -27,12 +28,16 @@ from spacy.attrs import IDX, LENGTH, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.extract import normalize as nz
-from pipeline.extract.lexicon import CuePatterns, ElementFinder, load_patterns, load_vocab
+from pipeline.extract import values as vals
+from pipeline.extract.cues import CueBook, default_book
+from pipeline.extract.grammar import Grammar, grammar_of
+from pipeline.extract.layout import Layout, boilerplate_ranges
+from pipeline.extract.scanner import Hit, Scanner, leftmost_longest
+from pipeline.records import Block, Document
 
 SpanTuple = tuple[int, int, str]
 MENTIONS_KEY = "ew_mentions"  # user_data[(MENTIONS_KEY, span key)] = (n spans, [(start_char, end_char, label)])
-
+SCAN_KEY = "ew_scan"
 
 _TOKENS: list[Any] = [None, None]  # (doc, (token starts, token ends, text length) | None) of the last doc
 
@@ -74,8 +79,6 @@ def set_spans(doc: Doc, key: str, found: Iterable[SpanTuple]) -> None:
     label_ids: dict[str, int] = {}
     add = doc.vocab.strings.add
     for start, end, label in found:
-        # Doc.char_span(start, end) strict, else alignment_mode="expand": the same result,
-        # bisecting token offsets instead of building Token objects (runs for every mention)
         if not (0 <= start < total and 0 <= end - 1 < total):
             continue
         a = bisect_right(starts, start) - 1
@@ -90,7 +93,6 @@ def set_spans(doc: Doc, key: str, found: Iterable[SpanTuple]) -> None:
         if label_id is None:
             label_id = label_ids[label] = add(label)
         spans.append(Span(doc, a, b, label=label_id))
-        # the span's start_char/end_char, for the extractor (iterating a span group is slow)
         first = starts[a] if a < n else total
         mentions.append((first, ends[b - 1] if b > a else first, label))
     doc.spans[key] = spans
@@ -98,20 +100,11 @@ def set_spans(doc: Doc, key: str, found: Iterable[SpanTuple]) -> None:
 
 
 def text_of(doc: Doc) -> str:
-    """doc.text, computed once: spaCy rebuilds Doc.text from the tokens on every access, which
-    costs more than all the matching; the extractor also puts the source text in user_data."""
+    """The view's text, computed once: spaCy rebuilds Doc.text from the tokens on every access."""
     text = doc.user_data.get("ew_text")
     if text is None:
         text = doc.user_data["ew_text"] = doc.text
     return text
-
-
-def lower_of(doc: Doc) -> str:
-    """The lower-cased text, same offsets, computed once per document for all components."""
-    low = doc.user_data.get("ew_lower")
-    if low is None:
-        low = doc.user_data["ew_lower"] = nz.lower_same_length(text_of(doc))
-    return low
 
 
 def published(doc: Doc) -> dt.date | None:
@@ -122,219 +115,435 @@ def published(doc: Doc) -> dt.date | None:
         return None
 
 
-class DataComponent:
-    """A component whose only state is a JSON-able dict, filled at initialize from source files."""
+@dataclass
+class Scan:
+    """One document's hits (by family), with what reads them: the scanner (for named groups), the
+    cue book's tables, the grammar and the layout."""
 
-    name = "ew"
+    text: str
+    hits: dict[str, list[Hit]]
+    scanner: Scanner
+    book: CueBook
+    blocks: list[tuple[str, int, int]] = field(default_factory=list)
+    decisions: dict[str, Any] = field(default_factory=dict)  # what earlier components decided (ew_kind ...)
+
+    def family(self, name: str) -> list[Hit]:
+        return self.hits.get(name, [])
+
+    def groups(self, hit: Hit) -> dict[str, Any]:
+        return self.scanner.groups(self.text, hit)
+
+    @cached_property
+    def grammar(self) -> Grammar:
+        return grammar_of(self.book.meta)
+
+    @cached_property
+    def layout(self) -> Layout:
+        doc = Document(id="", source="", media_type="", text=self.text,
+                       blocks=[Block(kind, s, e) for kind, s, e in self.blocks])
+        bp = boilerplate_ranges(self.text, [(h.start, h.end) for h in self.family("related_header")],
+                                [(h.start, h.end) for h in self.family("footer")])
+        return Layout(doc, self.grammar, bp)
+
+
+def scan_of(doc: Doc) -> Scan:
+    """The document's scan; made here (with the cue book of models/src) for pipelines assembled in
+    code without `ew_scan` (spacy.blank + add_pipe, as in tests)."""
+    scan = doc.user_data.get(SCAN_KEY)
+    if scan is None:
+        book = default_book()
+        scanner = book.scanner(doc.lang_ if doc.lang_ in ("zh", "en") else "en")
+        text = text_of(doc)
+        scan = Scan(text, _group(scanner.scan(text)), scanner, book, doc.user_data.get("ew_blocks") or [])
+        doc.user_data[SCAN_KEY] = scan
+    return scan
+
+
+def _group(hits: list[Hit]) -> dict[str, list[Hit]]:
+    out: dict[str, list[Hit]] = {}
+    for h in hits:
+        out.setdefault(h.family, []).append(h)
+    return out
+
+
+class ScanComponent:
+    """`ew_scan`: the cue book of the pipeline's language, compiled into one Hyperscan database
+    (built at initialize from models/src, saved with the pipeline: book.json and the serialised
+    database), run once per document."""
 
     def __init__(self, nlp: Language, name: str):
-        self.nlp_name = name
-        self.lang = nlp.lang  # cue patterns of this language only (plus "any")
-        self.data: dict[str, Any] = {}
-        self._compiled: Any = None
+        self.name = name
+        self.lang = nlp.lang
+        self.book: CueBook | None = None
+        self._scanner: Scanner | None = None
+        self._db: bytes | None = None
+        self._end_only: list[int] = []
 
-    def load(self, **paths: str | None) -> dict[str, Any]:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    def _init(self, **paths: str | None) -> None:
-        self.data = self.load(**paths)
-        self._compiled = None
-
-    # spaCy validates [initialize.components.X] against this signature, so each data path is a
-    # named keyword (patterns_path for cue components, vocab_path for elements).
     def initialize(self, get_examples: Callable | None = None, *, nlp: Language | None = None,
-                   patterns_path: str | None = None) -> None:
-        self._init(patterns_path=patterns_path)
+                   src_path: str | None = None) -> None:
+        self.book = CueBook.from_source(src_path) if src_path else default_book()
+        self._scanner = self.book.scanner(self.lang)
+        self._db = self._scanner.serialise()
+        self._end_only = sorted(self._scanner.end_only)
 
-    def compiled(self) -> Any:
-        if self._compiled is None:
-            self._compiled = self.compile(self.data)
-        return self._compiled
+    @property
+    def scanner(self) -> Scanner:
+        if self._scanner is None:
+            if self.book is None:
+                self.initialize()
+            else:
+                self._scanner = self.book.scanner(self.lang, self._db, self._end_only)
+        return self._scanner  # type: ignore[return-value]
 
-    def compile(self, data: dict[str, Any]) -> Any:
-        return data
+    def __call__(self, doc: Doc) -> Doc:
+        scanner = self.scanner
+        text = text_of(doc)
+        doc.user_data[SCAN_KEY] = Scan(text, _group(scanner.scan(text)), scanner, self.book,  # type: ignore[arg-type]
+                                       doc.user_data.get("ew_blocks") or [])
+        return doc
 
     def to_disk(self, path: Path | str, *, exclude: Iterable[str] = ()) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        (path / "data.json").write_text(json.dumps(self.data, ensure_ascii=False), encoding="utf-8")
+        if self.book is None:
+            self.initialize()
+        (path / "book.json").write_text(json.dumps(self.book.data, ensure_ascii=False), encoding="utf-8")  # type: ignore[union-attr]
+        (path / "hyperscan.db").write_bytes(self._db or self.scanner.serialise())
+        (path / "scanner.json").write_text(json.dumps({"end_only": sorted(self.scanner.end_only)}), encoding="utf-8")
 
-    def from_disk(self, path: Path | str, *, exclude: Iterable[str] = ()) -> "DataComponent":
-        self.data = json.loads((Path(path) / "data.json").read_text(encoding="utf-8"))
-        self._compiled = None
+    def from_disk(self, path: Path | str, *, exclude: Iterable[str] = ()) -> "ScanComponent":
+        path = Path(path)
+        self.book = CueBook(json.loads((path / "book.json").read_text(encoding="utf-8")))
+        self._db = (path / "hyperscan.db").read_bytes()
+        self._end_only = json.loads((path / "scanner.json").read_text(encoding="utf-8"))["end_only"]
+        self._scanner = None
         return self
 
 
-class ElementsComponent(DataComponent):
-    """Element names, material forms, formulas, context symbols -> spans 'elements' (symbol) and
-    'materials' (matrix terms such as NdFeB, label 'matrix')."""
+# ----------------------------------------------------------------------------------- elements
 
-    def initialize(self, get_examples: Callable | None = None, *, nlp: Language | None = None,  # type: ignore[override]
-                   vocab_path: str | None = None) -> None:
-        self._init(vocab_path=vocab_path)
+class ElementsComponent:
+    """Element names, material forms, formulas, symbols in context -> spans 'elements' (symbol) and
+    'materials' (matrix terms such as NdFeB, label 'matrix').
 
-    def load(self, vocab_path: str | None = None, **_: Any) -> dict[str, Any]:
-        return load_vocab(vocab_path) if vocab_path else {"elements": [], "matrix": {}, "not_elements": {}}
+    Longest match first at any position; adjacent names joined by a compound joiner (钐钴,
+    samarium-cobalt, Tb/Dy) form one compound, reduced to its best tier (钐钴 -> Sm; 铽镝铁 -> Tb, Dy)."""
 
-    def compile(self, data: dict[str, Any]) -> ElementFinder:
-        return ElementFinder(data)
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        hits = self.compiled().find(text_of(doc), lower_of(doc)) if self.data.get("elements") else []
-        set_spans(doc, "elements", ((h.start, h.end, h.symbol) for h in hits if h.symbol))
-        set_spans(doc, "materials", ((h.start, h.end, "matrix") for h in hits if not h.symbol))
+        scan = scan_of(doc)
+        found = find_elements(scan)
+        set_spans(doc, "elements", ((s, e, sym) for s, e, sym, _ in found if sym))
+        set_spans(doc, "materials", ((s, e, "matrix") for s, e, sym, _ in found if not sym))
         return doc
 
 
-HS_GAP_RE = re.compile(r"^(?:[\s:：,，、;；/()（）《》\"“”'’\-–]|and|or|&|和|及|或|与|号列|编号|编码|codes?|numbers?|nos?\.?|s\b)*$",
-                       re.IGNORECASE)
+class _El:
+    __slots__ = ("start", "end", "symbol", "tier", "kind")
+
+    def __init__(self, start: int, end: int, symbol: str | None, tier: int, kind: str):
+        self.start, self.end, self.symbol, self.tier, self.kind = start, end, symbol, tier, kind
 
 
-class CodesComponent(DataComponent):
+_CTX: dict[int, tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]] = {}
+
+
+def _element_regexes(meta: dict[str, Any]) -> tuple[re.Pattern[str], ...]:
+    key = id(meta)
+    if key not in _CTX:
+        sc = meta["symbol_context"]
+        _CTX[key] = (re.compile(sc["after"]), re.compile(sc["before"]), re.compile(r"([A-Z][a-z]?)(\d{0,2})"),
+                     re.compile("^" + meta["joiners"]["zh"] + "$"), re.compile("^" + meta["joiners"]["en"] + "$"))
+    return _CTX[key]
+
+
+def find_elements(scan: Scan) -> list[tuple[int, int, str | None, int]]:
+    """(start, end, symbol or None for a matrix term, tier) of every element mention."""
+    meta = scan.book.meta["elements"]
+    tiers: dict[str, int] = meta["tiers"]
+    after_rx, before_rx, part_rx, zh_join, en_join = _element_regexes(meta)
+    text = scan.text
+    raw: list[_El] = []
+    for h in scan.family("element"):
+        kind, _, sym = h.label.partition(":")
+        if kind in ("name", "form"):
+            sym, _, tier = sym.partition(":")
+            raw.append(_El(h.start, h.end, sym, int(tier), kind))
+        elif kind == "matrix":
+            raw.append(_El(h.start, h.end, None, 0, "matrix"))
+        elif kind == "not":
+            raw.append(_El(h.start, h.end, None, 0, "not"))
+        elif kind == "symbol":
+            if after_rx.match(text, h.end, min(len(text), h.end + 16)) or \
+                    before_rx.search(text[max(0, h.start - 6):h.start]):
+                raw.append(_El(h.start, h.end, sym, tiers.get(sym, 9), "symbol"))
+        elif kind == "formula":
+            raw.extend(_formula(text[h.start:h.end], h.start, meta, tiers, part_rx))
+    raw.sort(key=lambda h: (h.start, -(h.end - h.start)))
+    kept: list[_El] = []
+    covered = -1
+    for hit in raw:
+        if hit.start < covered and not (kept and kept[-1].kind == "formula" and hit.kind == "formula"
+                                        and kept[-1].start == hit.start):
+            continue
+        kept.append(hit)
+        covered = max(covered, hit.end)
+    kept = [h for h in kept if h.kind != "not"]
+    out: list[tuple[int, int, str | None, int]] = []
+    groups: list[list[_El]] = []
+    for hit in kept:
+        if groups and hit.kind != "matrix" and groups[-1][-1].kind != "matrix":
+            prev = groups[-1][-1]
+            gap = text[prev.end:hit.start]
+            join = zh_join if _cjk(text[hit.start]) else en_join
+            if prev.end <= hit.start and join.match(gap):
+                groups[-1].append(hit)
+                continue
+        groups.append([hit])
+    anion_zh, anion_en = _anion_regexes(meta)
+    for group in groups:
+        named = [h for h in group if h.symbol]
+        best = min((h.tier for h in named), default=0)
+        tops = [h for h in named if h.tier == best]
+        if len(tops) > 1:  # of equal tiers, the cation names the item (锑化镓 -> Ga)
+            tops = [h for h in tops if not _anion(text, h, anion_zh, anion_en)] or tops
+        keep = {id(h) for h in tops}
+        for h in group:
+            if h.symbol is None or id(h) in keep:
+                out.append((h.start, h.end, h.symbol, h.tier))
+    return out
+
+
+_ANIONS: dict[int, tuple[re.Pattern[str], re.Pattern[str]]] = {}
+
+
+def _anion_regexes(meta: dict[str, Any]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    key = id(meta)
+    if key not in _ANIONS:
+        a = meta["anions"]
+        _ANIONS[key] = (re.compile(a["zh_after"]), re.compile(f"(?:{a['en_suffix']})$", re.IGNORECASE))
+    return _ANIONS[key]
+
+
+def _anion(text: str, h: "_El", zh_after: re.Pattern[str], en_suffix: re.Pattern[str]) -> bool:
+    """The anion of a compound name: 锑 in 锑化镓, 'arsenide' in 'gallium arsenide'."""
+    if _cjk(text[h.start]):
+        return bool(zh_after.match(text, h.end))
+    return h.kind == "name" and bool(en_suffix.search(text[h.start:h.end]))
+
+
+def _formula(token: str, offset: int, meta: dict[str, Any], tiers: dict[str, int],
+             part_rx: re.Pattern[str]) -> list[_El]:
+    parts = part_rx.findall(token)
+    if "".join(a + b for a, b in parts) != token or any(p[0] not in meta["all_symbols"] for p in parts):
+        return []
+    if not any(c.islower() or c.isdigit() for c in token):
+        return []  # all-capital tokens are acronyms (USB, CNN), not formulas
+    symbols = [p[0] for p in parts]
+    if all(s in symbols for s in meta["formula"]["matrix"]):
+        return [_El(offset, offset + len(token), None, 0, "matrix")]
+    known = [s for s in symbols if s in tiers]
+    if not known or min(tiers[s] for s in known) > int(meta["formula"]["max_tier"]):
+        return []
+    best = min(tiers[s] for s in known)
+    return [_El(offset, offset + len(token), s, best, "formula") for s in dict.fromkeys(known) if tiers[s] == best]
+
+
+def _cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+# -------------------------------------------------------------------------------------- codes
+
+class CodesComponent:
     """Control codes anywhere; HS codes only in a customs context -> 'control_codes', 'hs_codes'."""
 
-    def load(self, patterns_path: str | None = None, **_: Any) -> dict[str, Any]:
-        rows = load_patterns(patterns_path).get("hs_context", []) if patterns_path else []
-        return {"hs_context": rows}
-
-    def compile(self, data: dict[str, Any]) -> CuePatterns:
-        return CuePatterns(data["hs_context"], self.lang)
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        text = text_of(doc)
+        scan = scan_of(doc)
         codes = []
-        for m in nz.CONTROL_CODE_RE.finditer(text):
-            value = nz.normalize_control_code(m.group(0))
+        for h in scan.family("control_code"):
+            value = vals.normalize_control_code(scan.text[h.start:h.end])
             if value:
-                codes.append((m.start(), m.end(), value))
+                codes.append((h.start, h.end, value))
         set_spans(doc, "control_codes", codes)
-        set_spans(doc, "hs_codes", self.hs_codes(text, lower_of(doc)))
+        set_spans(doc, "hs_codes", hs_codes(scan))
         return doc
 
-    def hs_codes(self, text: str, low: str | None = None) -> list[SpanTuple]:
-        numbers = [(m.start(1), m.end(1), nz.normalize_hs_code(m.group(1))) for m in nz.HS_NUMBER_RE.finditer(text)]
-        numbers = [n for n in numbers if n[2]]
-        if not numbers:
-            return []
-        found: dict[int, SpanTuple] = {}
-        for cue_start, cue_end, _ in self.compiled().find(text, low):
-            pos = cue_end
-            for start, end, value in numbers:
-                if start < cue_end:
-                    continue
-                if not HS_GAP_RE.match(text[pos:start]) or start - pos > 40:
-                    break
-                found[start] = (start, end, value)
-                pos = end
-            self._table_column(text, cue_start, cue_end, numbers, found)
-        return sorted(found.values())
 
-    @staticmethod
-    def _table_column(text: str, cue_start: int, cue_end: int, numbers: list, found: dict) -> None:
-        """A cue in a header line without numbers (a table header) covers the rows below it, as
-        long as each following line carries digits."""
-        line_start = text.rfind("\n", 0, cue_start) + 1
-        line_end = text.find("\n", cue_end)
-        line_end = len(text) if line_end < 0 else line_end
-        if re.search(r"\d{6,}", text[line_start:line_end]):
-            return
-        pos = line_end + 1
-        while pos < len(text):
-            nxt = text.find("\n", pos)
-            nxt = len(text) if nxt < 0 else nxt
-            line = text[pos:nxt]
-            if not re.search(r"\d", line):
+_GAP: dict[int, re.Pattern[str]] = {}
+
+
+def hs_codes(scan: Scan) -> list[SpanTuple]:
+    text = scan.text
+    numbers = []
+    for h in scan.family("hs_number"):
+        value = vals.normalize_hs_code(text[h.start:h.end])
+        if value:
+            numbers.append((h.start, h.end, value))
+    if not numbers:
+        return []
+    meta = scan.book.meta["codes"]
+    gap_rx = _GAP.get(id(meta))
+    if gap_rx is None:
+        gap_rx = _GAP[id(meta)] = re.compile("^" + meta["hs_gap"] + "$", re.IGNORECASE)
+    gap_max = meta["hs_gap_max"]
+    opening, closing, paren_max = meta["paren"]
+    found: dict[int, SpanTuple] = {}
+    for cue in leftmost_longest(scan.family("hs_label")):
+        if opening in text[max(0, cue.start - 6):cue.start]:
+            close = text.find(closing, cue.end, cue.end + paren_max)
+            if close > 0:
+                for start, end, value in numbers:
+                    if cue.end <= start < close:
+                        found[start] = (start, end, value)
+        pos = cue.end
+        for start, end, value in numbers:
+            if start < cue.end:
+                continue
+            if not gap_rx.match(text[pos:start]) or start - pos > gap_max:
                 break
-            for start, end, value in numbers:
-                if pos <= start < nxt:
-                    found[start] = (start, end, value)
-            pos = nxt + 1
+            found[start] = (start, end, value)
+            pos = end
+        _table_column(text, cue.start, cue.end, numbers, found)
+    return sorted(found.values())
 
 
-class AnnouncementsComponent(DataComponent):
-    """MOFCOM announcement references in both languages -> 'announcements' (MOFCOM-YYYY-N). A
+def _table_column(text: str, cue_start: int, cue_end: int, numbers: list, found: dict) -> None:
+    """A cue in a header line without numbers (a table header) covers the rows below it, as long
+    as each following line carries digits."""
+    line_start = text.rfind("\n", 0, cue_start) + 1
+    line_end = text.find("\n", cue_end)
+    line_end = len(text) if line_end < 0 else line_end
+    if re.search(r"\d{6,}", text[line_start:line_end]):
+        return
+    pos = line_end + 1
+    while pos < len(text):
+        nxt = text.find("\n", pos)
+        nxt = len(text) if nxt < 0 else nxt
+        if not re.search(r"\d", text[pos:nxt]):
+            break
+        for start, end, value in numbers:
+            if pos <= start < nxt:
+                found[start] = (start, end, value)
+        pos = nxt + 1
+
+
+# ------------------------------------------------------------------------------- act references
+
+class AnnouncementsComponent:
+    """References to acts in both languages -> 'announcements' (MOFCOM-YYYY-N, UEL-YYYY-N). A
     reference without a year (第61号公告) takes the year of the nearest reference before it to the
     same number, else of the nearest reference, else of the publication date."""
 
-    def load(self, **_: Any) -> dict[str, Any]:
-        return {}
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        refs = [r for r in nz.find_announcements(text_of(doc)) if r.mofcom]
-        pub = published(doc)
-        out = []
-        for i, ref in enumerate(refs):
-            year = ref.year
-            if year is None:
-                before = [r for r in refs[:i] if r.year]
-                same = [r for r in before if r.number == ref.number]
-                after = [r for r in refs[i + 1:] if r.year]
-                year = (same or before or [None])[-1].year if (same or before) else (
-                    after[0].year if after else (pub.year if pub else None))
-            if year:
-                out.append((ref.start, ref.end, nz.announcement_id(year, ref.number)))
-        set_spans(doc, "announcements", out)
+        scan = scan_of(doc)
+        set_spans(doc, "announcements", announcement_spans(scan, published(doc)))
         return doc
 
 
-class DatesComponent(DataComponent):
+def act_references(scan: Scan) -> list[vals.ActRef]:
+    refs: list[vals.ActRef] = []
+    for h in leftmost_longest(scan.family("act")):
+        m = scan.scanner.match(scan.text, h)
+        if m is not None:
+            refs.extend(vals.act_refs(m, h.label, scan.grammar))
+    return sorted(refs)
+
+
+def announcement_spans(scan: Scan, pub: dt.date | None) -> list[SpanTuple]:
+    refs = [r for r in act_references(scan) if r.mofcom]
+    out = []
+    for i, ref in enumerate(refs):
+        year = ref.year
+        if year is None:
+            before = [r for r in refs[:i] if r.year and r.scheme == ref.scheme]
+            same = [r for r in before if r.number == ref.number]
+            after = [r for r in refs[i + 1:] if r.year and r.scheme == ref.scheme]
+            year = (same or before)[-1].year if (same or before) else (
+                after[0].year if after else (pub.year if pub else None))
+        if year:
+            out.append((ref.start, ref.end, vals.act_id(ref.scheme, year, ref.number)))
+    return out
+
+
+# -------------------------------------------------------------------------------------- dates
+
+class DatesComponent:
     """Calendar dates in every supported form, partial dates and weekdays resolved -> 'dates'
     (YYYY-MM-DD); cue phrases -> 'date_cues' (publication, immediate, effective, issued)."""
 
-    def load(self, patterns_path: str | None = None, **_: Any) -> dict[str, Any]:
-        rows = load_patterns(patterns_path).get("date_cues", []) if patterns_path else []
-        return {"date_cues": rows}
-
-    def compile(self, data: dict[str, Any]) -> CuePatterns:
-        return CuePatterns(data["date_cues"], self.lang)
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        text, pub = text_of(doc), published(doc)
-        matches = list(nz.find_dates(text))
-        out: list[SpanTuple] = []
-        for i, m in enumerate(matches):
-            year = m.year
-            if year is None:
-                if pub:
-                    year = nz.nearest_year(m.month, m.day, pub)
-                else:
-                    before = [x for x in matches[:i] if x.year]
-                    after = [x for x in matches[i + 1:] if x.year]
-                    year = before[-1].year if before else (after[0].year if after else None)
-            date = nz.make_date(year, m.month, m.day)
+        scan = scan_of(doc)
+        set_spans(doc, "dates", find_dates(scan, published(doc)))
+        set_spans(doc, "date_cues", [(h.start, h.end, h.label) for h in leftmost_longest(scan.family("date_cue"))])
+        return doc
+
+
+def find_dates(scan: Scan, pub: dt.date | None) -> list[SpanTuple]:
+    g, text = scan.grammar, scan.text
+    matches: list[tuple[int, int, int | None, int, int]] = []
+    last_end = -1
+    for h in leftmost_longest(scan.family("date")):
+        if h.start < last_end:
+            continue
+        parts = vals.date_of(scan.groups(h), text[h.start:h.end], g)
+        if parts is None:
+            continue
+        matches.append((h.start, h.end, *parts))
+        last_end = h.end
+    out: list[SpanTuple] = []
+    for i, (s, e, year, month, day) in enumerate(matches):
+        if year is None:
+            if pub:
+                year = vals.nearest_year(month, day, pub)
+            else:
+                before = [m[2] for m in matches[:i] if m[2]]
+                after = [m[2] for m in matches[i + 1:] if m[2]]
+                year = before[-1] if before else (after[0] if after else None)
+        date = vals.make_date(year, month, day)
+        if date:
+            out.append((s, e, date.isoformat()))
+    if pub:
+        taken = [(s, e) for s, e, _ in out]
+        for h in leftmost_longest(scan.family("relative_date")):
+            if any(s <= h.start < e for s, e in taken):
+                continue
+            date = vals.relative_date(scan.groups(h), pub, g)
             if date:
-                out.append((m.start, m.end, date.isoformat()))
-        if pub:
-            taken = [(s, e) for s, e, _ in out]
-            low = lower_of(doc)
-            for m in nz.confirmed_finditer(nz.RELATIVE_SCAN, nz.RELATIVE_RE, low):
-                if any(s <= m.start() < e for s, e in taken) or (
-                        m.start() and low[m.start() - 1].isascii() and low[m.start() - 1].isalpha()):
-                    continue
-                out.append((m.start(), m.end(), nz.relative_date(m, pub).isoformat()))
-        set_spans(doc, "dates", sorted(out))
-        set_spans(doc, "date_cues", self.compiled().find(text, lower_of(doc)))
-        return doc
+                out.append((h.start, h.end, date.isoformat()))
+    return sorted(out)
 
 
-class CuesComponent(DataComponent):
-    """Relation verbs -> 'relation_cues' (suspends, resumes, amends, repeals, supersedes) and
-    scope cues -> 'scope_cues' (control_intro, control, negation, statistic, technology, item_word)."""
+# --------------------------------------------------------------------------------------- cues
 
-    def load(self, patterns_path: str | None = None, **_: Any) -> dict[str, Any]:
-        pats = load_patterns(patterns_path) if patterns_path else {}
-        return {"relations": pats.get("relations", []), "scope": pats.get("scope", [])}
+class CuesComponent:
+    """Relation verbs -> 'relation_cues' (suspends, resumes, amends, repeals, supersedes) and scope
+    cues -> 'scope_cues' (control_intro, control, negation, statistic, technology, item_word)."""
 
-    def compile(self, data: dict[str, Any]) -> tuple[CuePatterns, CuePatterns]:
-        return CuePatterns(data["relations"], self.lang), CuePatterns(data["scope"], self.lang)
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        relations, scope = self.compiled()
-        text = text_of(doc)
-        low = lower_of(doc)
-        set_spans(doc, "relation_cues", relations.find(text, low))
-        set_spans(doc, "scope_cues", scope.find(text, low))
+        scan = scan_of(doc)
+        set_spans(doc, "relation_cues", [(h.start, h.end, h.label) for h in leftmost_longest(scan.family("relation"))])
+        set_spans(doc, "scope_cues", [(h.start, h.end, h.label) for h in leftmost_longest(scan.family("scope"))])
         return doc
+
+
+@Language.factory("ew_scan")
+def make_scan(nlp: Language, name: str) -> ScanComponent:
+    return ScanComponent(nlp, name)
 
 
 @Language.factory("ew_elements")
@@ -362,6 +571,6 @@ def make_cues(nlp: Language, name: str) -> CuesComponent:
     return CuesComponent(nlp, name)
 
 
-MY_COMPONENTS = ["ew_elements", "ew_codes", "ew_announcements", "ew_dates", "ew_cues"]
+MY_COMPONENTS = ["ew_scan", "ew_elements", "ew_codes", "ew_announcements", "ew_dates", "ew_cues"]
 SEMANTIC_COMPONENTS = ["ew_doc_classifier", "ew_end_user_rules", "ew_technologies", "ew_thresholds",
                        "ew_exclusions"]

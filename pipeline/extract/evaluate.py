@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 from typing import Any, Iterable
 
 SET_FIELDS = ["elements", "control_codes", "hs_codes", "effective", "technologies", "end_user_rules",
-              "thresholds", "not_controlled", "relations"]
+              "thresholds", "not_controlled", "relations", "parties"]
 EXACT_FIELDS = ["announcement", "issued", "kind", "lang", "modality", "relevant"]
 
 
@@ -25,6 +25,9 @@ def member_key(field: str, value: Any) -> Any:
             return str(value.get("kind", "")).lower(), None
     if field == "relations":
         return str(value.get("type", "")).lower(), str(value.get("target", "")).upper(), value.get("until") or None
+    if field == "parties":  # the normalised name (case-folded, letters and digits only), list, action
+        name = "".join(ch for ch in str(value.get("name", "")).casefold() if ch.isalnum())
+        return name, str(value.get("list", "")).lower(), str(value.get("action", "")).lower()
     if field == "control_codes":
         return str(value).strip().replace(" ", "")
     if field in ("technologies", "not_controlled"):

@@ -1,11 +1,12 @@
-"""The record builder: spans + document structure -> the extraction record (schema order).
+"""The record builder: spans + document layout -> the extraction record (schema order).
 
 The components say what a piece of text is (an element name, a code, a date); this module decides
 what it means for the record from where it stands. Elements are those of controlled *items*: in an
 act, the list items and table rows under a control clause (下列物项未经许可不得出口 / "shall not be
-exported without a licence") with the element of their section heading (（一）钐相关物项), plus the
+exported without a licence") with the element of their section heading ((一)钐相关物项), plus the
 decision sentence (决定对…实施出口管制); in Q&A and news, sentences that speak of controls and are
-not negated (不属于管制范围), statistics (tonnes, %), or about technologies.
+not negated (不属于…管制范围), statistics (tonnes, %), or about technologies. The context regexes
+are data (models/src/grammar/context.yml, compiled in the grammar).
 """
 from __future__ import annotations
 
@@ -15,19 +16,15 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from pipeline.extract import timeline
-from pipeline.extract.normalize import control_category
-from pipeline.extract.structure import Unit, sentences, units
+from pipeline.extract.grammar import Grammar
+from pipeline.extract.layout import Layout, Unit
+from pipeline.extract.values import control_category
 from pipeline.records import Document
 
 FIELDS = ["source", "kind", "lang", "relevant", "modality", "announcement", "issued", "effective",
           "elements", "control_codes", "hs_codes", "technologies", "end_user_rules", "thresholds",
-          "not_controlled", "relations", "evidence"]
-LIST_FIELDS = FIELDS[7:16]
-SECTION_RE = re.compile(r"相关物项|有关物项|related\s+items|items\s+related", re.IGNORECASE)
-NAME_HEADER_RE = re.compile(r"名称|\bname\b|description\s+of\s+item", re.IGNORECASE)
-NAME_STRIP_RE = re.compile(r"[（(](?:参考|reference|HS|customs)[^）)]*[）)]|[：:；;。.，,]+$", re.IGNORECASE)
-NUMBER_PREFIX_RE = re.compile(r"^(?:\d{1,3}\s*[.．、]|[a-z]\s*[.．)）]|[（(][一二三四五六七八九十\d]+[）)])\s*")
-CODE_PREFIX_RE = re.compile(r"^\d[A-E]\d{3}(?:\.[a-z0-9]{1,2})*\s*")
+          "not_controlled", "relations", "parties", "evidence"]
+LIST_FIELDS = FIELDS[7:17]
 
 
 class Mention(NamedTuple):
@@ -38,41 +35,34 @@ class Mention(NamedTuple):
 
 @dataclass
 class Ctx:
-    """A document with its spans and structure, and the lookups the rules need."""
+    """A document with its spans and layout, and the lookups the rules need."""
 
     doc: Document
     spans: dict[str, list[Mention]]
     kind: str
     lang: str
     tiers: dict[str, int]
+    layout: Layout
+    g: Grammar
     units: list[Unit] = field(default_factory=list)
     sents: list[tuple[int, int]] = field(default_factory=list)
     cited: list[tuple[int, int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.units = units(self.doc)
-        self.sents = [s for u in self.units for s in sentences(self.doc.text, u.start, u.end)]
-        self._sent_starts = [s for s, _ in self.sents]
-        self._unit_starts = [u.start for u in self.units]
-        self.cited = cited_titles(self.doc.text, self.spans.get("announcements", []))
+        self.units = self.layout.units
+        self.sents = [(s.start, s.end) for s in self.layout.sentences]
+        self.cited = cited_titles(self.doc.text, self.spans.get("announcements", []), self.g)
 
     def sentence(self, pos: int) -> tuple[int, int]:
-        i = bisect.bisect_right(self._sent_starts, pos) - 1
-        if i >= 0 and self.sents[i][0] <= pos < self.sents[i][1]:
-            return self.sents[i]
-        return pos, pos + 1
+        return self.layout.sentence(pos)
 
     def unit_at(self, pos: int) -> Unit | None:
-        i = bisect.bisect_right(self._unit_starts, pos) - 1
-        return self.units[i] if i >= 0 and self.units[i].start <= pos < self.units[i].end else None
+        return self.layout.unit_at(pos)
 
     def list_end(self, unit: Unit) -> int:
-        """Where the list a clause introduces (ending in ：) ends: the next unit of its rank."""
-        i = self.units.index(unit)
-        for nxt in self.units[i + 1:]:
-            if nxt.role in ("clause", "meta") or (unit.role != "clause" and nxt.role == unit.role):
-                return nxt.start
-        return len(self.doc.text)
+        """Where the list a line introduces (ending in :) ends."""
+        end = self.layout.scope_end(unit.index)
+        return self.units[end].start if end < len(self.units) else len(self.doc.text)
 
     def within(self, key: str, start: int, end: int) -> list[Mention]:
         group = self.spans.get(key, [])
@@ -97,13 +87,17 @@ class Ctx:
         best = min(self.tiers.get(s, 9) for s in symbols)
         return [s for s in symbols if self.tiers.get(s, 9) == best]
 
+    def rx(self, section: str, name: str) -> re.Pattern[str]:
+        return self.g.rx(section, name)
 
-def cited_titles(text: str, refs: list[Mention]) -> list[tuple[int, int]]:
-    """《…》 law titles and the （…） title that follows a cited act's number: what they name is not
+
+def cited_titles(text: str, refs: list[Mention], g: Grammar) -> list[tuple[int, int]]:
+    """《…》 law titles and the (…) title that follows a cited act's number: what they name is not
     what this document controls (No. 70 cites '公布对锂电池…实施出口管制的决定')."""
-    out = [(m.start(), m.end()) for m in re.finditer(r"《[^》]{1,80}》", text)]
+    out = [(m.start(), m.end()) for m in g.rx("elements", "cited_title").finditer(text)]
+    after = g.rx("elements", "cited_act_title")
     for r in refs:
-        m = re.match(r"\s{0,2}[（(][^）)]{2,80}[）)]", text[r.end:r.end + 90])
+        m = after.match(text[r.end:r.end + 90])
         if m:
             out.append((r.end, r.end + m.end()))
     return out
@@ -111,15 +105,29 @@ def cited_titles(text: str, refs: list[Mention]) -> list[tuple[int, int]]:
 
 # ------------------------------------------------------------------------------------------ items
 
+def control_lead_ins(ctx: Ctx, labels: frozenset[str]) -> set[int]:
+    """Indices of the lines a control lead-in governs: a line ending in a colon that carries a
+    control cue ("决定对下列物项实施出口管制:", "exporters must obtain licences for the following
+    items:", "These include export controls on:") opens a list; every line of that list is under
+    control, whatever its marker (clauses as element headings, bullets, dashes, table rows)."""
+    out: set[int] = set()
+    for u in ctx.units:
+        if u.ends_colon and ctx.has_cue(u.start, u.end, labels):
+            out.update(range(u.index + 1, ctx.layout.scope_end(u.index)))
+    return out
+
+
 def item_rows(ctx: Ctx, own: str | None) -> list[dict[str, Any]]:
     """One row per controlled item as printed, with its code, HS codes, section heading and element.
 
     Items are list items and table rows in a control region: a clause that puts items under
-    control, or the whole of a document without clauses (an annex list). A section heading with
-    an element (（一）钐相关物项) gives that element to every item below it; otherwise an item's
-    element is the best-tier element in its name (钐钴合金 -> Sm)."""
+    control, the list a control lead-in opens (the official layout "决定对下列物项实施出口管制:"
+    followed by 一、钐相关物项 ...), or the whole of a document without clauses (an annex list). A
+    section heading with an element ((一)钐相关物项, 一、钐相关物项) gives that element to every item
+    below it; otherwise an item's element is the best-tier element in its name (钐钴合金 -> Sm)."""
     if ctx.kind != "announcement":
         return []
+    led = control_lead_ins(ctx, frozenset({"control_intro"}))
     has_clauses = any(u.role == "clause" for u in ctx.units)
     in_region = not has_clauses
     section: Unit | None = None
@@ -128,20 +136,22 @@ def item_rows(ctx: Ctx, own: str | None) -> list[dict[str, Any]]:
     name_col: int | None = None
     rows: list[dict[str, Any]] = []
     for u in ctx.units:
-        if u.role == "clause":
+        if u.role == "clause" and not (u.index in led and u.heading_like()):
             in_region = ctx.has_cue(u.start, u.end, {"control_intro"})
             section, section_elements, parent_code = None, [], None
             continue
-        if not in_region or u.role in ("title", "meta"):
+        if not (in_region or u.index in led) or u.role in ("title", "meta"):
             continue
-        if u.role in ("sub", "part", "heading") or (SECTION_RE.search(u.text) and u.heading_like()
-                                                     and not ctx.within("control_codes", u.start, u.end)):
+        if u.role in ("clause", "sub", "part", "heading") or (
+                ctx.rx("items", "section_heading").search(u.text) and u.heading_like()
+                and not ctx.within("control_codes", u.start, u.end)):
             if u.heading_like():
                 section, parent_code = u, None
                 section_elements = ctx.best_tier([m.label for m in ctx.within("elements", u.start, u.end)])
                 continue
-        if u.role == "row" and any(NAME_HEADER_RE.search(ctx.doc.text[s:e]) for s, e in u.cells):
-            name_col = next(i for i, (s, e) in enumerate(u.cells) if NAME_HEADER_RE.search(ctx.doc.text[s:e]))
+        name_header = ctx.rx("items", "name_header")
+        if u.role == "row" and any(name_header.search(ctx.doc.text[s:e]) for s, e in u.cells):
+            name_col = next(i for i, (s, e) in enumerate(u.cells) if name_header.search(ctx.doc.text[s:e]))
             continue
         if u.role not in ("item", "subitem", "row", "codeled", "sub"):
             continue
@@ -166,7 +176,7 @@ def item_rows(ctx: Ctx, own: str | None) -> list[dict[str, Any]]:
             continue
         rows.append({
             "announcement": own, "lang": ctx.lang, "control_code": code,
-            "name": item_name(ctx.doc.text[name_span[0]:name_span[1]]),
+            "name": item_name(ctx.doc.text[name_span[0]:name_span[1]], ctx.g),
             "element": elements[0] if elements else None, "elements": elements,
             "hs_codes": list(dict.fromkeys(hs)), "heading": section.text if section else None,
             "start": u.start, "end": u.end, "quote": ctx.doc.text[u.start:u.end],
@@ -174,11 +184,12 @@ def item_rows(ctx: Ctx, own: str | None) -> list[dict[str, Any]]:
     return rows
 
 
-def item_name(text: str) -> str:
-    name = NUMBER_PREFIX_RE.sub("", text.strip())
-    name = CODE_PREFIX_RE.sub("", name)
-    name = NAME_STRIP_RE.sub("", name).strip()
-    return NAME_STRIP_RE.sub("", name).strip()
+def item_name(text: str, g: Grammar) -> str:
+    strip = g.rx("items", "name_strip")
+    name = g.rx("items", "number_prefix").sub("", text.strip())
+    name = g.rx("items", "code_prefix").sub("", name)
+    name = strip.sub("", name).strip()
+    return strip.sub("", name).strip()
 
 
 # --------------------------------------------------------------------------------------- elements
@@ -194,14 +205,24 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
                 m = next((m for m in ctx.within("elements", 0, row["start"]) if m.label == sym), None)
             out.append((sym, m.start, m.end) if m else (sym, row["start"], row["end"]))
     decision_only = ctx.kind == "announcement"
+    labels = frozenset({"control_intro"} if decision_only else {"control", "control_intro"})
+    led = set() if decision_only else control_lead_ins(ctx, labels)
     prev_control = False
+    inline_led = False  # an inline list: "…不得出口: (一)镓相关物项。…(二)锗相关物项。" in one paragraph
+    section: list[str] = []  # the element of the list's current section heading ((一)镓相关物项)
+    heading_rx = ctx.rx("items", "section_heading")
     prev_unit = None
     for s, e in ctx.sents:
         unit = ctx.unit_at(s)
         if unit is not prev_unit:
-            prev_control, prev_unit = False, unit
+            prev_control, inline_led, prev_unit = False, False, unit
+            if unit is None or unit.index not in led:
+                section = []
+        cue_hits = [m for m in ctx.within("scope_cues", s, e) if m.label in labels]
         cues = {m.label for m in ctx.within("scope_cues", s, e)}
-        control = bool(cues & ({"control_intro"} if decision_only else {"control", "control_intro"}))
+        control = bool(cues & labels) or inline_led or (unit is not None and unit.index in led)
+        if cue_hits and ":" in ctx.doc.text[cue_hits[0].end:e]:
+            inline_led = True
         mentions = [m for m in ctx.within("elements", s, e)
                     if not any(a <= m.start < b for a, b in ctx.cited)]
         continued = prev_control and not decision_only
@@ -212,17 +233,14 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
             continue
         if "technology" in cues:
             mentions = [m for m in mentions if not technology_bound(ctx, m, s, e)]
+        listed = inline_led or (unit is not None and unit.index in led)
+        if listed and heading_rx.search(ctx.doc.text[s:e]) and e - s <= 40:
+            section = ctx.best_tier([m.label for m in mentions])
+        elif listed and section:
+            continue  # an item under a section heading belongs to the heading's element (铟镓砷 under 镓)
         if control or continued:
             out.extend((m.label, m.start, m.end) for m in mentions)
     return out
-
-
-TECH_LINK_RE = re.compile(r"\s+(?:for|used\s+(?:to|in|for)|needed\s+to|to|of|that|which|in)\b", re.IGNORECASE)
-# the object of a production verb ("to process and refine lithium", "钐钴磁体制备技术")
-TECH_VERB_BEFORE_RE = re.compile(r"\b(?:make|making|produce|producing|process|processing|refine|refining|extract|extracting|"
-                                 r"separate|separating|smelt|smelting|recycle|recycling|purify|purifying)"
-                                 r"(?:\s+(?:and|or)\s+\w+)?\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
-TECH_VERB_AFTER_RE = re.compile(r"^[^，。；,;]{0,12}?(?:制备|生产|制造|冶炼|提取|分离|提纯|加工|回收)[^，。；,;]{0,4}?(?:技术|工艺)")
 
 
 def technology_bound(ctx: Ctx, m: Mention, s: int, e: int) -> bool:
@@ -238,60 +256,24 @@ def technology_bound(ctx: Ctx, m: Mention, s: int, e: int) -> bool:
     def clear(a: int, b: int, breaks: str) -> bool:
         return not any(a <= c.start < b for c in items) and not any(ch in breaks for ch in text[a:b])
 
-    if techs and ctx.lang == "en" and TECH_VERB_BEFORE_RE.search(text[max(0, m.start - 40):m.start]):
-        return any(t.end <= m.start and m.start - t.end <= 120 and not any(ch in ";；.。" for ch in text[t.end:m.start])
+    en_breaks = ctx.g.context["elements"]["clause_breaks_en"]
+    zh_breaks = ctx.g.context["elements"]["clause_breaks_zh"]
+    if techs and ctx.lang == "en" and ctx.rx("elements", "tech_verb_before").search(text[max(0, m.start - 40):m.start]):
+        return any(t.end <= m.start and m.start - t.end <= 120 and not any(ch in en_breaks for ch in text[t.end:m.start])
                    for t in techs)
-    if ctx.lang == "zh" and TECH_VERB_AFTER_RE.match(text[m.end:m.end + 24]):
+    if ctx.lang == "zh" and ctx.rx("elements", "tech_verb_after").match(text[m.end:m.end + 24]):
         return True
+    link = ctx.rx("elements", "tech_link")
     for t in techs:
-        if t.end <= m.start and m.start - t.end <= 100 and TECH_LINK_RE.match(text, t.end) \
-                and clear(t.end, m.start, ";；.。"):
+        if t.end <= m.start and m.start - t.end <= 100 and link.match(text, t.end) \
+                and clear(t.end, m.start, en_breaks):
             return True
-        if ctx.lang == "zh" and m.end <= t.start and t.start - m.end <= 25 and clear(m.end, t.start, "，；。,;"):
+        if ctx.lang == "zh" and m.end <= t.start and t.start - m.end <= 25 and clear(m.end, t.start, zh_breaks):
             return True
     return False
 
 
 # ----------------------------------------------------------------------------------------- record
-
-def fallback_class(ctx: Ctx) -> tuple[str, bool, str | None]:
-    """Kind, relevance, modality when the semantic classifier is absent (temporary default)."""
-    text = ctx.doc.text
-    if re.search(r"答记者问|问：|Q&A|spokesperson", text[:600], re.IGNORECASE):
-        kind = "qa"
-    elif ctx.spans.get("announcements") and any(r.start < 300 for r in ctx.spans["announcements"]) \
-            or re.search(r"发布文号|发文日期|附件|〔\d{4}〕\d+号", text[:400]):
-        kind = "announcement"
-    else:
-        kind = "news" if ctx.lang == "en" else "other"
-    relevant = bool(ctx.spans.get("control_codes")) or bool(re.search(r"出口管制|export control", text, re.I))
-    modality = ("official" if kind in ("announcement", "qa") else "reported") if relevant else None
-    return kind, relevant, modality
-
-
-LIFT_TITLE_RE = re.compile(r"\blift(?:s|ed|ing)?\b[^.]{0,40}\b(?:ban|bans|curbs?|restrictions?|controls?)\b|"
-                           r"(?:取消|解除)[^。]{0,20}(?:管制|禁令|限制)", re.IGNORECASE)
-
-
-class _Never(dict):
-    """A `seen` table that reports every key as seen: the field stays empty."""
-
-    def __contains__(self, key: object) -> bool:
-        return True
-
-
-def lifting_report(ctx: Ctx) -> bool:
-    """Third-party reports whose headline is a suspension, repeal or lifting of measures ("China
-    suspends ban on gallium exports to US"): the items, rules and technologies they name are
-    those taken out of force, not placed under control (as for the suspending act itself)."""
-    if ctx.kind in ("announcement", "qa"):
-        return False
-    title = next((u for u in ctx.units if u.role == "title"), ctx.units[0] if ctx.units else None)
-    if title is None:
-        return False
-    cues = [c for c in ctx.within("relation_cues", title.start, title.end) if c.label in ("suspends", "repeals")]
-    return bool(cues) or bool(LIFT_TITLE_RE.search(title.text))
-
 
 def is_listing(doc: Document) -> bool:
     """A feed or a list page (entries linking to documents) is not a document about anything: it
@@ -307,15 +289,15 @@ def is_listing(doc: Document) -> bool:
 
 
 def build_record(doc: Document, spans: dict[str, list[Mention]], user_data: dict[str, Any], lang: str,
-                 tiers: dict[str, int], source: str | None = None) -> dict[str, Any]:
+                 tiers: dict[str, int], layout: Layout, grammar: Grammar,
+                 source: str | None = None) -> dict[str, Any]:
     """The record (schema fields in order) plus items, clauses, relation scopes, under '_extra'."""
-    ctx = Ctx(doc, spans, "news", lang, tiers)
+    ctx = Ctx(doc, spans, "news", lang, tiers, layout, grammar)
     if is_listing(doc):
         kind, relevant, modality = "other", False, None
-    elif "ew_kind" in user_data:
-        kind, relevant, modality = user_data["ew_kind"], bool(user_data.get("ew_relevant")), user_data.get("ew_modality")
     else:
-        kind, relevant, modality = fallback_class(ctx)
+        kind = user_data.get("ew_kind", "other")
+        relevant, modality = bool(user_data.get("ew_relevant")), user_data.get("ew_modality")
     ctx.kind = kind
     evidence: list[dict[str, Any]] = []
 
@@ -355,9 +337,6 @@ def build_record(doc: Document, spans: dict[str, list[Mention]], user_data: dict
             ev(field_, value, start, end)
 
     seen: dict[str, dict[Any, bool]] = {f: {} for f in LIST_FIELDS}
-    if lifting_report(ctx):  # what a suspension or lifting report names is being taken out of force
-        for f in ("elements", "technologies", "end_user_rules", "thresholds"):
-            seen[f] = _Never()
     for value, s, e in effective:
         add("effective", value, s, e)
     for sym, s, e in controlled_elements(ctx, items):

@@ -11,35 +11,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from pipeline.extract.structure import clause_refs, clause_spans
 
 if TYPE_CHECKING:
     from pipeline.extract.record import Ctx, Mention
-
-UNTIL_BEFORE_RE = re.compile(r"(?:至|截至|截止|到|until|till|through|to)\s*$", re.IGNORECASE)
-FROM_BEFORE_RE = re.compile(r"(?:from|starting(?:\s+on)?|beginning(?:\s+on)?|as\s+of|effective|"
-                            r"(?:in\s+(?:force|effect|place)|effective|applicable)\s+since)\s*,?\s*$", re.IGNORECASE)
-SINCE_BEFORE_RE = re.compile(r"(?:^|[^a-z])since\s*$", re.IGNORECASE)
-# "the ministry said on Wednesday": the day of the statement, not of an effect clause
-SAID_BEFORE_RE = re.compile(r"\b(?:said|says|told|stated|added|confirmed)\b(?:\s+\w+){0,3}?\s+(?:on\s+)?$", re.IGNORECASE)
-# "商务部7日发布2025年第70号公告，宣布暂停…": the act doing the suspending, not its target
-ACTING_BEFORE_RE = re.compile(r"(?:发布|公布|印发|\bissued|\bpublished|\breleased)(?:了)?\s*$", re.IGNORECASE)
-SELF_REF_RE = re.compile(r"本公告|本决定|本通知|本办法|本规定|本清单|本措施|本条|其中|this\s+announcement|this\s+decision|"
-                         r"these\s+(?:measures|rules)|the\s+(?:new\s+)?(?:measures|rules|restrictions|controls)|"
-                         r"this\s+notice|第[一二三四五六七八九十]+条", re.IGNORECASE)
-ANNOUNCE_RE = re.compile(r"\bannounc\w*|\bunveil\w*|\bissued\b|\bpublished\b|\bimposed\b|\bbanned\b|\bprohibited\b|"
-                         r"\bintroduced\b|\brolled\s+out\b|公布|发布|宣布", re.IGNORECASE)
-ISSUED_LINE_RE = re.compile(r"[，。；,;]|\b(?:updated|source)\b", re.IGNORECASE)
-CLAUSE_TAIL_RE = re.compile(r"\s*(?:的|中的)?\s*(?:第|Article|Clause|items?\s*\(|paragraphs?\s*\()", re.IGNORECASE)
-CITED_DATE_RE = re.compile(r"^\s*(?:发布|公布|印发|颁布)的")
-# "2023年10月20日，商务部、海关总署发布2023年第39号公告", "On August 15, 2024, the Ministry ... issued
-# Announcement No. 33": the date, the issuer, a publishing verb right before the act's number.
-CITED_GAP_RE = re.compile(r"^[\s，,]*[^。；;.\n]{0,90}?(?:发布|公布|印发|颁布|\bissued|\bpublished|\breleased|"
-                          r"\bpromulgated|\bannounced)(?:了)?\s*$", re.IGNORECASE)
-# What a Q&A calls the act it explains, besides its number.
-QA_REF_RE = re.compile(r"该公告|上述公告|此次(?:调整|管制|措施)|the\s+announcement|the\s+(?:new\s+)?(?:measures|controls)",
-                       re.IGNORECASE)
-
 
 def own_announcement(ctx: "Ctx") -> "Mention | None":
     """The act this document is: the 发布文号/meta line, the title, an annex header, else the
@@ -56,7 +30,7 @@ def own_announcement(ctx: "Ctx") -> "Mention | None":
     for unit in ctx.units:
         if unit.role in ("meta", "title") or unit.kind in ("meta", "title"):
             inside = [r for r in refs if unit.start <= r.start < unit.end]
-            if inside and (unit.role == "title" or re.search(r"文号|附件|Annex|No\.", unit.text)):
+            if inside and (unit.role == "title" or ctx.rx("acts", "own_meta_line").search(unit.text)):
                 return inside[0]
     title = ctx.doc.title or ""
     for r in refs:
@@ -83,7 +57,7 @@ def issued_date(ctx: "Ctx", own: "Mention | None") -> "Mention | None":
         if len(inside) != 1 or unit.role == "title":
             continue
         rest = ctx.doc.text[unit.start:inside[0].start] + ctx.doc.text[inside[0].end:unit.end]
-        if len(rest.strip()) <= 40 and not ISSUED_LINE_RE.search(rest):
+        if len(rest.strip()) <= 40 and not ctx.rx("dates", "issued_line").search(rest):
             standalone.append(inside[0])
     if standalone:
         return standalone[-1]
@@ -99,25 +73,22 @@ def _cited_date(ctx: "Ctx", own: "Mention") -> "Mention | None":
             continue
         for d in ctx.spans.get("dates", []):
             gap = text[d.end:ref.start]
-            if 0 <= ref.start - d.end <= 100 and (CITED_DATE_RE.match(gap) or CITED_GAP_RE.match(gap)):
+            if 0 <= ref.start - d.end <= 100 and (ctx.rx("dates", "cited_date").match(gap) or ctx.rx("dates", "cited_gap").match(gap)):
                 return d
-            if 0 <= d.start - ref.end <= 24 and re.search(r"于\s*$|of\s*$|on\s*$|dated\s*$", text[ref.end:d.start]):
+            if 0 <= d.start - ref.end <= 24 and ctx.rx("dates", "cited_after").search(text[ref.end:d.start]):
                 return d
     return None
 
 
-META_DATE_BEFORE_RE = re.compile(r"(?:发布时间|发布日期|发文日期|更新时间|Published|Updated|Date|Release\s+Date)\s*[:：]?\s*$",
-                                 re.IGNORECASE)
-DATELINE_BEFORE_RE = re.compile(r"(?:^|\n)\s*[A-Z][A-Z .'-]{2,30},\s*$")
-
-
-def _in_dateline(text: str, d: "Mention") -> bool:
+def _in_dateline(ctx: "Ctx", d: "Mention") -> bool:
     """'BEIJING, Sept 20 (Reuters) -', '新华社北京2月4日电': the filing date, not an effect date."""
-    return bool(DATELINE_BEFORE_RE.search(text[max(0, d.start - 40):d.start])) or text[d.end:d.end + 1] in ("电", "讯")
+    text = ctx.doc.text
+    return bool(ctx.rx("dates", "dateline_before").search(text[max(0, d.start - 40):d.start])) or \
+        bool(ctx.rx("dates", "dateline_after").match(text, d.end))
 
 
 def _is_until(ctx: "Ctx", d: "Mention") -> bool:
-    return bool(UNTIL_BEFORE_RE.search(ctx.doc.text[max(0, d.start - 10):d.start]))
+    return bool(ctx.rx("dates", "until_before").search(ctx.doc.text[max(0, d.start - 10):d.start]))
 
 
 def announced_date(ctx: "Ctx") -> str | None:
@@ -126,10 +97,10 @@ def announced_date(ctx: "Ctx") -> str | None:
     filed = None  # a dateline's filing day: the announcement day when the story names no other
     for d in ctx.spans.get("dates", []):
         s, e = ctx.sentence(d.start)
-        if META_DATE_BEFORE_RE.search(text[max(0, d.start - 16):d.start]):
+        if ctx.rx("dates", "meta_date_before").search(text[max(0, d.start - 16):d.start]):
             continue  # the page's own 发布时间/Published line
-        if ANNOUNCE_RE.search(text[s:e]) and not _is_until(ctx, d):
-            if not _in_dateline(text, d):
+        if ctx.rx("dates", "announce").search(text[s:e]) and not _is_until(ctx, d):
+            if not _in_dateline(ctx, d):
                 return d.label
             filed = filed or d.label
     return filed
@@ -149,12 +120,12 @@ def effective_dates(ctx: "Ctx", issued: str | None,
             continue
         s, e = ctx.sentence(cue.start)
         sent = text[s:e]
-        if official and not SELF_REF_RE.search(sent) and not (ctx.kind == "qa" and (
-                QA_REF_RE.search(sent) or any(r.label == own for r in ctx.within("announcements", s, e)))):
+        if official and not ctx.rx("dates", "self_ref").search(sent) and not (ctx.kind == "qa" and (
+                ctx.rx("dates", "qa_ref").search(sent) or any(r.label == own for r in ctx.within("announcements", s, e)))):
             continue  # an effective date of some other act or law the text cites
         near = [d for d in dates if s <= d.start < e and not _is_until(ctx, d)
-                and (official or not (SAID_BEFORE_RE.search(text[max(0, d.start - 40):d.start])
-                                      or _in_dateline(text, d)))]
+                and (official or not (ctx.rx("dates", "said_before").search(text[max(0, d.start - 40):d.start])
+                                      or _in_dateline(ctx, d)))]
         value, start, end = None, cue.start, cue.end
         if cue.label == "effective" and near:
             best = min(near, key=lambda d: min(abs(d.start - cue.end), abs(cue.start - d.end)))
@@ -169,7 +140,7 @@ def effective_dates(ctx: "Ctx", issued: str | None,
                 value = issued if official else announced_date(ctx)
         if not value:
             continue
-        refs = clause_refs(sent) if official else []
+        refs = ctx.layout.clause_refs(sent) if official else []
         if refs:
             for ref in refs:
                 overrides[ref] = value
@@ -180,8 +151,8 @@ def effective_dates(ctx: "Ctx", issued: str | None,
         for d in dates:
             before = text[max(0, d.start - 16):d.start]
             s, e = ctx.sentence(d.start)
-            since = SINCE_BEFORE_RE.search(before) and not ctx.has_cue(s, e, {"statistic"})
-            if (FROM_BEFORE_RE.search(before) or since) and ctx.has_cue(s, e, {"control", "control_intro"}):
+            since = ctx.rx("dates", "since_before").search(before) and not ctx.has_cue(s, e, {"statistic"})
+            if (ctx.rx("dates", "from_before").search(before) or since) and ctx.has_cue(s, e, {"control", "control_intro"}):
                 found.append((d.label, d.start, d.end))
     return found, overrides, whole
 
@@ -191,7 +162,7 @@ def clauses(ctx: "Ctx", overrides: dict[str, str], default: str | None) -> list[
     if ctx.kind != "announcement":
         return []
     out = []
-    for c in clause_spans(ctx.units, len(ctx.doc.text)):
+    for c in ctx.layout.clause_spans():
         parent = c["id"].split("(")[0]
         c["effective"] = overrides.get(c["id"]) or overrides.get(parent) or default
         out.append(c)
@@ -217,7 +188,7 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
         targets = [r for r in refs if cue.end <= r.start < scope_end and r.label != own]
         if not targets and (cue.label, s) not in linked:  # "第61号公告…暂停实施": the act before the verb
             targets = [r for r in refs if s <= r.start < cue.start and r.label != own]
-        targets = [r for r in targets if not ACTING_BEFORE_RE.search(text[max(0, r.start - 8):r.start])]
+        targets = [r for r in targets if not ctx.rx("dates", "acting_before").search(text[max(0, r.start - 8):r.start])]
         if not targets:
             continue
         linked.add((cue.label, s))
@@ -228,8 +199,8 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
             rel = merged.setdefault(key, {"type": cue.label, "target": ref.label, "until": None,
                                           "start": ref.start, "end": ref.end})
             rel["until"] = rel["until"] or until
-            tail = re.sub(r"^\s*[（(][^）)]{0,80}[）)]", "", text[ref.end:ref.end + 120])[:30]
-            parts = clause_refs(re.split(r"[，；,;。]", tail)[0]) if CLAUSE_TAIL_RE.match(tail) else []
+            tail = re.sub(r"^\s*\([^)]{0,80}\)", "", text[ref.end:ref.end + 120])[:30]
+            parts = ctx.layout.clause_refs(re.split(r"[,;。]", tail)[0]) if ctx.rx("dates", "clause_tail").match(tail) else []
             scopes.append({"type": cue.label, "target": ref.label, "until": until,
                            "clauses": parts or None, "start": ref.start, "end": ref.end})
     # One act suspends its targets together: when its text gives a single end date (in the body)

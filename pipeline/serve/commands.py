@@ -20,7 +20,7 @@ from pathlib import Path
 
 import click
 
-from pipeline import config
+from pipeline.options import db_option, quiet_option
 from pipeline.serve.snapshot import is_published, publish, snapshot_path
 from pipeline.serve.views import DB_NAME
 
@@ -98,14 +98,14 @@ def choose_served_file(db_path: Path, no_prepare: bool) -> Path:
 
 
 @click.command()
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=config.DEFAULT_DB,
-              show_default=True, help="SQLite database file (built by `exportwatch run`).")
+@db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", type=int, default=8001, show_default=True, help="Port to listen on.")
 @click.option("--no-prepare", is_flag=True,
               help="Serve as is: no view refresh and no new published copy (the last one, else the file "
                    "itself: for a database nobody writes, e.g. a read-only one).")
-def serve(db_path: Path, host: str, port: int, no_prepare: bool) -> None:
+@quiet_option
+def serve(db_path: Path, host: str, port: int, no_prepare: bool, quiet: bool) -> None:
     """Browse the database in Datasette, read-only: current controls, change timeline, HS-code
     lookup, evidence, search and an Atom feed of changes.
 
@@ -122,7 +122,8 @@ def serve(db_path: Path, host: str, port: int, no_prepare: bool) -> None:
     served = choose_served_file(db_path, no_prepare)
     with tempfile.TemporaryDirectory(prefix="exportwatch-serve-") as workdir:
         argv = datasette_argv(served_path(served, Path(workdir)), host=host, port=port)
-        click.echo(f"serve: http://{host}:{port}/{DB_NAME} (Ctrl-C to stop)", err=True)
+        if not quiet:
+            click.echo(f"serve: http://{host}:{port}/{DB_NAME} (Ctrl-C to stop)", err=True)
         code = run_until_stopped(argv)
     if code:
         raise SystemExit(code)

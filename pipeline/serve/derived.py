@@ -22,6 +22,9 @@ from typing import Iterable
 
 import sqlite_utils
 
+from pipeline.diff import api as diff_api
+from pipeline.extract import api as extract_api
+
 # Full-text search: table -> indexed columns. Bump FTS_VERSION when tokenizer or columns change.
 FTS_COLUMNS: dict[str, tuple[str, ...]] = {
     "documents": ("title", "text"),
@@ -50,24 +53,6 @@ SCHEMA = [
 ]
 SENTENCES_VERSION = "3"  # bump when sentence_at or the table changes: the cache is then refilled
 
-# Indexes on other stages' tables that the views and canned queries need at 10,000 documents.
-INDEXES: dict[str, list[str]] = {
-    "items": ["CREATE INDEX IF NOT EXISTS serve_items_element ON items (element, announcement)",
-              "CREATE INDEX IF NOT EXISTS serve_items_control_code ON items (control_code)"],
-    "measures": ["CREATE INDEX IF NOT EXISTS serve_measures_key ON measures (announcement, kind, subject)"],
-    "evidence": ["CREATE INDEX IF NOT EXISTS serve_evidence_field ON evidence (field, value)"],
-    # Covering indexes for the default facets: a facet then reads a small index, not the wide rows
-    # (their evidence JSON), which is most of a page's time on a large database.
-    "changes": ["CREATE INDEX IF NOT EXISTS serve_changes_announcement ON changes (announcement)",
-                "CREATE INDEX IF NOT EXISTS serve_changes_facets ON changes "
-                "(type, kind, status, news, withdrawn_run_id, announcement)"],
-    # current_controls is sorted by act, newest first: the first index yields that order without a
-    # sort, and keeps the diff stage's order (elements, codes, ...) within an act.
-    "state_today": ["CREATE INDEX IF NOT EXISTS serve_state_today_announcement ON state_today (announcement DESC)",
-                    "CREATE INDEX IF NOT EXISTS serve_state_today_facets ON state_today (status, kind, subject)"],
-}
-
-
 def ensure_schema(db: sqlite_utils.Database) -> None:
     db.execute(SCHEMA[0])
     columns = {r[1] for r in db.execute("PRAGMA table_info(hs_code_index)").fetchall()}
@@ -83,10 +68,10 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
 
 
 def ensure_indexes(db: sqlite_utils.Database, tables: set[str]) -> None:
-    for table, statements in INDEXES.items():
-        if table in tables:
-            for statement in statements:
-                db.execute(statement)
+    """The indexes the views and canned queries read through, as each stage's api defines them."""
+    extract_api.ensure_reader_indexes(db)
+    if diff_api.has_tables(db):
+        diff_api.ensure_reader_indexes(db)
 
 
 def get_meta(db: sqlite_utils.Database, key: str) -> str | None:
@@ -107,11 +92,7 @@ def _fingerprint(db: sqlite_utils.Database, *queries: str) -> str:
     return digest.hexdigest()
 
 
-# What changes whenever an extraction replaces items (their rowids, and the records' extraction
-# time and version) or a location starts pointing at other content.
-ITEMS_FINGERPRINT = ("SELECT count(*), total(rowid), max(rowid) FROM items",
-                     "SELECT document_id, extracted_at, pipeline_version FROM records ORDER BY document_id",
-                     "SELECT source, document_id FROM locations ORDER BY source")
+ITEMS_FINGERPRINT = extract_api.ITEMS_FINGERPRINT
 
 
 def rebuild_hs_index(db: sqlite_utils.Database, tables: set[str]) -> int:
@@ -123,12 +104,8 @@ def rebuild_hs_index(db: sqlite_utils.Database, tables: set[str]) -> int:
     fingerprint = _fingerprint(db, *ITEMS_FINGERPRINT)
     if get_meta(db, "hs_code_index") != fingerprint:
         db.execute("DELETE FROM hs_code_index")
-        db.execute(
-            """INSERT INTO hs_code_index (hs_code, item_id, document_id, announcement, control_code, lang)
-               SELECT DISTINCT replace(replace(CAST(j.value AS TEXT), '.', ''), ' ', ''), i.rowid,
-                      i.document_id, i.announcement, i.control_code, i.lang
-               FROM items i, json_each(CASE WHEN json_valid(i.hs_codes) THEN i.hs_codes ELSE '[]' END) j
-               WHERE i.document_id IN (SELECT document_id FROM locations) AND j.value IS NOT NULL""")
+        db.execute("INSERT INTO hs_code_index (hs_code, item_id, document_id, announcement, control_code, lang) "
+                   + extract_api.HS_CODE_ROWS)
         set_meta(db, "hs_code_index", fingerprint)
     return db.execute("SELECT count(*) FROM hs_code_index").fetchone()[0]
 
@@ -153,29 +130,14 @@ def sentence_at(text: str, start: int, end: int) -> tuple[str | None, int | None
     return ("…" if at else "") + sentence[at:at + SENTENCE_MAX - 2] + "…", left + pad
 
 
-def _json_spans(table: str, column: str) -> str:
-    return (f"SELECT json_extract(j.value, '$.document_id'), json_extract(j.value, '$.start'), "
-            f"json_extract(j.value, '$.end') FROM {table}, json_each(CASE WHEN json_valid({table}.{column}) "
-            f"THEN {table}.{column} ELSE '[]' END) j")
-
-
 def _span_sources(tables: set[str]) -> Iterable[tuple[str, str | None, str]]:
     """(name, fingerprint SQL or None, SELECT of (document_id, start, end)) for every place whose
     evidence spans the views show. A source with a fingerprint is scanned only when it changed:
     the JSON lists of changes and measures are large and rewritten (with the same spans) each run."""
     if "evidence" in tables:
         yield "evidence", None, 'SELECT document_id, "start", "end" FROM evidence'
-    for table in ("changes", "measures"):
-        if table in tables:
-            yield (table, f"SELECT count(*), total(length(evidence)), max(rowid) FROM {table}",
-                   _json_spans(table, "evidence"))
-    if "announcements" in tables:  # relations (suspends, ...) carry their own evidence lists
-        yield ("announcements", "SELECT count(*), total(length(relations)), max(rowid) FROM announcements",
-               "SELECT json_extract(e.value, '$.document_id'), json_extract(e.value, '$.start'), "
-               "json_extract(e.value, '$.end') FROM announcements, json_each(CASE WHEN json_valid("
-               "announcements.relations) THEN announcements.relations ELSE '[]' END) r, json_each(CASE WHEN "
-               "json_valid(json_extract(r.value, '$.evidence')) THEN json_extract(r.value, '$.evidence') "
-               "ELSE '[]' END) e")
+    if {"changes", "measures", "announcements"} <= tables:
+        yield from diff_api.evidence_spans()
 
 
 def fill_sentences(db: sqlite_utils.Database, tables: set[str]) -> int:

@@ -1,7 +1,7 @@
 """Semantic spaCy components of the exportwatch pipelines; importing this package registers them.
 
-Factories (each `nlp.add_pipe(name)`, optional config `data_dir` = folder of the YAML data,
-default models/src/semantics; the data is saved inside a built pipeline by to_disk):
+Factories (each `nlp.add_pipe(name)`; they read the scan of `ew_scan`, or make one with the cue
+book of models/src when the pipeline has none):
 - `ew_doc_classifier`  -> doc.user_data["ew_kind" | "ew_relevant" | "ew_modality"], doc.spans["doc_class"]
 - `ew_end_user_rules`  -> doc.spans["end_user_rules"], labels "category:policy"
 - `ew_technologies`    -> doc.spans["technologies"], labels from the technology vocabulary

@@ -5,7 +5,7 @@ A rule is a category cue and a policy cue in the same clause: the No. 61 style "
 case-by-case" both pair up clause by clause (sentences are split at semicolons and contrast
 markers, so "civilian … fast-track, while … defence … blocked" yields two rules). Why these
 extra rules:
-- a list header carrying the policy ("下列情形原则上不予许可：") lends it to items lacking one;
+- a list header carrying the policy ("下列情形原则上不予许可:") lends it to items lacking one;
 - an expedited cue that names the civilian track itself (general licence, validated end user)
   is `civilian:expedited` even without a category word;
 - `country` only when no more specific category is in the clause ("US military users" is
@@ -16,48 +16,25 @@ Span = from the category cue to the policy cue (a tight sub-span of the clause).
 """
 from __future__ import annotations
 
-from typing import Any
-
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.extract.semantics._lexicon import Hit, SemanticComponent, make_spans, resolve, tightest
-from pipeline.extract.semantics._text import NormText, Segmenter, clause_spans
+from pipeline.extract.components import Scan
+from pipeline.extract.layout import Layout
+from pipeline.extract.scanner import Hit
+from pipeline.extract.semantics.base import SemanticComponent, clause_spans, resolve, tightest, write
 
 KEY = "end_user_rules"
 
 
-def _with_countries(categories: dict[str, Any], names: dict[str, list[str]]) -> dict[str, Any]:
-    """Substitute {C} in the country frames by the country-name alternation of each language."""
-    out = dict(categories)
-    country = categories.get("country") or {}
-    alt = {
-        "zh": "(?:" + "|".join(sorted(names.get("zh", []), key=len, reverse=True)) + ")",
-        # country names are case-sensitive ("US" the country, not "us")
-        "en": "(?-i:" + "|".join(sorted(names.get("en", []), key=len, reverse=True)) + ")",
-    }
-    out["country"] = {lang: [f.replace("{C}", alt[lang]) for f in frags] for lang, frags in country.items()}
-    return out
-
-
 class EndUserRules(SemanticComponent):
-    files = ("end_user_rules",)
-
-    def compile(self) -> None:
-        d = self.data["end_user_rules"]
-        categories = _with_countries(d["categories"], d.get("country_names", {}))
-        self.categories = self.lexicon({"_neutral": d.get("neutral"), **categories}, "cat")
-        self.policies = self.lexicon({"_void": d.get("void"), **d["policies"]}, "pol")
-        self.implicit = self.lexicon({"civilian": d.get("implicit_civilian")}, "imp")
-
-    def find(self, norm: NormText, seg: Segmenter) -> list[tuple[int, int, str]]:
-        """(start, end, "category:policy") in normalised offsets, before span mapping."""
-        text = norm.text
-        cats = [h for h in resolve(self.categories.find(text)) if h.label != "_neutral"]
-        if not cats and not self.implicit.find(text):
+    def find(self, scan: Scan, seg: Layout) -> list[tuple[int, int, str]]:
+        cats = [h for h in resolve(scan.family("eu_category")) if h.label != "_neutral"]
+        implicit = scan.family("eu_implicit")
+        if not cats and not implicit:
             return []
-        pols = resolve(self.policies.find(text))
-        implicit = self.implicit.find(text)
+        pols = resolve(scan.family("eu_policy"))
+        splits = scan.family("clause_split")
         by_sent: dict[int, dict[str, list[Hit]]] = {}
         for group, hits in (("cat", cats), ("pol", pols), ("imp", implicit)):
             for h in hits:
@@ -78,7 +55,7 @@ class EndUserRules(SemanticComponent):
             if sent.question or seg.in_boilerplate(sent.start):
                 continue
             hits = hits or {}
-            for a, b in clause_spans(text, sent.start, sent.end, self.clause_split):
+            for a, b in clause_spans(sent.start, sent.end, splits):
                 def inside(group: str) -> list[Hit]:
                     return [h for h in hits.get(group, []) if a <= h.start < b]
                 found.extend(self._pair(inside("cat"), inside("pol"), inside("imp"), inherited.get(idx, []),
@@ -110,8 +87,8 @@ class EndUserRules(SemanticComponent):
         return tightest(out)
 
     def __call__(self, doc: Doc) -> Doc:
-        norm, seg = self.views(doc)
-        doc.spans[KEY] = make_spans(doc, norm, self.find(norm, seg))
+        scan, seg = self.views(doc)
+        write(doc, KEY, self.find(scan, seg))
         return doc
 
 

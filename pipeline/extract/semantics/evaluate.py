@@ -23,10 +23,10 @@ FIELDS = ("kind", "relevant", "modality", "end_user_rules", "technologies", "thr
 
 
 def blank(lang: str) -> Language:
-    nlp = spacy.blank(lang)
-    for name in FACTORIES:
-        nlp.add_pipe(name)
-    return nlp
+    """The semantic components alone, behind the view tokenizer and the scan."""
+    from pipeline.extract.build import assemble
+
+    return assemble(lang, FACTORIES)
 
 
 def semantic_fields(doc: Doc) -> dict[str, Any]:

@@ -1,9 +1,9 @@
 """`ew_exclusions`: items explicitly NOT controlled -> doc.spans["not_controlled"].
 
-Why clause scope: an item and a negation cue must share a clause ("…的电机转子、定子组件，…一般
+Why clause scope: an item and a negation cue must share a clause ("…的电机转子、定子组件,…一般
 不属于第18号公告的管制范围"); a contrast ("X is not controlled, but Y is") starts a new clause, and a
 clause that affirms control ("仍在管制范围之内", "remain subject to controls") never yields an
-exclusion. Questions ("电机的转子…是否属于管制范围？") are skipped: only the answer counts. News
+exclusion. Questions ("电机的转子…是否属于管制范围?") are skipped: only the answer counts. News
 often lists the items after the claim ("…are not subject to the material controls. This
 includes: motor rotors and stators, and sensors."): items in the list that a negated sentence
 opens count too. Span = from the item to the negation cue when both are in the clause (the
@@ -14,26 +14,21 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.extract.semantics._lexicon import Hit, SemanticComponent, make_spans, resolve, tightest
-from pipeline.extract.semantics._text import NormText, Segmenter, clause_spans
+from pipeline.extract.components import Scan
+from pipeline.extract.layout import Layout
+from pipeline.extract.scanner import Hit
+from pipeline.extract.semantics.base import SemanticComponent, clause_spans, resolve, tightest, write
 
 KEY = "not_controlled"
 
 
 class Exclusions(SemanticComponent):
-    files = ("exclusions",)
-
-    def compile(self) -> None:
-        d = self.data["exclusions"]
-        self.items = self.lexicon(d["items"], "item")
-        self.cues = self.lexicon({"neg": d["negation"], "aff": d.get("affirmation")}, "cue")
-
-    def find(self, norm: NormText, seg: Segmenter) -> list[tuple[int, int, str]]:
-        text = norm.text
-        items = resolve(self.items.find(text))
+    def find(self, scan: Scan, seg: Layout) -> list[tuple[int, int, str]]:
+        items = resolve(scan.family("excl_item"))
         if not items:
             return []
-        cues = resolve(self.cues.find(text))
+        cues = resolve(scan.family("excl_cue"))
+        splits = scan.family("clause_split")
         by_sent: dict[int, list[Hit]] = {}
         for c in cues:
             by_sent.setdefault(seg.index_of(c.start), []).append(c)
@@ -49,7 +44,7 @@ class Exclusions(SemanticComponent):
             sent = seg.sentences[idx]
             if sent.question or seg.in_boilerplate(sent.start):
                 continue
-            clause = next(((a, b) for a, b in clause_spans(text, sent.start, sent.end, self.clause_split)
+            clause = next(((a, b) for a, b in clause_spans(sent.start, sent.end, splits)
                            if a <= item.start < b), (sent.start, sent.end))
             here = [c for c in by_sent.get(idx, []) if clause[0] <= c.start < clause[1]]
             if any(c.label == "aff" for c in here):
@@ -64,8 +59,8 @@ class Exclusions(SemanticComponent):
         return [t for bucket in per_clause.values() for t in tightest(bucket)]
 
     def __call__(self, doc: Doc) -> Doc:
-        norm, seg = self.views(doc)
-        doc.spans[KEY] = make_spans(doc, norm, self.find(norm, seg))
+        scan, seg = self.views(doc)
+        write(doc, KEY, self.find(scan, seg))
         return doc
 
 

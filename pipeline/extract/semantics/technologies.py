@@ -14,44 +14,40 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.extract.semantics._lexicon import SemanticComponent, make_spans, resolve
-from pipeline.extract.semantics._text import NormText, Segmenter
+from pipeline.extract.components import Scan
+from pipeline.extract.layout import Layout
+from pipeline.extract.semantics.base import SemanticComponent, doc_kind, resolve, write
 
 KEY = "technologies"
 
 
 class Technologies(SemanticComponent):
-    files = ("technologies",)
-
-    def compile(self) -> None:
-        d = self.data["technologies"]
-        self.areas = self.lexicon(d["areas"], "area")
-        self.gates = self.lexicon({"nexus": d["nexus"], "code": d["technology_code"], "blocker": d["blockers"],
-                                   "object": d["object"], "control": d["control"]}, "gate")
-
-    def find(self, norm: NormText, seg: Segmenter) -> list[tuple[int, int, str]]:
-        text = norm.text
-        areas = resolve(self.areas.find(text))
+    def find(self, scan: Scan, seg: Layout) -> list[tuple[int, int, str]]:
+        areas = resolve(scan.family("tech_area"))
         if not areas:
             return []
         gates: dict[int, set[str]] = {}
-        for h in self.gates.find(text):
+        for h in scan.family("tech_gate"):
             gates.setdefault(seg.index_of(h.start), set()).add(h.label)
 
         def controls(idx: int) -> bool:
             g = gates.get(idx, set())
             return "code" in g or {"object", "control"} <= g
 
+        # An act that suspends or lifts others controls no technology of theirs; a report or Q&A
+        # lists the technologies of the acts it describes, suspended ones included (contract).
+        official_act = doc_kind(scan) == "announcement"
+
         def blocked(idx: int) -> bool:
             g = gates.get(idx, set())
-            return bool(g & {"nexus", "blocker"})
+            return "nexus" in g or (official_act and "blocker" in g)
 
         listed: set[int] = set()
         for idx in list(gates):
             if {"object", "control"} <= gates[idx] and not blocked(idx):
                 listed.update(seg.list_scope(idx))
             elif "control" in gates[idx] and not blocked(idx):
-                # a header that controls items ("下列物项未经许可不得出口：") controls the technology
+                # a header that controls items ("下列物项未经许可不得出口:") controls the technology
                 # entries among them ("金锑冶炼分离技术")
                 listed.update(j for j in seg.list_scope(idx) if "object" in gates.get(j, set()))
 
@@ -66,14 +62,11 @@ class Technologies(SemanticComponent):
         return found
 
     def __call__(self, doc: Doc) -> Doc:
-        norm, seg = self.views(doc)
-        doc.spans[KEY] = make_spans(doc, norm, self.find(norm, seg))
+        scan, seg = self.views(doc)
+        write(doc, KEY, self.find(scan, seg))
         return doc
 
 
 @Language.factory("ew_technologies", default_config={"data_dir": ""})
 def make_technologies(nlp: Language, name: str, data_dir: str) -> Technologies:
     return Technologies(nlp, name, data_dir)
-
-
-

@@ -1,4 +1,5 @@
-"""When acts (or some of their clauses) are suspended, lifted or repealed: intervals over dates.
+"""When acts (or some of their clauses) are suspended, lifted or repealed: intervals over dates
+(the `Timeline` of suspensions and removals; pure, no database).
 
 Why one module for this: the change list (is No. 57 suspended on the day it would take effect?
 did No. 70's suspension really run out?) and the state on a date (is this measure suspended?)
@@ -79,8 +80,19 @@ class Timeline:
     removals: list[Removal] = field(default_factory=list)
     resumptions: list[tuple[str, str, ClauseSet, str, list[dict[str, Any]]]] = field(default_factory=list)
 
+    def suspensions_of(self, target: str) -> list[Suspension]:
+        """The suspensions of one act, in timeline order (indexed once: a scan per measure was
+        quadratic in the corpus; rebuilt if the list grows)."""
+        index = self.__dict__.get("_by_target")
+        if index is None or index[0] != len(self.suspensions):
+            by_target: dict[str, list[Suspension]] = {}
+            for s in self.suspensions:
+                by_target.setdefault(s.target, []).append(s)
+            index = self.__dict__["_by_target"] = (len(self.suspensions), by_target)
+        return index[1].get(target, [])
+
     def suspended_by(self, target: str, clauses: ClauseSet, on: str) -> list[Suspension]:
-        return [s for s in self.suspensions if s.target == target and s.covers(clauses, on)]
+        return [s for s in self.suspensions_of(target) if s.covers(clauses, on)]
 
     def removed_by(self, target: str, clauses: ClauseSet, on: str) -> Removal | None:
         for r in self.removals:
@@ -106,7 +118,7 @@ def build_timeline(acts: dict[str, Act]) -> Timeline:
             start = rel.start or act.issued
             if not start:
                 continue
-            if rel.type == "suspends":
+            if rel.type == "suspends":  # relation types are the extraction record's words
                 tl.suspensions.append(Suspension(act.id, rel.target, rel.clauses, start, rel.until, list(rel.evidence)))
             elif rel.type in ("repeals", "supersedes"):
                 tl.removals.append(Removal(act.id, rel.target, rel.clauses, start, rel.type, list(rel.evidence)))

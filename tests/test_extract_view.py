@@ -1,0 +1,55 @@
+"""The document view: normalised text for the components, offsets and quotes of the stored text.
+
+Real reposts write Traditional characters, copy-typed dates with the letter O, pinyin inside words
+and bullets inside words; the view folds them so one cue vocabulary reads them all, and the
+record's evidence still quotes the document as printed."""
+from __future__ import annotations
+
+from pipeline.extract import extract
+from pipeline.extract.view import Normaliser, default_normaliser
+from pipeline.records import Document
+
+
+def _doc(text: str, title: str | None = None) -> Document:
+    return Document(id="t" * 64, source="t.txt", media_type="text/plain", text=text, title=title)
+
+
+def test_traditional_script_is_folded_character_by_character() -> None:
+    nz = default_normaliser()
+    text, omap = nz.normalise("對釤、鏑相關物項實施出口管制")
+    assert text == "对钐、镝相关物项实施出口管制"
+    assert omap.identity
+
+
+def test_deletions_map_back_to_the_original() -> None:
+    nz = default_normaliser()
+    original = "国▪际义务，稀（xī）土“磁材制造”技术，2O25年1O月9日"
+    text, omap = nz.normalise(original)
+    assert text == "国际义务,稀土磁材制造技术,2025年10月9日"
+    start = text.index("磁材制造技术")
+    s, e = omap.to_orig(start, start + len("磁材制造技术"))
+    assert original[s:e] == "磁材制造”技术"
+    s, e = omap.to_orig(text.index("国际"), text.index("国际") + 2)
+    assert original[s:e] == "国▪际"
+    assert omap.to_norm(original.index("际")) == text.index("际")
+
+
+def test_a_substitution_never_changes_the_length() -> None:
+    nz = Normaliser({"substitute": [{"pattern": "ab", "replace": "x"}]})
+    assert nz.normalise("cab")[0] == "cab"
+def test_traditional_repost_is_extracted_and_quoted_as_printed() -> None:
+    text = ("商務部 海關總署公告2025年第18號\n"
+            "根據有關規定，經國務院批准，決定對下列物項實施出口管制：\n"
+            "一、釤相關物項\n"
+            "（一）1C902.a 金屬釤、含釤的合金（參考海關商品編號：2805301910）。\n")
+    x = extract(_doc(text))
+    rec = x.record
+    assert rec["announcement"] == "MOFCOM-2025-18"
+    assert "Sm" in rec["elements"] and "2805301910" in rec["hs_codes"]
+    for ev in rec["evidence"]:
+        assert text[ev["start"]:ev["end"]] == ev["text"]
+    sm = next(ev for ev in rec["evidence"] if ev["field"] == "elements")
+    assert sm["text"] == "釤"
+    for item in x.items:
+        assert text[item["start"]:item["end"]] == item["quote"]
+        assert item["name"] is None or item["name"] in text
