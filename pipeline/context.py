@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import sqlite_utils
 from rich.console import Console
@@ -36,6 +35,7 @@ class Context:
     counts: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     errors: list[dict[str, Any]] = field(default_factory=list)
+    finished: list[Callable[["Context"], None]] = field(default_factory=list)  # see when_finished
 
     @classmethod
     def open(cls, db_path: Path | str, *, today: dt.date | None = None, quiet: bool = False) -> "Context":
@@ -64,22 +64,21 @@ class Context:
         return self.run_id
 
     def finish_run(self, status: str = "ok") -> None:
+        """Record the run's end, then call what asked to run once the run's row is final
+        (`when_finished`: the serve stage publishes the served copy there)."""
         if self.run_id is not None:
             store.finish_run(self.db, self.run_id, status=status, counts=self.counts, errors=self.errors,
                              timings=self.timings)
-            self.publish()
+            for callback in self.finished:
+                try:
+                    callback(self)
+                except Exception as exc:  # noqa: BLE001 - the run is recorded; this must not undo it
+                    self.log(f"[red]error[/red] after the run: {type(exc).__name__}: {exc}")
 
-    def publish(self) -> None:
-        """Publish the served copy of the database if it is being served (pipeline/serve/snapshot.py),
-        once the run's row is final, so a running `exportwatch serve` shows this run's data now."""
-        from pipeline.serve.snapshot import is_published, publish
-
-        if self.db_path is None or not is_published(self.db_path):
-            return
-        try:
-            publish(self.db.conn, self.db_path)
-        except (OSError, sqlite3.Error) as exc:  # the server keeps the previous copy; the data is safe
-            self.log(f"[red]error[/red] serve: could not publish the served copy: {exc}")
+    def when_finished(self, callback: Callable[["Context"], None]) -> None:
+        """Call `callback(ctx)` after the run's row is final (once, however often registered)."""
+        if callback not in self.finished:
+            self.finished.append(callback)
 
     def summary(self) -> str:
         return json.dumps(self.counts, sort_keys=True)

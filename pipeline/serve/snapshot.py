@@ -7,18 +7,20 @@ Opening the live file read-only and mutable instead would work, but every page w
 whatever the running stages had committed so far (documents already fetched, changes not yet
 diffed), pay for locking and lose the cached counts.
 
-So the writer publishes: when a run has finished (`Context.finish_run`, its row final) and when
-`serve` starts, the working database is copied with SQLite's online backup API, in one step,
-inside one read transaction of the source: the copy is exactly one committed state. The copy is
-switched to rollback-journal mode (an immutable reader never looks for a -wal file), written to a
-temporary name beside the target, fsynced and renamed over `<db stem>.served<suffix>`. A rename is atomic: a reader opening the
-name gets the old file or the new one, never half of one; a reader that has the old file open
-keeps reading it, unchanged, until it closes it (the inode lives while it is open). The server
-notices the new file and reopens it (pipeline/serve/reloading.py): no restart.
+So the writer publishes: when a run that ran the serve stage has finished (its row final: see
+`serve/stage.py`, `Context.when_finished`) and when `serve` starts, the working database is copied
+with SQLite's online backup API, in one step, inside one read transaction of the source: the copy
+is exactly one committed state. The copy is switched to rollback-journal mode (an immutable reader
+never looks for a -wal file), written to a temporary name beside the target, fsynced and renamed
+over `<db stem>.served<suffix>`. A rename is atomic: a reader opening the name gets the old file or
+the new one, never half of one; a reader that has the old file open keeps reading it, unchanged,
+until it closes it (the inode lives while it is open). The server notices the new file and reopens
+it (pipeline/serve/reloading.py): no restart.
 
 A run publishes only when a served copy exists already (that is, after `serve` has been started
 for this database once): users who never browse pay nothing, and the benchmark's no-op re-run
-stays a no-op.
+stays a no-op. A `fetch`, `ingest` or `diff` run alone publishes nothing: the next `run` or
+`update` does.
 """
 from __future__ import annotations
 
