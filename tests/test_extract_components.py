@@ -24,7 +24,7 @@ def labels(text: str, key: str, lang: str = "zh", published: str | None = None) 
     ("铽镝铁合金", ["Tb", "Dy"]),
     ("镁钬合金", ["Ho"]),
     ("人造石墨负极材料", ["C"]),
-    ("锂电池正极材料磷酸铁锂", ["Li", "Li"]),
+    ("锂电池正极材料磷酸铁锂", ["Li", "Li", "Li"]),  # cathode materials name Li (contract)
     ("碳化钨", ["W"]),
     ("锑化镓", ["Ga"]),  # gallium antimonide: the anion before 化 does not name the item
     ("碲化锌镉", ["Te"]),  # ... unless it is the only element of the best tier

@@ -394,7 +394,14 @@ def hs_codes(scan: Scan) -> list[SpanTuple]:
     gap_max = meta["hs_gap_max"]
     opening, closing, paren_max = meta["paren"]
     found: dict[int, SpanTuple] = {}
+    layout = scan.layout if scan.family("hs_label") else None
     for cue in leftmost_longest(scan.family("hs_label")):
+        # the sentence of a customs cue lists its codes: "ammonium paratungstate (reference HS
+        # 2841801000), tungsten oxide (2825901200, 2825901910) ..."
+        sent_end = layout.sentence(cue.start)[1] if layout is not None else cue.end
+        for start, end, value in numbers:
+            if cue.end <= start < sent_end:
+                found[start] = (start, end, value)
         if opening in text[max(0, cue.start - 6):cue.start]:
             close = text.find(closing, cue.end, cue.end + paren_max)
             if close > 0:
@@ -455,7 +462,8 @@ def act_references(scan: Scan) -> list[vals.ActRef]:
         m = scan.scanner.match(scan.text, h)
         if m is not None:
             refs.extend(vals.act_refs(m, h.label, scan.grammar))
-    return sorted(refs)
+    cited = {r.number for r in refs if not r.bare}
+    return sorted(r for r in refs if not r.bare or r.number in cited)
 
 
 def announcement_spans(scan: Scan, pub: dt.date | None) -> list[SpanTuple]:
@@ -485,9 +493,21 @@ class DatesComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         scan = scan_of(doc)
-        set_spans(doc, "dates", find_dates(scan, published(doc)))
+        set_spans(doc, "dates", find_dates(scan, published(doc) or page_date(scan)))
         set_spans(doc, "date_cues", [(h.start, h.end, h.label) for h in leftmost_longest(scan.family("date_cue"))])
         return doc
+
+
+def page_date(scan: Scan, head: int = 300) -> dt.date | None:
+    """A page's own date when the parser found none: the first full date in its first lines (a
+    "April 4, 2025 6:52 PM" stamp, a 2025-10-09 line), the anchor of weekdays and partial dates."""
+    for h in leftmost_longest(scan.family("date")):
+        if h.start >= head:
+            break
+        parts = vals.date_of(scan.groups(h), scan.text[h.start:h.end], scan.grammar)
+        if parts and parts[0]:
+            return vals.make_date(*parts)
+    return None
 
 
 def find_dates(scan: Scan, pub: dt.date | None) -> list[SpanTuple]:

@@ -214,15 +214,18 @@ def _dates(rows: list[dict[str, Any]], meta: dict[str, Any], data: dict[str, Any
 
 
 def _acts(rows: list[dict[str, Any]], meta: dict[str, Any], data: dict[str, Any]) -> None:
-    uel = []
+    uel, bare = [], []
     for label, d in data["forms"].items():
         regex = d["pattern"].replace("{issuers}", data["issuer_pattern"])
         _add(rows, "act", label, "any", regex, caseless=True, not_before=d.get("not_before", ""),
              not_after=d.get("not_after", ""))
         if d.get("uel"):
             uel.append(label)
+        if d.get("bare"):
+            bare.append(label)
     meta["acts"] = {"issuers_mofcom": data["issuers_mofcom"], "list_joiners": data["list_joiners"],
-                    "range_words": data["range_words"], "max_range": int(data["max_range"]), "uel": uel}
+                    "range_words": data["range_words"], "max_range": int(data["max_range"]), "uel": uel,
+                    "bare": bare}
 
 
 # ---------------------------------------------------------------------------------- semantics
@@ -242,12 +245,12 @@ def _semantics(rows: list[dict[str, Any]], meta: dict[str, Any], sem: dict[str, 
         for entry in entries:
             label = f"c{len(cues)}"
             cues.append({"kind": kind, "weight": float(entry["w"]), "cap": int(entry.get("cap", 1)),
-                         "zone": entry.get("zone", "all")})
+                         "zone": entry.get("zone", "all"), "needs_other": bool(entry.get("needs_other"))})
             for lang in ("zh", "en"):
                 for frag in entry.get(lang) or []:
                     _add(rows, "kind", label, lang, frag, multiline=True)
     rel = dc["relevance"]
-    _family(rows, "relevance", {"control": rel["control"], "mineral": rel["mineral"]})
+    _family(rows, "relevance", {"control": rel["control"], "mineral": rel["mineral"], "foreign": rel.get("foreign")})
     _family(rows, "modality", dc["modality"])
     meta["doc_classifier"] = {"min_score": float(dc.get("min_score", 2.5)), "head_lines": int(dc.get("head_lines", 6)),
                               "cues": cues, "window": int(rel["window"]), "min_pairs": int(rel["min_pairs"]),

@@ -26,10 +26,10 @@ from typing import Iterator
 from pipeline.extract.grammar import Grammar
 from pipeline.records import Document
 
-# How deep each enumerator style sits in an act's numbering (a list ends at a line of its own
-# style or of a shallower one).
-STYLE_RANK = {"zh_dun": 0, "roman": 0, "zh_paren": 1, "arabic_paren": 1, "arabic": 2, "code": 2,
-              "letter": 3, "bullet": 4}
+# The enumerator styles of an act's top-level clauses (一、 / I.): a list opened below them ends
+# at the next one. Other styles nest in either order ("1." over "(1)" in one text, "(一)" over
+# "1." in another), so only the opener's own style ends its list.
+TOP_STYLES = frozenset({"zh_dun", "roman"})
 
 
 @dataclass
@@ -205,14 +205,13 @@ class Layout:
         """Index of the first unit after the list that unit `i` opens (i + 1 when it opens none).
 
         The list runs over the following list-like lines, and stops at a line of the opener's own
-        enumerator style or a shallower one (the next sibling clause), at a paragraph, or at a
-        title/meta line. A lead-in without a marker (a preamble) governs every numbered level
+        enumerator style (the next sibling), at a top-level clause below a numbered opener, at a
+        paragraph, or at a title/meta line. A lead-in without a marker (a preamble) governs every numbered level
         below it."""
         if i in self._scope_ends:
             return self._scope_ends[i]
         units = self.units
         opener = units[i]
-        rank = STYLE_RANK.get(opener.style or "", None)
         j = i + 1
         max_items = int(self.g.layout.get("list_max_items", 12))
         plain_run = 0
@@ -222,8 +221,7 @@ class Layout:
                 break
             if opener.style is not None and u.style == opener.style:
                 break
-            r = STYLE_RANK.get(u.style or "", None)
-            if rank is not None and r is not None and r < rank:
+            if opener.style is not None and opener.style not in TOP_STYLES and u.style in TOP_STYLES:
                 break
             if not self._listy(u):
                 break
@@ -237,8 +235,23 @@ class Layout:
         self._scope_ends[i] = j
         return j
 
-    def opens_list(self, u: Unit) -> bool:
-        return u.ends_colon
+    def section_end(self, i: int) -> int:
+        """Index of the first unit after the section a heading or numbered line opens: every line up
+        to the next line of its own style (a top-level clause also ends a lower one), or a title."""
+        units = self.units
+        opener = units[i]
+        j = i + 1
+        while j < len(units):
+            u = units[j]
+            if u.role in ("title", "meta"):
+                break
+            if opener.style is not None and (u.style == opener.style or (
+                    opener.style not in TOP_STYLES and u.style in TOP_STYLES)):
+                break
+            if opener.style is None and (u.role in ("heading", "clause") or (u.heading and u.style is None)):
+                break
+            j += 1
+        return j
 
     def list_scope(self, idx: int, max_items: int | None = None) -> list[int]:
         """Sentences that continue the list a header sentence opens ("…如下:", "This includes:").

@@ -97,7 +97,7 @@ def cited_titles(text: str, refs: list[Mention], g: Grammar) -> list[tuple[int, 
     out = [(m.start(), m.end()) for m in g.rx("elements", "cited_title").finditer(text)]
     after = g.rx("elements", "cited_act_title")
     for r in refs:
-        m = after.match(text[r.end:r.end + 90])
+        m = after.match(text[r.end:r.end + 210])
         if m:
             out.append((r.end, r.end + m.end()))
     return out
@@ -111,9 +111,28 @@ def control_lead_ins(ctx: Ctx, labels: frozenset[str]) -> set[int]:
     items:", "These include export controls on:") opens a list; every line of that list is under
     control, whatever its marker (clauses as element headings, bullets, dashes, table rows)."""
     out: set[int] = set()
+    breaks = ctx.g.context["items"]["lead_in_breaks"]
     for u in ctx.units:
-        if u.ends_colon and ctx.has_cue(u.start, u.end, labels):
+        if not u.ends_colon:
+            continue
+        cues = [m for m in ctx.within("scope_cues", u.start, u.end) if m.label in labels]
+        # the control phrase must introduce the list itself ("决定对下列物项实施出口管制:"), not an
+        # earlier sentence of the paragraph ("…实施出口管制。现将有关事项公告如下:")
+        tail = ctx.doc.text[cues[-1].end:u.end].rstrip().rstrip(":") if cues else ""
+        if cues and len(tail) <= 120 and not any(ch in breaks for ch in tail):
             out.update(range(u.index + 1, ctx.layout.scope_end(u.index)))
+    return out
+
+
+def act_sections(ctx: Ctx) -> set[int]:
+    """Lines under a report's heading that names an act ("3. Four new item lists (MOFCOM/GAC
+    Announcements Nos. 55–58), effective November 8, 2025"): what they list is what the act controls."""
+    out: set[int] = set()
+    for u in ctx.units:
+        if (u.style is not None or u.role == "heading") and u.heading_like() or (
+                u.style is not None and len(u.text) <= 160):
+            if ctx.within("announcements", u.start, u.end):
+                out.update(range(u.index + 1, ctx.layout.section_end(u.index)))
     return out
 
 
@@ -136,10 +155,12 @@ def item_rows(ctx: Ctx, own: str | None) -> list[dict[str, Any]]:
     name_col: int | None = None
     rows: list[dict[str, Any]] = []
     for u in ctx.units:
-        if u.role == "clause" and not (u.index in led and u.heading_like()):
+        if u.role == "clause" and u.index not in led:
             in_region = ctx.has_cue(u.start, u.end, {"control_intro"})
             section, section_elements, parent_code = None, [], None
             continue
+        if u.role == "clause" and not u.heading_like():  # "V. 1C913 Ytterbium-related items, covering …"
+            section, section_elements, parent_code = None, [], None
         if not (in_region or u.index in led) or u.role in ("title", "meta"):
             continue
         if u.role in ("clause", "sub", "part", "heading") or (
@@ -153,7 +174,7 @@ def item_rows(ctx: Ctx, own: str | None) -> list[dict[str, Any]]:
         if u.role == "row" and any(name_header.search(ctx.doc.text[s:e]) for s, e in u.cells):
             name_col = next(i for i, (s, e) in enumerate(u.cells) if name_header.search(ctx.doc.text[s:e]))
             continue
-        if u.role not in ("item", "subitem", "row", "codeled", "sub"):
+        if u.role not in ("item", "subitem", "row", "codeled", "sub", "clause", "bullet"):
             continue
         codes = ctx.within("control_codes", u.start, u.end)
         code = codes[0].label if codes else (parent_code if u.role == "subitem" else None)
@@ -168,9 +189,10 @@ def item_rows(ctx: Ctx, own: str | None) -> list[dict[str, Any]]:
         elif section_elements:
             elements = section_elements
         else:
-            own_els = [m.label for m in ctx.within("elements", *name_span)] or \
-                      [m.label for m in ctx.within("elements", u.start, u.end)]
-            elements = ctx.best_tier(own_els)
+            def named(a: int, b: int) -> list[str]:  # not in a cited act's title "(…Decision on …)"
+                return [m.label for m in ctx.within("elements", a, b)
+                        if not any(x <= m.start < y for x, y in ctx.cited)]
+            elements = ctx.best_tier(named(*name_span) or named(u.start, u.end))
         hs = [m.label for m in ctx.within("hs_codes", u.start, u.end)]
         if not (elements or code or hs):
             continue
@@ -206,7 +228,7 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
             out.append((sym, m.start, m.end) if m else (sym, row["start"], row["end"]))
     decision_only = ctx.kind == "announcement"
     labels = frozenset({"control_intro"} if decision_only else {"control", "control_intro"})
-    led = set() if decision_only else control_lead_ins(ctx, labels)
+    led = set() if decision_only else control_lead_ins(ctx, labels) | act_sections(ctx)
     prev_control = False
     inline_led = False  # an inline list: "…不得出口: (一)镓相关物项。…(二)锗相关物项。" in one paragraph
     section: list[str] = []  # the element of the list's current section heading ((一)镓相关物项)
@@ -221,6 +243,8 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
         cue_hits = [m for m in ctx.within("scope_cues", s, e) if m.label in labels]
         cues = {m.label for m in ctx.within("scope_cues", s, e)}
         control = bool(cues & labels) or inline_led or (unit is not None and unit.index in led)
+        if not decision_only and "act_verb" in cues and ctx.within("announcements", s, e):
+            control = True  # "Announcement No. 58 of 2025 named artificial graphite anode material, …"
         if cue_hits and ":" in ctx.doc.text[cue_hits[0].end:e]:
             inline_led = True
         mentions = [m for m in ctx.within("elements", s, e)
@@ -263,6 +287,8 @@ def technology_bound(ctx: Ctx, m: Mention, s: int, e: int) -> bool:
                    for t in techs)
     if ctx.lang == "zh" and ctx.rx("elements", "tech_verb_after").match(text[m.end:m.end + 24]):
         return True
+    if ctx.lang == "en" and ctx.rx("elements", "tech_noun_after").match(text[m.end:m.end + 80]):
+        return True
     link = ctx.rx("elements", "tech_link")
     for t in techs:
         if t.end <= m.start and m.start - t.end <= 100 and link.match(text, t.end) \
@@ -274,6 +300,20 @@ def technology_bound(ctx: Ctx, m: Mention, s: int, e: int) -> bool:
 
 
 # ----------------------------------------------------------------------------------------- record
+
+def excluded_codes(ctx: Ctx, codes: list[Mention]) -> list[Mention]:
+    """Control codes without those cited only to exclude them ("未列入1C226或1C241管制的钨合金",
+    "tungsten carbide other than that in 1C226")."""
+    before, joiner = ctx.rx("items", "code_excluded_before"), ctx.rx("items", "code_list_joiner")
+    text, kept, prev_out, prev_end = ctx.doc.text, [], False, -1
+    for m in codes:
+        out = bool(before.search(text[max(0, m.start - 16):m.start])) or (
+            prev_out and bool(joiner.match(text[prev_end:m.start])))
+        if not out:
+            kept.append(m)
+        prev_out, prev_end = out, m.end
+    return kept
+
 
 def is_listing(doc: Document) -> bool:
     """A feed or a list page (entries linking to documents) is not a document about anything: it
@@ -341,7 +381,7 @@ def build_record(doc: Document, spans: dict[str, list[Mention]], user_data: dict
         add("effective", value, s, e)
     for sym, s, e in controlled_elements(ctx, items):
         add("elements", sym, s, e)
-    for m in spans.get("control_codes", []):
+    for m in excluded_codes(ctx, spans.get("control_codes", [])):
         add("control_codes", m.label, m.start, m.end)
     for m in spans.get("hs_codes", []):
         add("hs_codes", m.label, m.start, m.end)

@@ -27,11 +27,13 @@ def own_announcement(ctx: "Ctx") -> "Mention | None":
             counts[r.label] = counts.get(r.label, 0) + 1
         best = max(counts, key=lambda k: (counts[k], -min(r.start for r in refs if r.label == k)))
         return next(r for r in refs if r.label == best)
-    for unit in ctx.units:
-        if unit.role in ("meta", "title") or unit.kind in ("meta", "title"):
-            inside = [r for r in refs if unit.start <= r.start < unit.end]
-            if inside and (unit.role == "title" or ctx.rx("acts", "own_meta_line").search(unit.text)):
-                return inside[0]
+    own_line = ctx.rx("acts", "own_meta_line")
+    header = [u for u in ctx.units if u.role in ("meta", "title") or u.kind in ("meta", "title")]
+    # the act's number line (发布文号, Annex …) first: a repost's title may name the acts it acts on
+    for unit in [u for u in header if own_line.search(u.text)] + [u for u in header if u.role == "title"]:
+        inside = [r for r in refs if unit.start <= r.start < unit.end]
+        if inside:
+            return inside[0]
     title = ctx.doc.title or ""
     for r in refs:
         if title and ctx.doc.text[r.start:r.end] in title:
@@ -42,15 +44,24 @@ def own_announcement(ctx: "Ctx") -> "Mention | None":
 
 def issued_date(ctx: "Ctx", own: "Mention | None") -> "Mention | None":
     """Issue date of the act: a 发文日期 line, else the signature line (a line that is only a
-    date, or a date beside the act's number as in an annex footer), else the page date."""
+    date, or a date beside the issuers or the act's number as in an annex footer), else a page's
+    发布日期/release-date line, else the page date. (A repost's own 发布日期 is the repost's day,
+    so the act's signature comes before it.)"""
     dates = ctx.spans.get("dates", [])
     if ctx.kind == "qa":
-        return _cited_date(ctx, own) if own else None
-    for cue in ctx.spans.get("date_cues", []):
-        if cue.label == "issued":
-            after = [d for d in dates if cue.end <= d.start < cue.end + 12]
-            if after:
-                return after[0]
+        return _cited_date(ctx, own)
+
+    def after_cue(label: str) -> "Mention | None":
+        for cue in ctx.spans.get("date_cues", []):
+            if cue.label == label:
+                after = [d for d in dates if cue.end <= d.start < cue.end + 12]
+                if after:
+                    return after[0]
+        return None
+
+    strong = after_cue("issued")
+    if strong:
+        return strong
     standalone = []
     for unit in ctx.units:
         inside = [d for d in dates if unit.start <= d.start < unit.end]
@@ -61,15 +72,19 @@ def issued_date(ctx: "Ctx", own: "Mention | None") -> "Mention | None":
             standalone.append(inside[0])
     if standalone:
         return standalone[-1]
+    weak = after_cue("page_date")
+    if weak:
+        return weak
     pub = [d for d in dates if ctx.doc.published and d.label == ctx.doc.published[:10]]
     return pub[0] if pub else None
 
 
-def _cited_date(ctx: "Ctx", own: "Mention") -> "Mention | None":
-    """'2025年4月4日发布的…公告2025年第18号': the date written right before or after the act's number."""
+def _cited_date(ctx: "Ctx", own: "Mention | None") -> "Mention | None":
+    """'2025年4月4日发布的…公告2025年第18号': the date written right before or after the act's number;
+    else the date of 'the announcement' the Q&A explains, named without its number."""
     text = ctx.doc.text
     for ref in ctx.spans.get("announcements", []):
-        if ref.label != own.label:
+        if own is None or ref.label != own.label:
             continue
         for d in ctx.spans.get("dates", []):
             gap = text[d.end:ref.start]
@@ -77,6 +92,13 @@ def _cited_date(ctx: "Ctx", own: "Mention") -> "Mention | None":
                 return d
             if 0 <= d.start - ref.end <= 24 and ctx.rx("dates", "cited_after").search(text[ref.end:d.start]):
                 return d
+    # "问:7月3日,商务部、海关总署联合发布公告…": a Q&A's bare "the announcement" is the act it explains
+    generic = ctx.rx("dates", "qa_generic_act")
+    for d in ctx.spans.get("dates", []):
+        s, e = ctx.sentence(d.start)
+        if generic.search(text[d.end:e]) and not _is_until(ctx, d) and not ctx.rx(
+                "dates", "meta_date_before").search(text[max(0, d.start - 16):d.start]):
+            return d
     return None
 
 
@@ -87,23 +109,43 @@ def _in_dateline(ctx: "Ctx", d: "Mention") -> bool:
         bool(ctx.rx("dates", "dateline_after").match(text, d.end))
 
 
+def _is_effect(ctx: "Ctx", d: "Mention") -> bool:
+    """A date an effect cue follows or precedes ("自11月8日起实施", "from Dec. 1"): not the day an act
+    was announced."""
+    text = ctx.doc.text
+    return bool(ctx.rx("dates", "effect_after").match(text, d.end)) or \
+        bool(ctx.rx("dates", "from_before").search(text[max(0, d.start - 16):d.start]))
+
+
 def _is_until(ctx: "Ctx", d: "Mention") -> bool:
     return bool(ctx.rx("dates", "until_before").search(ctx.doc.text[max(0, d.start - 10):d.start]))
 
 
-def announced_date(ctx: "Ctx") -> str | None:
-    """News: the day the act was announced ('made the announcement on Thursday')."""
+def announced_date(ctx: "Ctx", before: int | None = None) -> str | None:
+    """News: the day the act was announced ('made the announcement on Thursday', 'On December 3,
+    MOFCOM went further with Announcement No. 46'). With `before` (the position of the words that
+    call for it: "took effect the day it was issued"), the latest such day stated before them,
+    else the first in the text."""
     text = ctx.doc.text
+    acts = ctx.spans.get("announcements", [])
     filed = None  # a dateline's filing day: the announcement day when the story names no other
+    found: list[tuple[int, str]] = []
     for d in ctx.spans.get("dates", []):
         s, e = ctx.sentence(d.start)
         if ctx.rx("dates", "meta_date_before").search(text[max(0, d.start - 16):d.start]):
             continue  # the page's own 发布时间/Published line
-        if ctx.rx("dates", "announce").search(text[s:e]) and not _is_until(ctx, d):
+        if _is_until(ctx, d) or _is_effect(ctx, d):
+            continue
+        if ctx.rx("dates", "announce").search(text[s:e]) or any(s <= r.start < e for r in acts):
             if not _in_dateline(ctx, d):
-                return d.label
-            filed = filed or d.label
-    return filed
+                found.append((d.start, d.label))
+            else:
+                filed = filed or d.label
+    if before is not None:
+        earlier = [label for pos, label in found if pos < before]
+        if earlier:
+            return earlier[-1]
+    return found[0][1] if found else filed
 
 
 def effective_dates(ctx: "Ctx", issued: str | None,
@@ -115,15 +157,23 @@ def effective_dates(ctx: "Ctx", issued: str | None,
     found: list[tuple[str, int, int]] = []
     overrides: dict[str, str] = {}
     whole: str | None = None
+    negated = ctx.rx("dates", "negated_cue")
     for cue in ctx.spans.get("date_cues", []):
-        if cue.label == "issued":
+        if cue.label in ("issued", "page_date"):
             continue
         s, e = ctx.sentence(cue.start)
         sent = text[s:e]
+        if negated.search(text[s:cue.start]):
+            continue  # "did not take effect immediately", "并未立即生效"
+        if not official and _other_measure(ctx, cue.start, s, e):
+            continue  # "the 34% tariff takes effect on April 10": not an export control
         if official and not ctx.rx("dates", "self_ref").search(sent) and not (ctx.kind == "qa" and (
-                ctx.rx("dates", "qa_ref").search(sent) or any(r.label == own for r in ctx.within("announcements", s, e)))):
-            continue  # an effective date of some other act or law the text cites
-        near = [d for d in dates if s <= d.start < e and not _is_until(ctx, d)
+                ctx.rx("dates", "qa_ref").search(sent) or any(r.label == own for r in ctx.within("announcements", s, e)))) \
+                and not (ctx.kind == "announcement" and not any(
+                    r.label != own for r in ctx.within("announcements", s, e))):
+            continue  # an effective date of some other act the text cites (an act's own sentence counts)
+        cited = ctx.rx("dates", "cited_date")
+        near = [d for d in dates if s <= d.start < e and not _is_until(ctx, d) and not cited.match(text, d.end)
                 and (official or not (ctx.rx("dates", "said_before").search(text[max(0, d.start - 40):d.start])
                                       or _in_dateline(ctx, d)))]
         value, start, end = None, cue.start, cue.end
@@ -131,13 +181,13 @@ def effective_dates(ctx: "Ctx", issued: str | None,
             best = min(near, key=lambda d: min(abs(d.start - cue.end), abs(cue.start - d.end)))
             value, start, end = best.label, best.start, best.end
         elif cue.label == "publication":
-            value = issued if official else announced_date(ctx)
+            value = issued if official else announced_date(ctx, cue.start)
         elif cue.label == "immediate":
             if near:
                 best = min(near, key=lambda d: abs(d.start - cue.end))
                 value, start, end = best.label, best.start, best.end
             else:
-                value = issued if official else announced_date(ctx)
+                value = issued if official else announced_date(ctx, cue.start)
         if not value:
             continue
         refs = ctx.layout.clause_refs(sent) if official else []
@@ -157,6 +207,15 @@ def effective_dates(ctx: "Ctx", issued: str | None,
     return found, overrides, whole
 
 
+def _other_measure(ctx: "Ctx", pos: int, s: int, e: int) -> bool:
+    """Whether the clause around `pos` speaks of another kind of measure (a tariff, a duty)."""
+    cut = ctx.rx("dates", "clause_cut")
+    a = max([m.end() for m in cut.finditer(ctx.doc.text, s, pos)], default=s)
+    m = cut.search(ctx.doc.text, pos, e)
+    b = m.start() if m else e
+    return bool(ctx.rx("dates", "other_measure").search(ctx.doc.text, a, b))
+
+
 def clauses(ctx: "Ctx", overrides: dict[str, str], default: str | None) -> list[dict]:
     """Numbered clauses of an act with the date each takes effect."""
     if ctx.kind != "announcement":
@@ -173,7 +232,21 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
     """Relation verbs and the acts in their scope -> (relations, relation_scopes)."""
     text = ctx.doc.text
     refs = ctx.spans.get("announcements", [])
-    cues = ctx.spans.get("relation_cues", [])
+    all_cues = ctx.spans.get("relation_cues", [])
+    # "2025年第18号公告等此前已实施的管制措施不受影响": acts said to stay in force are no targets
+    unaffected = [c for c in all_cues if c.label == "unaffected"]
+    cues = [c for c in all_cues if c.label != "unaffected"]
+    if unaffected:
+        cut = ctx.rx("dates", "clause_cut")
+
+        def clause_of(pos: int) -> tuple[int, int]:
+            s, e = ctx.sentence(pos)
+            a = max([m.end() for m in cut.finditer(text, s, pos)], default=s)
+            m = cut.search(text, pos, e)
+            return a, (m.start() if m else e)
+
+        spared = [clause_of(c.start) for c in unaffected]
+        refs = [r for r in refs if not any(a <= r.start < b for a, b in spared)]
     merged: dict[tuple[str, str], dict] = {}
     scopes: list[dict] = []
     linked: set[tuple[str, int]] = set()  # (verb, sentence) pairs that already found their targets
@@ -186,7 +259,10 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
         nxt = [c.start for c in cues[i + 1:] if c.start < scope_end and c.label != cue.label]
         scope_end = min(nxt + [scope_end])
         targets = [r for r in refs if cue.end <= r.start < scope_end and r.label != own]
-        if not targets and (cue.label, s) not in linked:  # "第61号公告…暂停实施": the act before the verb
+        if not targets and (cue.label, s) not in linked and (ctx.lang == "zh" or ctx.rx(
+                "dates", "passive_before").search(text[max(0, cue.start - 20):cue.start])):
+            # "第61号公告…暂停实施", "No. 58 was suspended": the act before the verb (in English only
+            # in the passive: "No. 70 suspended No. 58" names the suspending act first)
             targets = [r for r in refs if s <= r.start < cue.start and r.label != own]
         targets = [r for r in targets if not ctx.rx("dates", "acting_before").search(text[max(0, r.start - 8):r.start])]
         if not targets:
@@ -204,9 +280,16 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
             scopes.append({"type": cue.label, "target": ref.label, "until": until,
                            "clauses": parts or None, "start": ref.start, "end": ref.end})
     # One act suspends its targets together: when its text gives a single end date (in the body)
-    # and the title or another list names more targets without it, they share that date.
+    # and the title or another list names more targets without it, they share that date. The
+    # date may stand in a sentence of its own ("…暂停执行，自即日起至2026年11月27日止。被暂停的是
+    # 第46号公告第二款"): the single end date of the document's suspension sentences.
+    stated = {d.label for c in cues if c.label == "suspends"
+              for d in ctx.spans.get("dates", []) if ctx.sentence(c.start)[0] <= d.start < ctx.sentence(c.start)[1]
+              and _is_until(ctx, d)}
     for kind in {k for k, _ in merged}:
         dates = {r["until"] for (k, _), r in merged.items() if k == kind and r["until"]}
+        if not dates and kind == "suspends" and len(stated) == 1:
+            dates = stated
         if len(dates) == 1:
             for (k, _), r in merged.items():
                 if k == kind and not r["until"]:

@@ -87,6 +87,12 @@ def relative_date(groups: dict[str, Any], anchor: dt.date, g: Grammar) -> dt.dat
     if groups.get("rel"):
         days = g.dates["relative_days"].get(groups["rel"].lower())
         return None if days is None else anchor - dt.timedelta(days=int(days))
+    if groups.get("dom"):
+        day = int(groups["dom"])
+        month, year = anchor.month, anchor.year
+        if day > anchor.day + 1:  # a day later than the page's: the month before
+            month, year = (12, year - 1) if month == 1 else (month - 1, year)
+        return make_date(year, month, day)
     return None
 
 
@@ -129,6 +135,7 @@ class ActRef(NamedTuple):
     number: int
     mofcom: bool  # False when the issuer is named and is not MOFCOM (another ministry's act)
     scheme: str = "MOFCOM"  # MOFCOM | UEL
+    bare: bool = False  # "No. 46" with no word for an act: one only where the number is cited as an act
 
     @property
     def value(self) -> str | None:
@@ -149,8 +156,10 @@ def act_refs(match: re.Match[str], label: str, g: Grammar) -> list[ActRef]:
     issuer = (gd.get("issuer") or "").lower()
     mofcom = not issuer or any(name in issuer for name in g.acts["issuers_mofcom"])
     scheme = "UEL" if label in g.acts["uel"] else "MOFCOM"
+    bare = label in g.acts.get("bare", ())
     first = int(gd["n"])
-    refs = [ActRef(match.start(), match.end() if not gd.get("more") else match.end("n"), year, first, mofcom, scheme)]
+    refs = [ActRef(match.start(), match.end() if not gd.get("more") else match.end("n"), year, first, mofcom,
+                   scheme, bare)]
     more = gd.get("more") or ""
     if not more:
         return refs
@@ -166,7 +175,7 @@ def act_refs(match: re.Match[str], label: str, g: Grammar) -> list[ActRef]:
         ranged = any(w in between for w in ranges)
         if ranged and prev < n <= prev + int(g.acts["max_range"]):
             for k in range(prev + 1, n):
-                refs.append(ActRef(base + m.start(), base + m.end(), year, k, mofcom, scheme))
-        refs.append(ActRef(base + m.start(), base + m.end(), year, n, mofcom, scheme))
+                refs.append(ActRef(base + m.start(), base + m.end(), year, k, mofcom, scheme, bare))
+        refs.append(ActRef(base + m.start(), base + m.end(), year, n, mofcom, scheme, bare))
         prev = n
     return refs

@@ -89,6 +89,7 @@ def parse(raw: Raw) -> Document:
     return doc
 
 
+TABLE_PARTS = frozenset({"table", "thead", "tbody", "tfoot", "tr"})
 MAX_DEPTH = 128
 VOID_TAGS = frozenset("area base br col embed hr img input link meta param source track wbr basefont bgsound frame "
                       "keygen".split())
@@ -269,6 +270,10 @@ def _choose_root(soup: BeautifulSoup, dropped: set[int], cfg: dict[str, Any], ti
                     tags[id(anc)] = anc
         if score:
             root = tags[max(score, key=lambda k: score[k])]
+            # a table is part of the content, never all of it: an annex page holds several tables
+            # with headings, notes and a signature between them
+            while root.name in TABLE_PARTS and isinstance(root.parent, Tag):
+                root = root.parent
         if root is None or total.get(id(root), 0) < 0.3 * total.get(id(body), 0):
             return body
     return _widen(root, _title_element(soup, dropped, title, total), total)

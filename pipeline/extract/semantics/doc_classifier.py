@@ -73,7 +73,7 @@ class DocClassifier(SemanticComponent):
               relevant: bool) -> tuple[str, dict[str, float], list[tuple[int, int]]]:
         cues = meta["cues"]
         scores = {k: 0.0 for k in KINDS}
-        hits: dict[str, list[tuple[float, int, int]]] = {k: [] for k in KINDS}
+        hits: dict[str, list] = {k: [] for k in KINDS}
         counts: dict[str, int] = {}
         taken: set[tuple[str, int]] = set()
         for h in leftmost_longest(scan.family("kind")):
@@ -83,8 +83,11 @@ class DocClassifier(SemanticComponent):
                 continue
             taken.add((h.label, h.start))
             counts[h.label] = counts.get(h.label, 0) + 1
-            scores[cue["kind"]] += cue["weight"]
-            hits[cue["kind"]].append((cue["weight"], h.start, h.end))
+            hits[cue["kind"]].append((cue["weight"], h.start, h.end, cue.get("needs_other", False)))
+        for kind, found in hits.items():
+            if not all(needs for _, _, _, needs in found):  # cues that count only beside another
+                scores[kind] = sum(w for w, _, _, _ in found)
+            hits[kind] = [(w, a, b) for w, a, b, needs in found if not needs or scores[kind]]
         best = max(KINDS, key=lambda k: scores[k])
         if scores[best] < meta["min_score"]:
             # A text about China's controls that is not an act or a Q&A is third-party reporting,
@@ -104,12 +107,13 @@ class DocClassifier(SemanticComponent):
         if not minerals:
             return False, None
         starts = [m.start for m in minerals]
+        foreign = {seg.index_of(h.start) for h in rel if h.label == "foreign"}
         pairs: list[tuple[int, int]] = []
         window, min_pairs = meta["window"], meta["min_pairs"]
         # Controls in text order: one in the title decides; past the title, min_pairs pairs do.
         for c in sorted((h for h in rel if h.label == "control"), key=lambda h: h.start):
-            if seg.in_boilerplate(c.start):
-                continue
+            if seg.in_boilerplate(c.start) or seg.index_of(c.start) in foreign:
+                continue  # another jurisdiction's controls
             if title[0] <= c.start < title[1]:
                 return True, (title[0], title[1], "relevant")
             k = bisect_left(starts, c.start)

@@ -33,7 +33,9 @@ class EndUserRules(SemanticComponent):
         implicit = scan.family("eu_implicit")
         if not cats and not implicit:
             return []
-        pols = resolve(scan.family("eu_policy"))
+        # a void cue ("并未禁止…", "did not ban") wins over the policy it overlaps
+        pols = resolve(h for h in scan.family("eu_policy") if h.label != "_void") + \
+            [h for h in scan.family("eu_policy") if h.label == "_void"]
         splits = scan.family("clause_split")
         by_sent: dict[int, dict[str, list[Hit]]] = {}
         for group, hits in (("cat", cats), ("pol", pols), ("imp", implicit)):
@@ -55,11 +57,16 @@ class EndUserRules(SemanticComponent):
             if sent.question or seg.in_boilerplate(sent.start):
                 continue
             hits = hits or {}
+            lead: list[Hit] = inherited.get(idx, [])
             for a, b in clause_spans(sent.start, sent.end, splits):
                 def inside(group: str) -> list[Hit]:
                     return [h for h in hits.get(group, []) if a <= h.start < b]
-                found.extend(self._pair(inside("cat"), inside("pol"), inside("imp"), inherited.get(idx, []),
-                                        (a, b)))
+                found.extend(self._pair(inside("cat"), inside("pol"), inside("imp"), lead, (a, b)))
+                # "原则上不予许可:出口至军事用户…;进口商为管控名单所列实体…": a policy that opens the
+                # sentence with a colon governs the clauses after it
+                heads = [p for p in inside("pol") if p.label != "_void" and scan.text[p.end:p.end + 2].lstrip()[:1] == ":"]
+                if heads:
+                    lead = heads[:1]
         return found
 
     @staticmethod

@@ -43,6 +43,14 @@ class Technologies(SemanticComponent):
             return "nexus" in g or (official_act and "blocker" in g)
 
         listed: set[int] = set()
+        # a heading that controls ("一、禁止出口部分") covers the technology entries of its section
+        for u in seg.units:
+            if (u.heading or u.role in ("clause", "heading")) and u.start < len(scan.text):
+                k = seg.index_of(u.start)
+                if "control" in gates.get(k, set()) and not blocked(k):
+                    end = seg.section_end(u.index)
+                    listed.update(j for j in range(k + 1, len(seg.sentences)) if seg.sentences[j].line < end
+                                  and "object" in gates.get(j, set()))
         for idx in list(gates):
             if {"object", "control"} <= gates[idx] and not blocked(idx):
                 listed.update(seg.list_scope(idx))
@@ -51,13 +59,27 @@ class Technologies(SemanticComponent):
                 # entries among them ("金锑冶炼分离技术")
                 listed.update(j for j in seg.list_scope(idx) if "object" in gates.get(j, set()))
 
+        # A report describes an act's scope over several sentences of one paragraph ("It brought two
+        # families of items under licence. … to the technology for smelting and separating gold-
+        # antimony ores."): a technology object after a control in the same paragraph counts.
+        continued: set[int] = set()
+        if not official_act:
+            open_unit = None
+            for idx, sent in enumerate(seg.sentences):
+                g = gates.get(idx, set())
+                if blocked(idx):
+                    continue
+                if "control" in g or "code" in g:
+                    open_unit = sent.line
+                elif open_unit == sent.line and "object" in g:
+                    continued.add(idx)
         found: list[tuple[int, int, str]] = []
         for hit in areas:
             idx = seg.index_of(hit.start)
             sent = seg.sentences[idx]
             if sent.question or seg.in_boilerplate(sent.start) or blocked(idx):
                 continue
-            if controls(idx) or idx in listed:
+            if controls(idx) or idx in listed or idx in continued:
                 found.append((hit.start, hit.end, hit.label))
         return found
 
