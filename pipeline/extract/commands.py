@@ -83,6 +83,9 @@ def eval_command(gold_dir: Path, docs: Path | None, as_json: bool) -> None:
     from pipeline.extract.evaluate import format_report, score
 
     pairs = gold_documents(gold_dir, docs)
+    if not pairs:  # scoring nothing would print a perfect score
+        raise click.ClickException(f"{gold_dir} holds no gold files (*.json): nothing to score; pass the "
+                                   f"folder of gold records, e.g. `exportwatch eval corpus/gold`")
     missing = [str(p) for _, p in pairs if not p.is_file()]
     if missing:
         click.echo("eval: gold names missing documents: " + ", ".join(missing), err=True)
