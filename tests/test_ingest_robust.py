@@ -61,6 +61,7 @@ def test_gbk_file_names_and_url_syntax_in_names(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     record = json.loads(out.stdout.decode("utf-8"))  # valid UTF-8, valid JSON
     assert record["announcement"] == "MOFCOM-2025-57"
+    assert record["source"].endswith("/annex/附件1.html")  # the name decoded, not \udcxx escapes
 
 
 # ------------------------------------------------------------------ D3 one stray byte
