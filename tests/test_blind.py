@@ -15,6 +15,7 @@ First-run micro-F1 (score.py records, the batch alone), the extractor at the com
   b07 0.935, b08 0.926  (after the fixes from b05/b06)
   b09 0.943, b10 0.917  (after the fixes from b07/b08)
   b11 0.857, b12 0.945  (after the fixes from b09/b10, commit 2f8f8fd)
+  b13 0.916, b14 0.860, b15 0.949, b16 0.953  (after the fixes from b11/b12, commit 6afc051)
 """
 from __future__ import annotations
 

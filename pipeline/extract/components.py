@@ -315,13 +315,37 @@ def find_elements(scan: Scan) -> list[tuple[int, int, str | None, int]]:
         prev_named = named[-1] if named else prev_named
         best = min((h.tier for h in named), default=0)
         tops = [h for h in named if h.tier == best]
-        if len(tops) > 1:  # of equal tiers, the cation names the item (锑化镓 -> Ga)
-            tops = [h for h in tops if not _anion(text, h, anion_zh, anion_en)] or tops
+        if len(tops) > 1:
+            # of equal tiers, the element the surrounding list is about ("antimony metal, antimony
+            # oxides … and indium antimonide" -> Sb), else the cation (锑化镓 -> Ga)
+            lead = _list_subject(text, group, groups, {h.symbol for h in tops})
+            tops = [h for h in tops if h.symbol == lead] if lead else (
+                [h for h in tops if not _anion(text, h, anion_zh, anion_en)] or tops)
         keep = {id(h) for h in tops}
         for h in group:
             if h.symbol is None or id(h) in keep:
                 out.append((h.start, h.end, h.symbol, h.tier))
     return out
+
+
+def _list_subject(text: str, group: list["_El"], groups: list[list["_El"]], candidates: set[str | None]) -> str | None:
+    """The one candidate element that other names of the same sentence repeat at least twice (the
+    element a list of items is about), or None."""
+    a, b = group[0].start, group[-1].end
+    stop = ".;。;\n"
+    left = max(text.rfind(ch, 0, a) for ch in stop)
+    right = min((i for i in (text.find(ch, b) for ch in stop) if i >= 0), default=len(text))
+    counts: dict[str, int] = {}
+    for g in groups:
+        if g is group or len(g) != 1 or not (left < g[0].start and g[-1].end <= right):
+            continue
+        sym = g[0].symbol
+        if sym in candidates:
+            counts[sym] = counts.get(sym, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        return ranked[0][0]
+    return None
 
 
 _ANIONS: dict[int, tuple[re.Pattern[str], re.Pattern[str]]] = {}
@@ -538,13 +562,20 @@ class DatesComponent:
 
 def page_date(scan: Scan, head: int = 300) -> dt.date | None:
     """A page's own date when the parser found none: the first full date in its first lines (a
-    "April 4, 2025 6:52 PM" stamp, a 2025-10-09 line), the anchor of weekdays and partial dates."""
+    "April 4, 2025 6:52 PM" stamp, a 2025-10-09 line), the anchor of weekdays and partial dates.
+    A flash dated without a year ("财闻快讯2月24日电") takes the latest year of the acts it cites."""
+    partial = None
     for h in leftmost_longest(scan.family("date")):
         if h.start >= head:
             break
         parts = vals.date_of(scan.groups(h), scan.text[h.start:h.end], scan.grammar)
         if parts and parts[0]:
             return vals.make_date(*parts)
+        partial = partial or parts
+    if partial:
+        years = [r.year for r in act_references(scan) if r.year]
+        if years:
+            return vals.make_date(max(years), partial[1], partial[2])
     return None
 
 

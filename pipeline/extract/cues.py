@@ -250,7 +250,8 @@ def _semantics(rows: list[dict[str, Any]], meta: dict[str, Any], sem: dict[str, 
                 for frag in entry.get(lang) or []:
                     _add(rows, "kind", label, lang, frag, multiline=True)
     rel = dc["relevance"]
-    _family(rows, "relevance", {"control": rel["control"], "mineral": rel["mineral"], "foreign": rel.get("foreign")})
+    _family(rows, "relevance", {"control": rel["control"], "mineral": rel["mineral"], "foreign": rel.get("foreign"),
+                                "china": rel.get("china")})
     _family(rows, "modality", dc["modality"])
     meta["doc_classifier"] = {"min_score": float(dc.get("min_score", 2.5)), "head_lines": int(dc.get("head_lines", 6)),
                               "cues": cues, "window": int(rel["window"]), "min_pairs": int(rel["min_pairs"]),
@@ -265,7 +266,7 @@ def _semantics(rows: list[dict[str, Any]], meta: dict[str, Any], sem: dict[str, 
     country = categories.get("country") or {}
     categories["country"] = {lang: [f.replace("{C}", alt[lang]) for f in frags] for lang, frags in country.items()}
     _family(rows, "eu_category", {"_neutral": eu.get("neutral"), **categories})
-    _family(rows, "eu_policy", {"_void": eu.get("void"), **eu["policies"]})
+    _family(rows, "eu_policy", {"_void": eu.get("void"), "_none": eu.get("not_policies"), **eu["policies"]})
     _family(rows, "eu_implicit", {"civilian": eu.get("implicit_civilian")})
     # a country's bare name: a table column it heads ("… | United States") holds that country's rules
     _family(rows, "eu_country_name", {"country": {lang: [a] for lang, a in alt.items()}},

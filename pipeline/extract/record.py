@@ -141,6 +141,17 @@ def act_sections(ctx: Ctx) -> set[int]:
     return out
 
 
+def control_headings(ctx: Ctx) -> set[int]:
+    """Lines under a report's heading that puts items under control ("一、目前仍需申请出口许可的
+    主要物项", "Items that now need a licence"): what the section lists is controlled."""
+    out: set[int] = set()
+    for u in ctx.units:
+        if (u.heading or u.role == "heading") and u.role != "title" and ctx.has_cue(u.start, u.end, {"control", "control_intro"}) \
+                and not ctx.has_cue(u.start, u.end, {"negation"}) and not ctx.within("relation_cues", u.start, u.end):
+            out.update(range(u.index + 1, ctx.layout.section_end(u.index)))
+    return out
+
+
 def table_acts(ctx: Ctx) -> set[int]:
     """Rows of a report's table whose header speaks of coverage or control ("Measure | Items
     covered | In force from"): a row that cites an act lists what that act controls."""
@@ -250,7 +261,8 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
             out.append((sym, m.start, m.end) if m else (sym, row["start"], row["end"]))
     decision_only = ctx.kind == "announcement"
     labels = frozenset({"control_intro"} if decision_only else {"control", "control_intro"})
-    led = set() if decision_only else control_lead_ins(ctx, labels) | act_sections(ctx) | table_acts(ctx)
+    led = set() if decision_only else (control_lead_ins(ctx, labels) | act_sections(ctx) | table_acts(ctx)
+                                       | control_headings(ctx))
     prev_control = False
     inline_led = False  # an inline list: "…不得出口: (一)镓相关物项。…(二)锗相关物项。" in one paragraph
     section: list[str] = []  # the element of the list's current section heading ((一)镓相关物项)

@@ -71,11 +71,13 @@ def issued_date(ctx: "Ctx", own: "Mention | None") -> "Mention | None":
     if strong:
         return strong
     standalone = []
-    for unit in ctx.units:
-        inside = [d for d in dates if unit.start <= d.start < unit.end]
-        if len(inside) != 1 or unit.role == "title":
+    # a line, or a cell of a bilingual table ("商务部 2024年12月3日 | Ministry of Commerce 3 December 2024")
+    spans = [c for u in ctx.units if u.role != "title" for c in (u.cells if u.role == "row" and u.cells else [(u.start, u.end)])]
+    for a, b in spans:
+        inside = [d for d in dates if a <= d.start < b]
+        if len(inside) != 1:
             continue
-        rest = ctx.doc.text[unit.start:inside[0].start] + ctx.doc.text[inside[0].end:unit.end]
+        rest = ctx.doc.text[a:inside[0].start] + ctx.doc.text[inside[0].end:b]
         if len(rest.strip()) <= 40 and not ctx.rx("dates", "issued_line").search(rest):
             standalone.append(inside[0])
     if standalone:
@@ -100,6 +102,13 @@ def _cited_date(ctx: "Ctx", own: "Mention | None") -> "Mention | None":
                 return d
             if 0 <= d.start - ref.end <= 24 and ctx.rx("dates", "cited_after").search(text[ref.end:d.start]):
                 return d
+    # "公告于2025年4月4日发布", "the announcement was issued on April 4"
+    before, after = ctx.rx("dates", "qa_act_date_before"), ctx.rx("dates", "qa_act_date_after")
+    for d in ctx.spans.get("dates", []):
+        m = before.search(text[max(0, d.start - 40):d.start])
+        # the English form names the verb before the date; the Chinese one after it (于…发布)
+        if m and (after.match(text, d.end) or not _cjk_text(m.group())):
+            return d
     # "问:7月3日,商务部、海关总署联合发布公告…": a Q&A's bare "the announcement" is the act it explains
     generic = ctx.rx("dates", "qa_generic_act")
     for d in ctx.spans.get("dates", []):
@@ -116,6 +125,23 @@ def _cited_date(ctx: "Ctx", own: "Mention | None") -> "Mention | None":
                 if after and own.label.split("-")[-2] == after[0].label[:4]:
                     return after[0]
     return None
+
+
+def _page_day(ctx: "Ctx") -> str | None:
+    """The story's own date (its 发布时间/dateline line): a flash that says "即日生效" and names no
+    other day reports a measure of its own day."""
+    if ctx.doc.published:
+        return ctx.doc.published[:10]
+    for u in ctx.units[:6]:
+        if u.role == "meta":
+            inside = ctx.within("dates", u.start, u.end)
+            if inside:
+                return inside[0].label
+    return None
+
+
+def _cjk_text(s: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in s)
 
 
 def _in_dateline(ctx: "Ctx", d: "Mention") -> bool:
@@ -183,17 +209,23 @@ def effective_dates(ctx: "Ctx", issued: str | None,
         if negated.search(text[s:cue.start]):
             continue  # "did not take effect immediately", "并未立即生效"
         if not official and _other_measure(ctx, cue.start, s, e):
-            continue  # "the 34% tariff takes effect on April 10": not an export control
-        if official and not ctx.rx("dates", "self_ref").search(sent) and not (ctx.kind == "qa" and (
+            continue  # "the 34% tariff takes effect on April 10", a BIS rule's date: not China's control
+        if official and not (ctx.kind == "qa" and own is None) \
+                and not ctx.rx("dates", "self_ref").search(sent) and not (ctx.kind == "qa" and (
                 ctx.rx("dates", "qa_ref").search(sent) or any(a in sent for a in aliases)
                 or any(r.label == own for r in ctx.within("announcements", s, e)))) \
-                and not (ctx.kind == "announcement" and not any(
-                    r.label != own for r in ctx.within("announcements", s, e))):
+                and not (ctx.kind == "announcement" and (not any(
+                    r.label != own for r in ctx.within("announcements", s, e))
+                    # "自即日起至…,暂停实施…第46号公告第二款": the act's own action on the act it names
+                    or ctx.within("relation_cues", s, e))):
             continue  # an effective date of some other act the text cites (an act's own sentence counts)
         cited = ctx.rx("dates", "cited_date")
-        near = [d for d in dates if s <= d.start < e and not _is_until(ctx, d) and not cited.match(text, d.end)
-                and (official or not (ctx.rx("dates", "said_before").search(text[max(0, d.start - 40):d.start])
-                                      or _in_dateline(ctx, d)))]
+        plain = [d for d in dates if s <= d.start < e and not _is_until(ctx, d) and not cited.match(text, d.end)]
+        near = [d for d in plain if official or not (ctx.rx("dates", "said_before").search(text[max(0, d.start - 40):d.start])
+                                                     or _in_dateline(ctx, d))]
+        if cue.label == "immediate" and not near and not official:
+            # "the ministry said on Friday that … taking effect immediately": the day it was said
+            near = [d for d in plain if not _in_dateline(ctx, d)]
         value, start, end = None, cue.start, cue.end
         if cue.label == "effective" and near:
             best = min(near, key=lambda d: min(abs(d.start - cue.end), abs(cue.start - d.end)))
@@ -205,7 +237,7 @@ def effective_dates(ctx: "Ctx", issued: str | None,
                 best = min(near, key=lambda d: abs(d.start - cue.end))
                 value, start, end = best.label, best.start, best.end
             else:
-                value = issued if official else announced_date(ctx, cue.start)
+                value = issued if official else (announced_date(ctx, cue.start) or _page_day(ctx))
         if not value:
             continue
         refs = ctx.layout.clause_refs(sent) if official else []
@@ -221,7 +253,10 @@ def effective_dates(ctx: "Ctx", issued: str | None,
             before = text[max(0, d.start - 16):d.start]
             s, e = ctx.sentence(d.start)
             since = ctx.rx("dates", "since_before").search(before) and not ctx.has_cue(s, e, {"statistic"})
-            if (ctx.rx("dates", "from_before").search(before) or since) and (
+            if _other_measure(ctx, d.start, s, e):
+                continue  # "自2月10日起对…加征关税": a tariff's start; a BIS rule's
+            if (ctx.rx("dates", "from_before").search(before) or since
+                    or ctx.rx("dates", "from_after").match(text, d.end)) and (
                     ctx.has_cue(s, e, {"control", "control_intro"})
                     or any(c.label == "suspends" for c in ctx.within("relation_cues", s, e))):
                 found.append((d.label, d.start, d.end))
@@ -239,12 +274,21 @@ def _effect_column(ctx: "Ctx") -> list[tuple[str, int, int]]:
             continue
         if not in_table:
             in_table = True
-            col = next((i for i, (a, b) in enumerate(u.cells) if any(
-                c.label == "effective" for c in ctx.within("date_cues", a, b))), None)
+            head = ctx.rx("dates", "effect_column")
+            col = next((i for i, (a, b) in enumerate(u.cells) if head.search(ctx.doc.text, a, b)), None)
             continue
         if col is not None and col < len(u.cells):
             a, b = u.cells[col]
             out.extend((d.label, d.start, d.end) for d in ctx.within("dates", a, b))
+            # "公布之日起" in the column: the day the row's act came out (a date in another cell of
+            # the row, as in an "Announced" column, else the day the text says the acts came out)
+            for cue in ctx.within("date_cues", a, b):
+                if cue.label in ("publication", "immediate") and not any(
+                        d.start < cue.start for d in ctx.within("dates", a, b)):
+                    others = [d.label for d in ctx.within("dates", u.start, u.end) if not a <= d.start < b]
+                    day = others[0] if others else announced_date(ctx)
+                    if day:
+                        out.append((day, cue.start, cue.end))
     return out
 
 
@@ -282,12 +326,18 @@ def _own_aliases(ctx: "Ctx", own: str | None) -> list[str]:
 
 
 def _other_measure(ctx: "Ctx", pos: int, s: int, e: int) -> bool:
-    """Whether the clause around `pos` speaks of another kind of measure (a tariff, a duty)."""
+    """Whether the clause around `pos` speaks of another kind of measure (a tariff, a duty) or of
+    another government's (a BIS rule, "Japan's own rules")."""
     cut = ctx.rx("dates", "clause_cut")
     a = max([m.end() for m in cut.finditer(ctx.doc.text, s, pos)], default=s)
     m = cut.search(ctx.doc.text, pos, e)
     b = m.start() if m else e
-    return bool(ctx.rx("dates", "other_measure").search(ctx.doc.text, a, b))
+    text = ctx.doc.text
+    if ctx.rx("dates", "other_measure").search(text, a, b) or ctx.rx("dates", "foreign_agency").search(text, a, b):
+        return True
+    # the sentence's subject is a foreign agency and China's side is not named before `pos`
+    lead = ctx.rx("dates", "foreign_agency").search(text, s, min(e, s + 30))
+    return bool(lead and lead.start() - s <= 4 and not ctx.rx("dates", "china_actor").search(text, lead.end(), pos))
 
 
 def clauses(ctx: "Ctx", overrides: dict[str, str], default: str | None) -> list[dict]:
@@ -324,6 +374,9 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
     merged: dict[tuple[str, str], dict] = {}
     scopes: list[dict] = []
     linked: set[tuple[str, int]] = set()  # (verb, sentence) pairs that already found their targets
+    negated = ctx.rx("dates", "negated_relation")
+    cues = [c for c in cues if not negated.search(text[max(0, c.start - 12):c.start])]
+    actor = ctx.rx("dates", "actor_after")
     for i, cue in enumerate(cues):
         s, e = ctx.sentence(cue.start)
         scope_end = e
@@ -333,11 +386,31 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
         nxt = [c.start for c in cues[i + 1:] if c.start < scope_end and c.label != cue.label]
         scope_end = min(nxt + [scope_end])
         targets = [r for r in refs if cue.end <= r.start < scope_end and r.label != own]
+        if unit is not None and unit.role == "row" and unit.cells and (cue.label, unit.start) not in linked:
+            # a table's status cell ("Suspended until Nov. 10, 2026 (Announcement No. 70)") speaks of
+            # the acts of its row's earlier cells; an act after the verb in that cell is the one acting
+            cell = next(((a, b) for a, b in unit.cells if a <= cue.start < b), None)
+            # "Suspended until Nov. 10, 2026 (Announcement No. 70 of 2025)": the act in brackets after
+            # the end date is the one acting
+            by = [r for r in targets if cell and r.start < cell[1] and text[max(cue.end, r.start - 2):r.start].strip() == "("
+                  and any(cue.end <= d.start < r.start for d in ctx.spans.get("dates", []))]
+            targets = [r for r in targets if r not in by]
+            in_cell = [r for r in targets if cell and r.start < cell[1]]
+            # a row whose other cell names what its act suspends ("暂停实施第55号…公告") is the
+            # acting act's row: its status cell adds nothing
+            acting_row = any(c is not cue and c.label == cue.label and unit.start <= c.start < unit.end
+                             and any(c.end <= r.start < next((b for a, b in unit.cells if a <= c.start < b), c.end)
+                                     for r in refs) for c in cues)
+            if cell is not None and cell[0] > unit.start and not in_cell:
+                targets = [] if acting_row else [r for r in refs if unit.start <= r.start < cell[0] and r.label != own]
+                linked.add((cue.label, unit.start))
+                linked.add((cue.label, s))
         if not targets and (cue.label, s) not in linked and (ctx.lang == "zh" or ctx.rx(
                 "dates", "passive_before").search(text[max(0, cue.start - 20):cue.start])):
             # "第61号公告…暂停实施", "No. 58 was suspended": the act before the verb (in English only
             # in the passive: "No. 70 suspended No. 58" names the suspending act first)
-            targets = [r for r in refs if s <= r.start < cue.start and r.label != own]
+            targets = [r for r in refs if s <= r.start < cue.start and r.label != own
+                       and not actor.match(text, r.end)]
         acting = ctx.rx("dates", "acting_before")
         targets = [r for r in targets if not acting.search(text[max(0, r.start - 24):r.start])]
         if not targets and ctx.rx("dates", "anaphora").search(text[s:e]):

@@ -176,7 +176,10 @@ class Normaliser:
         """Join lines wrapped inside a sentence: a newline inside a Chinese run is deleted (its
         offset returned), one inside English text becomes a space (same length)."""
         lines = text.split("\n")
-        width = self.unwrap.get("width_share", 0.8) * max(len(line.strip()) for line in lines)
+        # the wrap width: a high percentile of line lengths, not the longest line (one unwrapped
+        # paragraph or a pasted note must not hide the wrapping of the rest)
+        lengths = sorted(len(line.strip()) for line in lines if line.strip()) or [0]
+        width = self.unwrap.get("width_share", 0.8) * lengths[min(len(lengths) - 1, int(0.9 * len(lengths)))]
         mins = self.unwrap.get("min_length", {"cjk": 18, "latin": 40})
         ends = self.unwrap.get("end_punct", "")
         joins: list[int] = []

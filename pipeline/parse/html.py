@@ -274,9 +274,29 @@ def _choose_root(soup: BeautifulSoup, dropped: set[int], cfg: dict[str, Any], ti
             # with headings, notes and a signature between them
             while root.name in TABLE_PARTS and isinstance(root.parent, Tag):
                 root = root.parent
+            root = _with_sibling_paragraphs(root, body, dropped, total, links)
         if root is None or total.get(id(root), 0) < 0.3 * total.get(id(body), 0):
             return body
     return _widen(root, _title_element(soup, dropped, title, total), total)
+
+
+def _with_sibling_paragraphs(root: Tag, body: Tag, dropped: set[int], total: dict[int, int],
+                             links: dict[int, int]) -> Tag:
+    """Climb to the parent while a sibling holds paragraphs of prose: a letter and its reply, a
+    question block and its answers are one content (a mailbox page's 来信内容 beside 答复内容)."""
+    while isinstance(root.parent, Tag) and root.parent is not body:
+        parent = root.parent
+        if links.get(id(parent), 0) > 0.3 * max(total.get(id(parent), 0), 1):
+            break
+        prose = any(
+            isinstance(sib, Tag) and sib is not root and id(sib) not in dropped and any(
+                total.get(id(p), 0) - links.get(id(p), 0) >= 40 for p in [sib, *sib.find_all("p")]
+                if p.name == "p")
+            for sib in parent.children)
+        if not prose:
+            break
+        root = parent
+    return root
 
 
 def _title_element(soup: BeautifulSoup, dropped: set[int], title: str | None,
@@ -394,9 +414,14 @@ def _kind(line: str, ctx: list[str]) -> tuple[str, int]:
 
 
 def _data_rows(table: Tag, dropped: set[int], cfg: dict[str, Any]) -> list[list[str | None]]:
-    """Rows of a data table; [] for a layout table (nested tables, one column, huge cells)."""
+    """Rows of a data table; [] for a layout table (nested tables, one column, huge cells, or a cell
+    that holds a page: a heading, a list, or several paragraphs, as old table-layout sites do)."""
     if table.find("table") is not None:
         return []
+    for td in table.find_all(["td", "th"]):
+        if td.find(["h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol"]) is not None or \
+                len(td.find_all(["p", "div"])) >= 4:
+            return []
     rows: list[list[str | None]] = []
     for tr in table.find_all("tr"):
         if id(tr) in dropped:

@@ -27,7 +27,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.extract.components import Scan
+from pipeline.extract.components import Scan, act_references
 from pipeline.extract.layout import Layout
 from pipeline.extract.scanner import Hit, leftmost_longest
 from pipeline.extract.semantics.base import SemanticComponent, write
@@ -55,7 +55,10 @@ class DocClassifier(SemanticComponent):
         """The three decisions plus evidence triples (view offsets)."""
         meta = scan.book.meta["doc_classifier"]
         text = scan.text
-        heads = first_lines(text, meta["head_lines"])
+        # the title area starts at the page's title (a site's banner and menu lines come first on
+        # old table-layout pages), else at the top
+        top = next((u.start for u in seg.units if u.role == "title"), 0)
+        heads = [(a + top, b + top) for a, b in first_lines(text[top:], meta["head_lines"])]
         head_end = heads[-1][1] if heads else 0
         title = heads[0] if heads else (0, 0)
         relevant, rel_ev = self._relevance(scan, meta, title, seg)
@@ -78,8 +81,11 @@ class DocClassifier(SemanticComponent):
         taken: set[tuple[str, int]] = set()
         for h in leftmost_longest(scan.family("kind")):
             cue = cues[int(h.label[1:])]
+            unit = seg.unit_at(h.start)
             if (cue["zone"] == "head" and h.start >= head_end) or counts.get(h.label, 0) >= cue["cap"] \
-                    or seg.in_boilerplate(h.start) or (h.label, h.start) in taken:
+                    or seg.in_boilerplate(h.start) or (h.label, h.start) in taken \
+                    or (cue["zone"] == "head" and unit is not None and unit.role == "row"):
+                # a table row opening with an act's number lists the act; it is not the page's heading
                 continue
             taken.add((h.label, h.start))
             counts[h.label] = counts.get(h.label, 0) + 1
@@ -112,11 +118,21 @@ class DocClassifier(SemanticComponent):
         starts = [m.start for m in minerals]
         pairs: list[tuple[int, int]] = []
         window, min_pairs = meta["window"], meta["min_pairs"]
+        # China's side must be named: by an act number or in the title (then every pair counts),
+        # else in a pair's sentence or the one before or after it
+        china = {seg.index_of(h.start) for h in rel if h.label == "china"}
+        acts = any(not r.bare for r in act_references(scan))
+        if not china and not acts:
+            return False, None  # nothing names China: another country's measure
+        in_title = any(title[0] <= h.start < title[1] for h in rel if h.label == "china")
+        near_china = None if acts or in_title else {k + d for k in china for d in (-1, 0, 1)}
         # Controls in text order: one in the title decides; past the title, min_pairs pairs do.
         # overlapping control cues ("requiring export licences" / "export licences") are one cue
         for c in leftmost_longest(h for h in rel if h.label == "control"):
             if seg.in_boilerplate(c.start) or seg.index_of(c.start) in foreign:
                 continue  # another jurisdiction's controls
+            if near_china is not None and seg.index_of(c.start) not in near_china:
+                continue
             if title[0] <= c.start < title[1]:
                 return True, (title[0], title[1], "relevant")
             k = bisect_left(starts, c.start)

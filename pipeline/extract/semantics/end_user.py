@@ -34,7 +34,8 @@ class EndUserRules(SemanticComponent):
         if not cats and not implicit:
             return []
         # a void cue ("并未禁止…", "did not ban") wins over the policy it overlaps
-        pols = resolve(h for h in scan.family("eu_policy") if h.label != "_void") + \
+        # a withheld facilitation ("不得申请通用许可") is consumed and states no policy
+        pols = [h for h in resolve(h for h in scan.family("eu_policy") if h.label != "_void") if h.label != "_none"] + \
             [h for h in scan.family("eu_policy") if h.label == "_void"]
         splits = scan.family("clause_split")
         by_sent: dict[int, dict[str, list[Hit]]] = {}
@@ -61,7 +62,7 @@ class EndUserRules(SemanticComponent):
             for a, b in clause_spans(sent.start, sent.end, splits):
                 def inside(group: str) -> list[Hit]:
                     return [h for h in hits.get(group, []) if a <= h.start < b]
-                found.extend(self._pair(inside("cat"), inside("pol"), inside("imp"), lead, (a, b)))
+                found.extend(self._pair(inside("cat"), inside("pol"), inside("imp"), lead, (a, b), scan.text))
                 # "原则上不予许可:出口至军事用户…;进口商为管控名单所列实体…": a policy that opens the
                 # sentence with a colon governs the clauses after it
                 heads = [p for p in inside("pol") if p.label != "_void" and scan.text[p.end:p.end + 2].lstrip()[:1] == ":"]
@@ -99,7 +100,7 @@ class EndUserRules(SemanticComponent):
 
     @staticmethod
     def _pair(cats: list[Hit], pols: list[Hit], imp: list[Hit], header: list[Hit],
-              clause: tuple[int, int]) -> list[tuple[int, int, str]]:
+              clause: tuple[int, int], text: str) -> list[tuple[int, int, str]]:
         """Pair each category with the nearest policy of its clause."""
         if any(p.label == "_void" for p in pols):
             return []
@@ -117,7 +118,10 @@ class EndUserRules(SemanticComponent):
         for c in cats:
             if not pols:
                 break
-            p = min(pols, key=lambda p: max(p.start - c.end, c.start - p.end, 0))
+            # a policy in the category's own comma-segment first ("…更严格的审查,涉及军事用户的出口
+            # 不予批准": the military users' policy is the one after them)
+            same = [p for p in pols if "," not in text[min(c.end, p.end):max(c.start, p.start)]]
+            p = min(same or pols, key=lambda p: max(p.start - c.end, c.start - p.end, 0))
             out.append((min(c.start, p.start), max(c.end, p.end), f"{c.label}:{p.label}"))
         return tightest(out)
 
