@@ -329,8 +329,8 @@ def find_elements(scan: Scan) -> list[tuple[int, int, str | None, int]]:
 
 
 def _list_subject(text: str, group: list["_El"], groups: list[list["_El"]], candidates: set[str | None]) -> str | None:
-    """The one candidate element that other names of the same sentence repeat at least twice (the
-    element a list of items is about), or None."""
+    """The candidate element that other names of the same sentence repeat most (the element a
+    list of items is about), or None."""
     a, b = group[0].start, group[-1].end
     stop = ".;。;\n"
     left = max(text.rfind(ch, 0, a) for ch in stop)
@@ -343,7 +343,7 @@ def _list_subject(text: str, group: list["_El"], groups: list[list["_El"]], cand
         if sym in candidates:
             counts[sym] = counts.get(sym, 0) + 1
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])
-    if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+    if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
         return ranked[0][0]
     return None
 
@@ -593,7 +593,7 @@ def find_dates(scan: Scan, pub: dt.date | None) -> list[SpanTuple]:
         if groups.get("ry"):
             if not pub:
                 continue  # "next year's" with no page date to count from
-            parts = (pub.year + int(g.dates["relative_years"][groups["ry"]]), parts[1], parts[2])
+            parts = (pub.year + int(g.dates["relative_years"][groups["ry"].lower()]), parts[1], parts[2])
         matches.append((h.start, h.end, *parts))
         last_end = h.end
     out: list[SpanTuple] = []

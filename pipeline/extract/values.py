@@ -55,7 +55,10 @@ def date_of(groups: dict[str, Any], text: str, g: Grammar) -> tuple[int | None, 
                 return None  # "may 5" in running text is a verb, not a date
         else:
             month = zh_numeral(groups["m"], g)
-        day = zh_numeral(groups["d"], g) if not groups["d"].isdigit() else int(groups["d"])
+        if groups.get("dw"):
+            day = int(g.dates["day_words"][groups["dw"].lower()])
+        else:
+            day = zh_numeral(groups["d"], g) if not groups["d"].isdigit() else int(groups["d"])
         year = zh_numeral(groups["y"], g) if groups.get("y") else None
     except (KeyError, ValueError, TypeError):
         return None

@@ -119,13 +119,14 @@ class DocClassifier(SemanticComponent):
         pairs: list[tuple[int, int]] = []
         window, min_pairs = meta["window"], meta["min_pairs"]
         # China's side must be named: by an act number or in the title (then every pair counts),
-        # else in a pair's sentence or the one before or after it
+        # else, in a text that also names another government acting, near a pair
         china = {seg.index_of(h.start) for h in rel if h.label == "china"}
         acts = any(not r.bare for r in act_references(scan))
         if not china and not acts:
             return False, None  # nothing names China: another country's measure
         in_title = any(title[0] <= h.start < title[1] for h in rel if h.label == "china")
-        near_china = None if acts or in_title else {k + d for k in china for d in (-1, 0, 1)}
+        # (only a text that names another government acting needs its pairs near China's name)
+        near_china = None if acts or in_title or not foreign else {k + d for k in china for d in (-1, 0, 1)}
         # Controls in text order: one in the title decides; past the title, min_pairs pairs do.
         # overlapping control cues ("requiring export licences" / "export licences") are one cue
         for c in leftmost_longest(h for h in rel if h.label == "control"):
