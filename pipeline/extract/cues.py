@@ -80,6 +80,9 @@ class CueBook:
         from pipeline.extract.view import load_data
 
         meta["normalise"] = load_data(src / "lang" / "normalise.yml")
+        from pipeline.extract.parties import add_cues  # party lists, actions, runs (parties.yml)
+
+        add_cues(rows, meta, _yaml(src / "grammar" / "parties.yml"))
         return cls({"patterns": rows, "meta": meta})
 
     # ------------------------------------------------------------------------------- reading
