@@ -26,7 +26,7 @@ from typing import Any, Iterable, Iterator
 
 import sqlite_utils
 
-from pipeline.diff import load, state, tables
+from pipeline.diff import load, parties, state, tables
 from pipeline.diff.acts import Act
 from pipeline.diff.analysis import Analysis, analyse
 from pipeline.diff.changes import change_id, happens, sort_key, timeline_changes
@@ -211,6 +211,7 @@ def _known_on(db: sqlite_utils.Database, day: str, include_news: bool) -> list[d
             out.append(_as_row(Change(act_id, effective, ChangeType.TAKES_EFFECT.value, "announcement", act_id,
                                       evidence), False))
     out += [_as_row(c, False) for c in timeline_changes(known.timeline)]
+    out += [_as_row(c, False) for c in parties.changes(known.timeline, known.measures_of)]
     if include_news:
         out += [r for r in stored.values() if r["news"] and (r["date"] or "9999") <= day]
     return out
