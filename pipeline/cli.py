@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import os
+import sys
 from pathlib import Path
 from typing import IO
 
@@ -15,6 +16,7 @@ import click
 
 from pipeline import __version__, config
 from pipeline.context import Context
+from pipeline.dbfaults import FaultNamingGroup
 from pipeline.errors import Errors, fail
 from pipeline.options import (base_url_option, db_option, delay_option, quiet_option, sources_option,
                               today_option)
@@ -29,7 +31,7 @@ COMMAND_MODULES = [
 ]
 
 
-@click.group()
+@click.group(cls=FaultNamingGroup)  # database faults (damaged, read-only, full disk …) as one line
 @click.version_option(__version__, prog_name="exportwatch")
 def cli() -> None:
     """Track China's export controls on rare earths and other critical minerals.
@@ -41,6 +43,10 @@ def cli() -> None:
     exportwatch state --on 2025-11-20 --json
     exportwatch serve
     """
+    config.check_environment()  # a malformed EXPORTWATCH_* number: one clear line, not a traceback
+    # a name that is not UTF-8 (GBK from a Chinese archive) reaches output as \udcNN escapes,
+    # never as raw bytes that would make the JSON and text we print invalid UTF-8
+    sys.stdout.reconfigure(errors="backslashreplace")
 
 
 @cli.command()
@@ -89,7 +95,9 @@ def run(corpus: Path, live: bool, base_url: str | None, delay: float | None, wai
     exportwatch run --today 2026-11-28 -q
     """
     from pipeline import runner
+    from pipeline.alert.channels import check_configuration
 
+    check_configuration()  # a broken notification file stops us here, not in the middle of the diff
     try:
         with runner.run_lock(db_path, wait=wait):
             _run(corpus, live, base_url, delay, db_path, today, quiet)
@@ -160,8 +168,12 @@ def update(db_path: Path, base_url: str | None, sources_path: Path | None, delay
     exportwatch update --base-url http://127.0.0.1:8000 --delay 0 --log /tmp/update.log
     """
     from pipeline import runner
+    from pipeline.alert.channels import check_configuration
+    from pipeline.fetch.sources import load as load_sources
     from pipeline.lock import hold
 
+    load_sources(sources_path)  # configuration errors stop us before the run starts
+    check_configuration()
     try:
         with hold(lock_path, busy="another update is running ({holder} holds {path}); nothing done — "
                                   "try again when it has finished"):

@@ -12,5 +12,42 @@ MODELS_DIR = Path(os.environ.get("EXPORTWATCH_MODELS", ROOT / "models"))
 CONFIG_DIR = Path(os.environ.get("EXPORTWATCH_CONFIG", ROOT / "config"))
 SHARED_DIR = Path(os.environ.get("EXPORTWATCH_SHARED", ROOT.parent / "shared"))
 
+# Numeric settings from the environment that do not parse are collected here, not raised: an
+# exception at import would be a traceback before any command could explain it. The CLI refuses
+# to run with any of them (check_environment), naming the variable and what to write.
+ENV_PROBLEMS: list[str] = []
+
+
+def env_number(name: str, default: int | float, *, minimum: int | float = 0, unit: str = "") -> int | float:
+    """`name` from the environment as a number of the default's type (≥ minimum), else `default`
+    with the problem recorded in ENV_PROBLEMS."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    kind = type(default)
+    try:
+        value = kind(raw.strip())
+        if value >= minimum and value == value and value != float("inf"):
+            return value
+    except ValueError:
+        pass
+    what = "a whole number" if kind is int else "a number"
+    ENV_PROBLEMS.append(f"{name}={raw!r} is not {what}{unit} of at least {minimum}: unset it "
+                        f"(default {default}) or set, e.g., {name}={default}")
+    return default
+
+
+def check_environment() -> None:
+    """Refuse to run with a malformed EXPORTWATCH_* number (see ENV_PROBLEMS)."""
+    if ENV_PROBLEMS:
+        import click
+
+        raise click.ClickException("; ".join(ENV_PROBLEMS))
+
+
 # Files larger than this are recorded with an error instead of parsed.
-MAX_FILE_BYTES = int(os.environ.get("EXPORTWATCH_MAX_FILE_BYTES", 50 * 1024 * 1024))
+MAX_FILE_BYTES = env_number("EXPORTWATCH_MAX_FILE_BYTES", 50 * 1024 * 1024, minimum=1, unit=" of bytes")
+# Parse limits (pipeline/guard.py says what each bounds and why).
+PARSE_TIMEOUT_S = env_number("EXPORTWATCH_PARSE_TIMEOUT", 30.0, minimum=0.1, unit=" of seconds")
+PDF_TIMEOUT_S = env_number("EXPORTWATCH_PDF_TIMEOUT", 120.0, minimum=0.1, unit=" of seconds")
+PDF_MEMORY_MB = env_number("EXPORTWATCH_PDF_MEMORY_MB", 1536, minimum=64, unit=" of megabytes")

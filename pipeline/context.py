@@ -9,7 +9,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import sqlite_utils
 from rich.console import Console
@@ -35,6 +35,7 @@ class Context:
     counts: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     errors: list[dict[str, Any]] = field(default_factory=list)
+    finished: list[Callable[["Context"], None]] = field(default_factory=list)  # see when_finished
 
     @classmethod
     def open(cls, db_path: Path | str, *, today: dt.date | None = None, quiet: bool = False) -> "Context":
@@ -63,9 +64,21 @@ class Context:
         return self.run_id
 
     def finish_run(self, status: str = "ok") -> None:
+        """Record the run's end, then call what asked to run once the run's row is final
+        (`when_finished`: the serve stage publishes the served copy there)."""
         if self.run_id is not None:
             store.finish_run(self.db, self.run_id, status=status, counts=self.counts, errors=self.errors,
                              timings=self.timings)
+            for callback in self.finished:
+                try:
+                    callback(self)
+                except Exception as exc:  # noqa: BLE001 - the run is recorded; this must not undo it
+                    self.log(f"[red]error[/red] after the run: {type(exc).__name__}: {exc}")
+
+    def when_finished(self, callback: Callable[["Context"], None]) -> None:
+        """Call `callback(ctx)` after the run's row is final (once, however often registered)."""
+        if callback not in self.finished:
+            self.finished.append(callback)
 
     def summary(self) -> str:
         return json.dumps(self.counts, sort_keys=True)

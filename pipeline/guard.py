@@ -16,7 +16,8 @@ Both raise `LimitExceeded`, a BaseException (like KeyboardInterrupt) so that a p
 `except Exception` cannot swallow the timeout and carry on; the caller turns it into a Document error.
 
 Settings (environment): EXPORTWATCH_PARSE_TIMEOUT (seconds, default 30), EXPORTWATCH_PDF_TIMEOUT
-(default 120), EXPORTWATCH_PDF_MEMORY_MB (extra megabytes a PDF parse may map, default 1536).
+(default 120), EXPORTWATCH_PDF_MEMORY_MB (extra megabytes a PDF parse may map, default 1536). A
+value that is not a number is reported by the CLI before it runs (pipeline.config.ENV_PROBLEMS).
 """
 from __future__ import annotations
 
@@ -30,9 +31,11 @@ import time
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
-PARSE_TIMEOUT_S = float(os.environ.get("EXPORTWATCH_PARSE_TIMEOUT", 30))
-PDF_TIMEOUT_S = float(os.environ.get("EXPORTWATCH_PDF_TIMEOUT", 120))
-PDF_MEMORY_MB = int(os.environ.get("EXPORTWATCH_PDF_MEMORY_MB", 1536))
+from pipeline import config
+
+PARSE_TIMEOUT_S = config.PARSE_TIMEOUT_S
+PDF_TIMEOUT_S = config.PDF_TIMEOUT_S
+PDF_MEMORY_MB = config.PDF_MEMORY_MB
 
 
 class LimitExceeded(BaseException):

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from rich.progress import Progress
 
 from pipeline import config, guard, store
+from pipeline.dbfiles import is_companion
 from pipeline.context import Context
 from pipeline.parse import parse, sniff_media_type
 from pipeline.records import Document, Raw
@@ -23,37 +25,100 @@ SKIP_NAMES = {"README.md", ".DS_Store"}
 SKIP_DIRS = {"gold", ".git"}
 
 
-def corpus_files(corpus: Path) -> list[Path]:
-    """Every document file under the corpus, in a stable order (gold answers and READMEs skipped).
+@dataclass
+class Listing:
+    """What a corpus folder holds: the document files, and what could not be listed (an unreadable
+    folder, a link leading outside the corpus or nowhere) as (path, message) pairs to report."""
 
-    Sorted by path components, as pathlib sorts; directory links are not followed (as rglob).
+    files: list[Path] = field(default_factory=list)
+    problems: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def walk_corpus(corpus: Path, db_path: Path | None = None) -> Listing:
+    """Every document file under the corpus, in a stable order (gold answers, READMEs, and the
+    database `db_path` with the files kept beside it, left out), with what could not be listed.
+
+    Sorted by path components, as pathlib sorts. Links are not followed out of the corpus: a file
+    link whose target lies outside it is reported, not read (`/etc/passwd` was once stored), as is
+    a link to a folder outside it or a broken link; links to folders inside are not walked twice.
     os.walk rather than Path.rglob: 0.15 s instead of 0.22 s for 10,000 files."""
+    listing = Listing()
+    root = corpus.resolve()
     found: list[tuple[tuple[str, ...], Path]] = []
-    for dirpath, dirnames, filenames in os.walk(corpus):
+    db_dir = Path(db_path).resolve().parent if db_path is not None else None
+
+    def unreadable(exc: OSError) -> None:
+        where = Path(exc.filename) if exc.filename else corpus
+        listing.problems.append((where, f"could not read folder: {exc.strerror or exc}"))
+
+    for dirpath, dirnames, filenames in os.walk(corpus, onerror=unreadable):
         rel_dir = os.path.relpath(dirpath, corpus)
         parts = () if rel_dir == "." else tuple(rel_dir.split(os.sep))
         if any(part in SKIP_DIRS or part.startswith(".") for part in parts):
             dirnames[:] = []
             continue
+        for name in dirnames:
+            path = Path(dirpath, name)
+            if path.is_symlink() and not _inside(path.resolve(), root) and not name.startswith("."):
+                listing.problems.append((path, f"link to a folder outside the corpus ({os.readlink(path)}): "
+                                               f"not followed"))
+        db_here = db_dir is not None and Path(dirpath).resolve() == db_dir  # one resolve per folder
         for name in filenames:
-            if name in SKIP_NAMES or name.endswith(".json") or not os.path.isfile(os.path.join(dirpath, name)):
+            path = Path(dirpath, name)
+            if name in SKIP_NAMES or name.endswith(".json") or (db_here and is_companion(path, db_path)):
                 continue
-            found.append((parts + (name,), Path(dirpath, name)))
-    return [path for _, path in sorted(found, key=lambda item: item[0])]
+            if path.is_symlink():
+                target = path.resolve()
+                if not target.exists():
+                    listing.problems.append((path, f"broken link ({os.readlink(path)}): nothing to read"))
+                    continue
+                if not _inside(target, root):
+                    listing.problems.append((path, f"link to a file outside the corpus ({target}): not followed"))
+                    continue
+            if not path.is_file():
+                continue
+            found.append((parts + (name,), path))
+    listing.files = [path for _, path in sorted(found, key=lambda item: item[0])]
+    return listing
+
+
+def corpus_files(corpus: Path) -> list[Path]:
+    """The document files of `walk_corpus` (what it could not list is left out)."""
+    return walk_corpus(corpus).files
+
+
+def display_name(name: str) -> str:
+    """A file name as text that any output can carry. Names are bytes on Linux: one unzipped from
+    a Chinese archive is often GBK (附件1.pdf), which Python hands over with surrogate escapes
+    that SQLite, JSON and terminals refuse. Read as UTF-8, else GB18030, else with the odd bytes
+    shown as \\xNN."""
+    raw = os.fsencode(name)
+    for codec in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", errors="backslashreplace")
 
 
 def url_for(rel: str) -> str | None:
-    """The canonical URL of a mirrored file: site/<host>/<path> -> https://<host>/<path>."""
+    """The canonical URL of a mirrored file: site/<host>/<path> -> https://<host>/<path>, the path
+    percent-encoded (a name holding '?', '#', quotes, spaces or a newline stays one path)."""
     parts = rel.split("/")
     if "site" in parts:
         i = parts.index("site")
         if len(parts) > i + 2:
-            return "https://" + "/".join(parts[i + 1:])
+            host = quote(parts[i + 1], safe=".-:[]")
+            return f"https://{host}/" + quote("/".join(parts[i + 2:]), safe="/")
     return None
 
 
 def read_raw(path: Path, corpus: Path) -> Raw:
-    rel = path.relative_to(corpus).as_posix()
+    rel = display_name(path.relative_to(corpus).as_posix())
     size = path.stat().st_size
     if size > config.MAX_FILE_BYTES:
         # Archive nothing for oversized files; the caller records the error.
@@ -114,7 +179,7 @@ def _read_chunk(ctx: Context, corpus: Path, paths: list[Path], pending: set[str]
         try:
             item.raw = read_raw(path, corpus)
         except (OSError, ValueError) as exc:
-            item.error = f"could not read: {exc}"
+            item.error = f"could not read: {display_name(str(exc))}"
         else:
             sha = item.raw.sha256
             item.new = sha not in pending and not store.has_document(ctx.db, sha)
@@ -133,7 +198,7 @@ def _store_chunk(ctx: Context, items: list[_File], docs: list[Document], pending
     for item in items:
         ctx.count("files")
         if item.raw is None:
-            ctx.error(str(item.path), item.error or "could not read")
+            ctx.error(display_name(str(item.path)), item.error or "could not read")
             ctx.count("errors")
             continue
         if not item.new:  # bytes stored already (or by a file before it): location only
@@ -160,7 +225,11 @@ def ingest_corpus(ctx: Context, corpus: Path, workers: int | None = None) -> Non
     (their files are new again on the next run)."""
     if not corpus.is_dir():
         raise FileNotFoundError(f"corpus folder {corpus} does not exist")
-    files = corpus_files(corpus)
+    listing = walk_corpus(corpus, ctx.db_path)  # the database and its files are never their own input
+    for path, problem in listing.problems:
+        ctx.error(display_name(str(path)), problem)
+        ctx.count("errors")
+    files = listing.files
     workers = parse_workers() if workers is None else workers
     pending: set[str] = set()
     in_flight: deque[tuple[list[_File], Any]] = deque()

@@ -15,6 +15,7 @@ from typing import Any, Iterable, Iterator
 
 import sqlite_utils
 
+from pipeline import dbfaults
 from pipeline.records import Document, Raw
 
 
@@ -23,15 +24,29 @@ def now() -> str:
 
 
 def open_db(path: Path | str) -> sqlite_utils.Database:
-    """Open (creating) the database in WAL mode with foreign keys on and a busy timeout."""
+    """Open (creating) the database in WAL mode with foreign keys on and a busy timeout.
+
+    Only an exportwatch database (or a new or empty file) is opened; anything else is refused
+    before a byte is written, and a fault (read-only, damaged, disk full …) is one clear
+    DatabaseFault (pipeline/dbfaults.py)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute("PRAGMA busy_timeout=30000")
-    db = sqlite_utils.Database(conn)
-    ensure_schema(db)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise dbfaults.DatabaseFault(dbfaults.describe(exc, path)) from None
+    unmarked = dbfaults.claim(path)
+    dbfaults.last_path = path
+    try:
+        conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        if unmarked:  # before WAL: a new file carries the mark in its header at once
+            dbfaults.mark(conn)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA busy_timeout=30000")
+        db = sqlite_utils.Database(conn)
+        ensure_schema(db)
+    except sqlite3.Error as exc:
+        raise dbfaults.DatabaseFault(dbfaults.describe(exc, path)) from None
     return db
 
 

@@ -57,6 +57,25 @@ def test_extract_command_any_format(tmp_path: Path) -> None:
     assert records[2]["control_codes"] == ["1E902.a"] and records[2]["issued"] == "2025-10-09"
 
 
+def test_extract_command_names_why_a_file_could_not_be_read(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    cut = tmp_path / "cut.pdf"
+    pdf = (SITE / "www.mofcom.gov.cn/zwgk/zcfb/art/2025/P020251009537180805262.pdf").read_bytes()
+    cut.write_bytes(pdf[: len(pdf) // 3])
+    good = tmp_path / "note.txt"
+    good.write_text("商务部公告2025年第62号\n一、下列技术未经许可不得出口：\n1E902.a 稀土开采技术。\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["extract", str(empty), str(cut), str(good), "--json"], catch_exceptions=False)
+    assert result.exit_code == 0
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["source"] for r in records] == [str(empty), str(cut), str(good)]  # every file keeps its record
+    assert records[2]["control_codes"] == ["1E902.a"]
+    errors = result.stderr.splitlines()
+    assert errors[0].startswith(f"extract: {empty}: empty file")
+    assert errors[1].startswith(f"extract: {cut}: truncated PDF")
+    assert len(errors) == 2  # the readable file has no error line
+
+
 def test_stage_reads_documents_from_a_database_path_with_uri_characters(tmp_path: Path) -> None:
     """The extract workers open the database read-only by URI: spaces, '#' and '?' in its path
     must not change which file they open."""

@@ -35,6 +35,10 @@ def fetch(db: Path, base_url: str, *args: str):
                                     "-q", *args])
 
 
+# every source of the mirror, the test sites' news feed included (disabled in the shipped file)
+ALL_SOURCES = ("--source", "mofcom-zcfb", "--source", "mofcom-en", "--source", "news-example")
+
+
 def rows(db: Path, sql: str, params=()) -> list[tuple]:
     with sqlite3.connect(db) as conn:
         return conn.execute(sql, params).fetchall()
@@ -68,7 +72,7 @@ def test_shared_mirror_fetched_whole_then_304(tmp_path, parse_calls):
     server, url = serve_directory(site)
     db = tmp_path / "t.db"
     try:
-        first = fetch(db, url)
+        first = fetch(db, url, *ALL_SOURCES)
         assert first.exit_code == 0, first.output
         expected = site_urls(site)
         stored = {u for (u,) in rows(db, "select url from locations")}
@@ -87,7 +91,7 @@ def test_shared_mirror_fetched_whole_then_304(tmp_path, parse_calls):
         assert len(parse_calls) == 27
 
         parse_calls.clear()
-        second = fetch(db, url)
+        second = fetch(db, url, *ALL_SOURCES)
         assert second.exit_code == 0, second.output
         assert parse_calls == []  # nothing parsed again
         assert rows(db, "select count(*) from documents")[0][0] == 27
@@ -101,7 +105,7 @@ def test_shared_mirror_fetched_whole_then_304(tmp_path, parse_calls):
 
 def test_bundled_mirror(site_server, tmp_path):
     db = tmp_path / "t.db"
-    result = fetch(db, site_server)
+    result = fetch(db, site_server, *ALL_SOURCES)
     assert result.exit_code == 0, result.output
     assert {u for (u,) in rows(db, "select url from locations")} == site_urls(SITE)
     missing = rows(db, "select count(*) from fetches where status = 404 and outcome = 'http_error'")[0][0]
@@ -147,7 +151,7 @@ def test_maintenance_page_fails_the_source_and_others_still_run(site_copy, tmp_p
     site, url = site_copy
     shutil.copy(FIXTURES / "list-maintenance.html", site / LIST)
     db = tmp_path / "t.db"
-    result = fetch(db, url)
+    result = fetch(db, url, *ALL_SOURCES)
     assert result.exit_code != 0
     assert "mofcom-zcfb" in result.output and "0 detail links" in result.output
     assert "系统维护" in result.output

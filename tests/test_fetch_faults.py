@@ -86,7 +86,7 @@ def test_each_fault_is_recorded_and_the_run_goes_on(server, tmp_path):
     assert got["ok"][:2] == (200, "new")
     assert got["flaky"][:2] == (200, "new")            # 500, retried, then 200
     assert got["limited"][:2] == (200, "new") and 1.0 in sleeps  # 429 waited Retry-After
-    assert got["hang"][1] == "error" and got["hang"][2].startswith("ReadTimeout")
+    assert got["hang"][1] == "error" and got["hang"][2].startswith("network error (timeout)")
     assert got["reset"][1] == "error" and "gave up after 3 attempts" in got["reset"][2]
     assert got["loop-a"][1] == "error" and got["loop-a"][2].startswith("redirect loop")
     assert got["offsite"][1] == "blocked" and "evil.example is not on the allowlist" in got["offsite"][2]

@@ -23,6 +23,10 @@ The TOML file (config/notify.example.toml):
 - `[operations] urls = [...]`: where run and source failures go. When operations channels are
   configured (here or in `EXPORTWATCH_NOTIFY_OPS`), failures go only there, never to the channels
   above nor to the Atom feed; without them they go to every channel, as before.
+
+A file that cannot be used (missing when named, not UTF-8, not TOML, wrong types) raises
+NotifyConfigError; `run` and `update` read the settings before the run starts
+(`check_configuration`), so a broken file is one line then, never a failure in the middle of a run.
 """
 from __future__ import annotations
 
@@ -119,15 +123,32 @@ def split_urls(text: str) -> list[str]:
     return [u.strip(",") for u in _SPLIT.split("\n".join(lines)) if u.strip(",")]
 
 
+def _read_text(path: Path) -> str:
+    """The file's text, or NotifyConfigError saying why there is none (missing, unreadable, not UTF-8)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise NotifyConfigError(path, "not found: create it or unset EXPORTWATCH_NOTIFY_FILE") from None
+    except OSError as exc:
+        raise NotifyConfigError(path, f"cannot be read ({exc.strerror or exc})") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise NotifyConfigError(path, f"is not UTF-8 text (byte {exc.start}): save it as UTF-8") from None
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(_read_text(path))
+    except tomllib.TOMLDecodeError as exc:
+        raise NotifyConfigError(path, f"is not valid TOML ({exc})") from None
+
+
 def _read_file(path: Path) -> list[str]:
-    text = path.read_text(encoding="utf-8")
-    if path.suffix == ".toml":
-        data = tomllib.loads(text)
-        urls = data.get("urls", [])
-        if isinstance(urls, str):
-            return split_urls(urls)
-        return [str(u).strip() for u in urls if str(u).strip()]
-    return split_urls(text)
+    if path.suffix != ".toml":
+        return split_urls(_read_text(path))
+    urls = _read_toml(path).get("urls", [])
+    return split_urls(urls) if isinstance(urls, str) else list(_strings(path, "urls", urls))
 
 
 def load_urls(env: Mapping[str, str] | None = None, config_dir: Path | None = None) -> list[str]:
@@ -186,7 +207,7 @@ def _channel_table(path: Path, i: int, table: object) -> Channel:
 
 def _read_config(path: Path) -> tuple[list[Channel], list[str]]:
     """(channels, operations URLs) of a TOML notification file."""
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data = _read_toml(path)
     urls = data.get("urls", [])
     plain = split_urls(urls) if isinstance(urls, str) else list(_strings(path, "urls", urls))
     tables = data.get("channels", [])
@@ -227,6 +248,17 @@ def load_channels(env: Mapping[str, str] | None = None, config_dir: Path | None 
 
 def operations_configured(channels: list[Channel]) -> bool:
     return any(ch.topics == frozenset({"health"}) for ch in channels)
+
+
+def check_configuration() -> None:
+    """Read the notification settings now, before a run starts: a broken file is one click error
+    (E008) then, never an exception in the middle of a run."""
+    from pipeline.errors import Errors, fail
+
+    try:
+        load_channels()
+    except NotifyConfigError as exc:
+        raise fail(Errors.E008, path=exc.path, problem=exc.problem) from None
 
 
 def scrub(text: str, channels: list[Channel]) -> str:

@@ -28,7 +28,12 @@ def _open(db_path: Path) -> Any:
 
     if not db_path.exists():
         raise fail(Errors.E001, path=db_path)
-    return open_db(db_path)
+    db = open_db(db_path)
+    from pipeline.runstate import partial_warning
+
+    if warning := partial_warning(db, db_path):  # a killed run left part of its work: say so
+        click.echo(f"warning: {warning}", err=True)
+    return db
 
 
 def _elements(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[str]:

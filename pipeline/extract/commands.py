@@ -18,11 +18,19 @@ def read_document(path: Path, source: str) -> Document:
     return parse(Raw(content=path.read_bytes(), source=source))
 
 
-def _extract_paths(paths: list[tuple[Path, str]]) -> Iterator[tuple[str, Any]]:
+def _extract_paths(paths: list[tuple[Path, str]], errors: dict[str, str] | None = None
+                   ) -> Iterator[tuple[str, Any]]:
+    """(source, Extraction) per file, in order; `errors` collects each unparseable file's reason."""
     from pipeline.extract import extract_many
 
-    docs = (read_document(path, source) for path, source in paths)
-    for (_, source), x in zip(paths, extract_many(docs, sources=[s for _, s in paths])):
+    def docs() -> Iterator[Document]:
+        for path, source in paths:
+            doc = read_document(path, source)
+            if doc.error and errors is not None:
+                errors[source] = doc.error
+            yield doc
+
+    for (_, source), x in zip(paths, extract_many(docs(), sources=[s for _, s in paths])):
         yield source, x
 
 
@@ -34,15 +42,22 @@ def _extract_paths(paths: list[tuple[Path, str]]) -> Iterator[tuple[str, Any]]:
 def extract_command(paths: tuple[Path, ...], as_json: bool, full: bool) -> None:
     """Extract the record of each document file (HTML in any encoding, PDF, text). No database.
 
-    `source` in each record is the path as given on the command line.
+    `source` in each record is the path as given on the command line (a file name in another
+    encoding, such as a GBK 附件1.pdf, is shown decoded). A file that cannot be parsed (an empty,
+    truncated or encrypted PDF) still gets its record, and the reason goes to stderr.
 
     \b
     exportwatch extract corpus/site/www.mofcom.gov.cn/zwgk/zcfb/art/2025/*.html --json
     exportwatch extract annex.pdf --json --full | jq '.items[] | [.control_code, .element, .name]'
     exportwatch extract notice.txt             # short human-readable summary
     """
-    pairs = [(p, str(p)) for p in paths]
-    for source, x in _extract_paths(pairs):
+    from pipeline.ingest import display_name
+
+    pairs = [(p, display_name(str(p))) for p in paths]
+    errors: dict[str, str] = {}
+    for source, x in _extract_paths(pairs, errors):
+        if source in errors:
+            click.echo(f"extract: {source}: {errors.pop(source)}", err=True)
         if as_json:
             out = x.to_dict() if full else x.record
             click.echo(json.dumps(out, ensure_ascii=False))
@@ -83,6 +98,9 @@ def eval_command(gold_dir: Path, docs: Path | None, as_json: bool) -> None:
     from pipeline.extract.evaluate import format_report, score
 
     pairs = gold_documents(gold_dir, docs)
+    if not pairs:  # scoring nothing would print a perfect score
+        raise click.ClickException(f"{gold_dir} holds no gold files (*.json): nothing to score; pass the "
+                                   f"folder of gold records, e.g. `exportwatch eval corpus/gold`")
     missing = [str(p) for _, p in pairs if not p.is_file()]
     if missing:
         click.echo("eval: gold names missing documents: " + ", ".join(missing), err=True)

@@ -303,8 +303,16 @@ def find_elements(scan: Scan) -> list[tuple[int, int, str | None, int]]:
                 continue
         groups.append([hit])
     anion_zh, anion_en = _anion_regexes(meta)
+    prev_named: _El | None = None
     for group in groups:
         named = [h for h in group if h.symbol]
+        if len(named) == 1 and len(group) == 1 and _anion(text, named[0], anion_zh, anion_en) \
+                and prev_named is not None and named[0].start - prev_named.end <= 80 \
+                and not any(ch in ".;:\n" for ch in text[prev_named.end:named[0].start]):
+            # a lone anion after another element's name is an elided compound of it:
+            # "gallium nitride, oxide, arsenide" names gallium arsenide, not arsenic
+            continue
+        prev_named = named[-1] if named else prev_named
         best = min((h.tier for h in named), default=0)
         tops = [h for h in named if h.tier == best]
         if len(tops) > 1:  # of equal tiers, the cation names the item (锑化镓 -> Ga)
@@ -444,30 +452,47 @@ def _table_column(text: str, cue_start: int, cue_end: int, numbers: list, found:
 
 class AnnouncementsComponent:
     """References to acts in both languages -> 'announcements' (MOFCOM-YYYY-N, UEL-YYYY-N). A
-    reference without a year (第61号公告) takes the year of the nearest reference before it to the
-    same number, else of the nearest reference, else of the publication date."""
+    reference without a year (第61号公告, "No. 57") takes the year of the same number cited with
+    one, else the year of the date its sentence narrates ("on November 7 MOFCOM issued No. 70"),
+    else of the nearest reference, else of the publication date. Runs after ew_dates."""
 
     def __init__(self, nlp: Language, name: str):
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
         scan = scan_of(doc)
-        set_spans(doc, "announcements", announcement_spans(scan, published(doc)))
+        dated = [(s.start_char, int(s.label_[:4])) for s in doc.spans.get("dates", [])]
+        set_spans(doc, "announcements", announcement_spans(scan, published(doc), dated))
         return doc
 
 
 def act_references(scan: Scan) -> list[vals.ActRef]:
-    refs: list[vals.ActRef] = []
+    """Act references; a bare number ("No. 46", "Nos. 55, 56 and 61") only where the text cites
+    one of its list's numbers as an act."""
+    groups: list[list[vals.ActRef]] = []
     for h in leftmost_longest(scan.family("act")):
         m = scan.scanner.match(scan.text, h)
         if m is not None:
-            refs.extend(vals.act_refs(m, h.label, scan.grammar))
-    cited = {r.number for r in refs if not r.bare}
-    return sorted(r for r in refs if not r.bare or r.number in cited)
+            groups.append(vals.act_refs(m, h.label, scan.grammar))
+    cited = {r.number for g in groups for r in g if not r.bare}
+    return sorted(r for g in groups for r in g
+                  if not r.bare or any(x.number in cited for x in g))
 
 
-def announcement_spans(scan: Scan, pub: dt.date | None) -> list[SpanTuple]:
+def announcement_spans(scan: Scan, pub: dt.date | None,
+                       dated: list[tuple[int, int]] = ()) -> list[SpanTuple]:
+    """`dated`: (offset, year) of the document's dates, for references narrated with a date."""
     refs = [r for r in act_references(scan) if r.mofcom]
+    if dated and any(r.year is None for r in refs):
+        layout = scan.layout
+        for i, ref in enumerate(refs):
+            if ref.year is None and not any(r.year and r.number == ref.number and r.scheme == ref.scheme
+                                            for r in refs):
+                s, e = layout.sentence(ref.start)
+                inside = [(pos, y) for pos, y in dated if s <= pos < e]
+                before = [y for pos, y in inside if pos < ref.start]
+                if inside:
+                    refs[i] = ref._replace(year=before[-1] if before else inside[0][1])
     out = []
     for i, ref in enumerate(refs):
         year = ref.year
@@ -552,7 +577,7 @@ def find_dates(scan: Scan, pub: dt.date | None) -> list[SpanTuple]:
 
 class CuesComponent:
     """Relation verbs -> 'relation_cues' (suspends, resumes, amends, repeals, supersedes) and scope
-    cues -> 'scope_cues' (control_intro, control, negation, statistic, technology, item_word)."""
+    cues -> 'scope_cues' (control_intro, control, negation, statistic, technology, item_word, act_verb, definition)."""
 
     def __init__(self, nlp: Language, name: str):
         self.name = name

@@ -270,6 +270,9 @@ def _semantics(rows: list[dict[str, Any]], meta: dict[str, Any], sem: dict[str, 
     _family(rows, "eu_category", {"_neutral": eu.get("neutral"), **categories})
     _family(rows, "eu_policy", {"_void": eu.get("void"), **eu["policies"]})
     _family(rows, "eu_implicit", {"civilian": eu.get("implicit_civilian")})
+    # a country's bare name: a table column it heads ("… | United States") holds that country's rules
+    _family(rows, "eu_country_name", {"country": {lang: [a] for lang, a in alt.items()}},
+            not_before="[A-Za-z]", not_after="[A-Za-z]")
 
     tech = sem["technologies"]
     _family(rows, "tech_area", tech["areas"])

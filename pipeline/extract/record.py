@@ -136,6 +136,22 @@ def act_sections(ctx: Ctx) -> set[int]:
     return out
 
 
+def table_acts(ctx: Ctx) -> set[int]:
+    """Rows of a report's table whose header speaks of coverage or control ("Measure | Items
+    covered | In force from"): a row that cites an act lists what that act controls."""
+    out: set[int] = set()
+    labels = {"control", "control_intro", "act_verb"}
+    leads: bool | None = None  # None outside a table; else whether its header row leads its rows
+    for u in ctx.units:
+        if u.role != "row":
+            leads = None
+        elif leads is None:
+            leads = ctx.has_cue(u.start, u.end, labels)
+        elif leads and ctx.within("announcements", u.start, u.end):
+            out.add(u.index)
+    return out
+
+
 def item_rows(ctx: Ctx, own: str | None) -> list[dict[str, Any]]:
     """One row per controlled item as printed, with its code, HS codes, section heading and element.
 
@@ -229,7 +245,7 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
             out.append((sym, m.start, m.end) if m else (sym, row["start"], row["end"]))
     decision_only = ctx.kind == "announcement"
     labels = frozenset({"control_intro"} if decision_only else {"control", "control_intro"})
-    led = set() if decision_only else control_lead_ins(ctx, labels) | act_sections(ctx)
+    led = set() if decision_only else control_lead_ins(ctx, labels) | act_sections(ctx) | table_acts(ctx)
     prev_control = False
     inline_led = False  # an inline list: "…不得出口: (一)镓相关物项。…(二)锗相关物项。" in one paragraph
     section: list[str] = []  # the element of the list's current section heading ((一)镓相关物项)
@@ -252,7 +268,7 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
                     if not any(a <= m.start < b for a, b in ctx.cited)]
         continued = prev_control and not decision_only
         prev_control = control and "negation" not in cues
-        if not mentions or "negation" in cues or "statistic" in cues:
+        if not mentions or "negation" in cues or "statistic" in cues or "definition" in cues:
             continue
         if "technology" in cues and "item_word" not in cues:
             continue

@@ -10,8 +10,9 @@ Patterns come from data (models/src: see `pipeline.extract.cues`), each with:
 - `family` and `label`: who reads the hit and what it says ("relation", "suspends");
 - `regex`: written once for both engines: Hyperscan finds the span, Python's `re` (ASCII mode, like
   Hyperscan without UCP) re-matches it when a consumer needs the named groups (a date's year);
-- `not_before` / `not_after`: one-character regexes that may not stand right before / after the
-  match (Hyperscan has no look-arounds; word edges of English cues are checked this way);
+- `not_before` / `not_after`: regexes that may not match right before the match (one character) /
+  from its end on ("\s+technolog"): Hyperscan has no look-arounds; word edges of English cues are
+  checked this way;
 - `caseless`, `multiline` flags.
 
 Hyperscan reports, for every end offset, the leftmost start; hits are kept when their edges pass

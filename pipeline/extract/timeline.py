@@ -158,6 +158,7 @@ def effective_dates(ctx: "Ctx", issued: str | None,
     overrides: dict[str, str] = {}
     whole: str | None = None
     negated = ctx.rx("dates", "negated_cue")
+    aliases = _own_aliases(ctx, own) if ctx.kind == "qa" else []
     for cue in ctx.spans.get("date_cues", []):
         if cue.label in ("issued", "page_date"):
             continue
@@ -168,7 +169,8 @@ def effective_dates(ctx: "Ctx", issued: str | None,
         if not official and _other_measure(ctx, cue.start, s, e):
             continue  # "the 34% tariff takes effect on April 10": not an export control
         if official and not ctx.rx("dates", "self_ref").search(sent) and not (ctx.kind == "qa" and (
-                ctx.rx("dates", "qa_ref").search(sent) or any(r.label == own for r in ctx.within("announcements", s, e)))) \
+                ctx.rx("dates", "qa_ref").search(sent) or any(a in sent for a in aliases)
+                or any(r.label == own for r in ctx.within("announcements", s, e)))) \
                 and not (ctx.kind == "announcement" and not any(
                     r.label != own for r in ctx.within("announcements", s, e))):
             continue  # an effective date of some other act the text cites (an act's own sentence counts)
@@ -197,14 +199,70 @@ def effective_dates(ctx: "Ctx", issued: str | None,
         elif whole is None:
             whole = value
         found.append((value, start, end))
+    found.extend(_effect_column(ctx))
     if not official:
         for d in dates:
             before = text[max(0, d.start - 16):d.start]
             s, e = ctx.sentence(d.start)
             since = ctx.rx("dates", "since_before").search(before) and not ctx.has_cue(s, e, {"statistic"})
-            if (ctx.rx("dates", "from_before").search(before) or since) and ctx.has_cue(s, e, {"control", "control_intro"}):
+            if (ctx.rx("dates", "from_before").search(before) or since) and (
+                    ctx.has_cue(s, e, {"control", "control_intro"})
+                    or any(c.label == "suspends" for c in ctx.within("relation_cues", s, e))):
                 found.append((d.label, d.start, d.end))
     return found, overrides, whole
+
+
+def _effect_column(ctx: "Ctx") -> list[tuple[str, int, int]]:
+    """A table column headed by an effect cue ("In force from", "生效日期"): its dates take effect."""
+    out: list[tuple[str, int, int]] = []
+    col: int | None = None
+    in_table = False
+    for u in ctx.units:
+        if u.role != "row" or not u.cells:
+            in_table, col = False, None
+            continue
+        if not in_table:
+            in_table = True
+            col = next((i for i, (a, b) in enumerate(u.cells) if any(
+                c.label == "effective" for c in ctx.within("date_cues", a, b))), None)
+            continue
+        if col is not None and col < len(u.cells):
+            a, b = u.cells[col]
+            out.extend((d.label, d.start, d.end) for d in ctx.within("dates", a, b))
+    return out
+
+
+def _acts_by_month(ctx: "Ctx", start: int, end: int, refs: list["Mention"], own: str | None) -> list["Mention"]:
+    """'suspending … its December 2024 announcement': the one act the text dates to that month
+    (a date in the sentence that cites its number), as a mention at the descriptive words."""
+    text, months = ctx.doc.text, ctx.g.dates["months"]
+    m = ctx.rx("dates", "act_by_month").search(text, start, end)
+    if not m:
+        return []
+    year = m.group("y") or m.group("y2")
+    mon = months.get((m.group("mon") or "").lower()) if m.group("mon") else int(m.group("m2"))
+    if not mon:
+        return []
+    prefix = f"{year}-{int(mon):02d}"
+    found: dict[str, "Mention"] = {}
+    for r in refs:
+        if r.label == own or r.label.split("-")[-2:-1] != [year]:
+            continue
+        s, e = ctx.sentence(r.start)
+        if any(d.label.startswith(prefix) for d in ctx.within("dates", s, e)):
+            found.setdefault(r.label, r._replace(start=m.start(), end=m.end()))
+    return list(found.values()) if len(found) == 1 else []
+
+
+def _own_aliases(ctx: "Ctx", own: str | None) -> list[str]:
+    """Short names ('《清单》', '"the List"') defined in the sentence that cites the explained act."""
+    text, out = ctx.doc.text, []
+    for m in ctx.rx("dates", "alias_def").finditer(text):
+        s, e = ctx.sentence(m.start())
+        if own and any(r.label == own for r in ctx.within("announcements", s, e)):
+            name = m.group(1) or m.group(2)
+            out.append(f"《{name}》" if m.group(1) else name)
+    return out
 
 
 def _other_measure(ctx: "Ctx", pos: int, s: int, e: int) -> bool:
@@ -271,6 +329,8 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
             before = [r for r in refs if r.start < s and r.label != own
                       and not acting.search(text[max(0, r.start - 24):r.start])]
             targets = before[-1:]
+        if not targets:
+            targets = _acts_by_month(ctx, cue.end, scope_end, refs, own)
         if not targets:
             continue
         linked.add((cue.label, s))

@@ -4,12 +4,16 @@ Why it is built by hand on httpx rather than with `follow_redirects=True` and a 
 every redirect hop must be checked against the source's allowlist and the private-address rule
 (an open redirect on a government site must not make us fetch an intranet URL), bodies must be
 streamed so an oversized or endless response is cut off early, and retries must respect the
-server (exponential backoff, Retry-After) while a whole request still ends within a time cap.
+server (exponential backoff, Retry-After) while a whole request still ends within a time cap
+(one deadline for connect, headers and body: pipeline/fetch/deadline.py), and bodies are
+inflated by us against the size cap (pipeline/fetch/body.py).
 The client never raises for network or HTTP trouble: it returns a Response whose `error` says what
-happened, so the crawler records it and goes on.
+happened and whose `failure` names the kind (dns, connect, tls, timeout, reset: network; blocked,
+robots, http, size, time, refused, redirect), so the crawler records it and goes on.
 """
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import time
 from dataclasses import dataclass, field
@@ -18,6 +22,9 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from pipeline.fetch import neterrors
+from pipeline.fetch.body import ACCEPT_ENCODING, BodyReader, BodyTooLarge, Refused, content_codings
+from pipeline.fetch.deadline import DeadlineTransport
 from pipeline.fetch.robots import RobotsCache
 from pipeline.fetch.sources import FetchSettings
 from pipeline.fetch.urls import Blocked, HostPolicy, UrlMap, host_of, normalise
@@ -26,9 +33,7 @@ REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 RETRY_STATUSES = {500, 502, 503, 504}
 RETRY_EXCEPTIONS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 
-
-class BodyTooLarge(Exception):
-    pass
+__all__ = ["BodyTooLarge", "Fetcher", "Response", "TooSlow", "parse_retry_after"]
 
 
 class TooSlow(Exception):
@@ -50,6 +55,7 @@ class Response:
     elapsed: float = 0.0
     hops: list[str] = field(default_factory=list)
     blocked: bool = False
+    failure: str | None = None  # what kind of failure `error` is (see the module docstring)
 
     @property
     def ok(self) -> bool:
@@ -88,10 +94,14 @@ class Fetcher:
         self.sleep = sleep
         self.clock = clock
         self.wall = wall
+        # our own transport unless a test passes one: it holds each request to its deadline
+        self.deadline_transport = DeadlineTransport() if transport is None else None
         self.client = httpx.Client(
-            headers={"User-Agent": settings.user_agent, "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"},
+            headers={"User-Agent": settings.user_agent, "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8",
+                     "Accept-Encoding": ACCEPT_ENCODING},
             timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
-            follow_redirects=False, verify=True, transport=transport, trust_env=False)
+            follow_redirects=False, verify=True, transport=transport or self.deadline_transport,
+            trust_env=False)
         self.robots = RobotsCache(self)
         self._last_request: dict[str, float] = {}
 
@@ -137,9 +147,15 @@ class Fetcher:
                 policy.check(current_fetch, current_canonical)
                 if check_robots and self.settings.obey_robots and \
                         not self.robots.allowed(current_canonical, policy):
-                    raise Blocked(f"robots.txt disallows {current_canonical}")
+                    unavailable = self.robots.unavailable(host_of(current_canonical))
+                    if unavailable is not None:  # robots.txt could not be read: say why, not "disallows"
+                        resp.failure, resp.error = unavailable
+                        break
+                    note = self.robots.note(host_of(current_canonical))
+                    raise Blocked(f"robots.txt disallows {current_canonical}"
+                                  + (f" ({note})" if "unavailable" in note else ""))
             except Blocked as exc:
-                resp.error, resp.blocked = f"blocked: {exc}", True
+                resp.error, resp.blocked, resp.failure = f"blocked: {exc}", True, "blocked"
                 break
             self._request(current_fetch, current_canonical, headers, deadline, resp)
             resp.final_url = current_fetch
@@ -147,19 +163,19 @@ class Fetcher:
                 break
             location = resp.headers.get("location")
             if not location:
-                resp.error = f"HTTP {resp.status} redirect without a Location header"
+                resp.error, resp.failure = f"HTTP {resp.status} redirect without a Location header", "redirect"
                 break
             target = normalise(urljoin(current_fetch, location.strip()))
             current_canonical = self.urlmap.to_canonical(target, urlsplit(current_canonical).netloc)
             current_fetch = self.urlmap.to_fetch(current_canonical)
             resp.hops.append(current_fetch)
             if current_fetch in seen:
-                resp.error = f"redirect loop: {' -> '.join([fetch_url, *resp.hops])}"
+                resp.error, resp.failure = f"redirect loop: {' -> '.join([fetch_url, *resp.hops])}", "redirect"
                 break
             seen.add(current_fetch)
             resp.content = None
         else:
-            resp.error = f"too many redirects (more than {self.settings.max_redirects})"
+            resp.error, resp.failure = f"too many redirects (more than {self.settings.max_redirects})", "redirect"
         resp.elapsed = self.clock() - start
         if resp.error:
             resp.content = None
@@ -172,32 +188,36 @@ class Fetcher:
         s = self.settings
         for attempt in range(s.retries + 1):
             resp.attempts += 1
-            resp.status, resp.headers, resp.content, resp.error = None, {}, None, None
+            resp.status, resp.headers, resp.content, resp.error, resp.failure = None, {}, None, None, None
             self._wait_turn(canonical)
             wait = min(s.backoff_seconds * (2 ** attempt), s.backoff_max)
             try:
                 self._once(url, headers, deadline, resp)
             except RETRY_EXCEPTIONS as exc:
-                resp.error = f"{type(exc).__name__}: {exc or 'no detail'}"
+                resp.failure, text = neterrors.classify(exc, url)
+                resp.error = neterrors.message(resp.failure, text)
             except BodyTooLarge as exc:
-                resp.error = str(exc)
+                resp.error, resp.failure = str(exc), "size"
                 return  # retrying would download it again
+            except Refused as exc:
+                resp.error, resp.failure = str(exc), "refused"
+                return
             except TooSlow as exc:
-                resp.error = str(exc)
+                resp.error, resp.failure = str(exc), "time"
                 return
             except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:  # bad URL …: not retryable
-                resp.error = f"{type(exc).__name__}: {exc}"
+                resp.error, resp.failure = f"{type(exc).__name__}: {exc}", "http"
                 return
             else:
                 if resp.status == 429:
                     after = parse_retry_after(resp.headers.get("retry-after"), self.wall())
-                    resp.error = "HTTP 429 Too Many Requests"
+                    resp.error, resp.failure = "HTTP 429 Too Many Requests", "http"
                     if after is not None and after > s.retry_after_cap:
                         resp.error += f" (Retry-After {after:.0f}s exceeds the {s.retry_after_cap:.0f}s cap)"
                         return
                     wait = max(wait, after or 0.0)
                 elif resp.status in RETRY_STATUSES:
-                    resp.error = f"HTTP {resp.status}"
+                    resp.error, resp.failure = f"HTTP {resp.status}", "http"
                 else:
                     return
             if attempt == s.retries:
@@ -209,29 +229,36 @@ class Fetcher:
             self.sleep(wait)
 
     def _once(self, url: str, headers: dict[str, str], deadline: float, resp: Response) -> None:
-        """One GET, streamed: abort past `max_bytes` or past the deadline."""
+        """One GET, streamed: abort past `max_bytes` (after decoding) or past the deadline, which
+        holds for connecting and the response headers as much as for the body."""
         remaining = deadline - self.clock()
+        cap = f"total time cap of {self.settings.total_timeout:.0f}s reached"
         if remaining <= 0:
-            raise TooSlow(f"total time cap of {self.settings.total_timeout:.0f}s reached")
+            raise TooSlow(cap)
         timeout = httpx.Timeout(min(self.settings.read_timeout, remaining),
                                 connect=min(self.settings.connect_timeout, remaining))
         limit = self.settings.max_bytes
-        with self.client.stream("GET", url, headers=headers, timeout=timeout) as r:
-            resp.status = r.status_code
-            resp.headers = {k.lower(): v for k, v in r.headers.items()}
-            if r.status_code in REDIRECT_STATUSES or r.status_code == 304:
-                return
-            declared = r.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > limit:
-                raise BodyTooLarge(f"body too large: Content-Length {declared} exceeds the "
-                                   f"{limit}-byte cap (not downloaded)")
-            body = bytearray()
-            for chunk in r.iter_bytes():
-                body += chunk
-                if len(body) > limit:
-                    raise BodyTooLarge(f"body too large: aborted after {len(body)} bytes "
-                                       f"(cap {limit})")
-                if self.clock() > deadline:
-                    raise TooSlow(f"total time cap of {self.settings.total_timeout:.0f}s reached "
-                                  f"while reading the body ({len(body)} bytes)")
-            resp.content = bytes(body)
+        transport = self.deadline_transport
+        guard = transport.deadline(remaining) if transport is not None else contextlib.nullcontext()
+        real_deadline = time.monotonic() + remaining
+        try:
+            with guard, self.client.stream("GET", url, headers=headers, timeout=timeout) as r:
+                resp.status = r.status_code
+                resp.headers = {k.lower(): v for k, v in r.headers.items()}
+                if r.status_code in REDIRECT_STATUSES or r.status_code == 304:
+                    return
+                declared = r.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > limit:
+                    raise BodyTooLarge(f"body too large: Content-Length {declared} exceeds the "
+                                       f"{limit}-byte cap (not downloaded)")
+                body = BodyReader(content_codings(resp.headers), limit)
+                for chunk in r.iter_raw():
+                    body.feed(chunk)
+                    if self.clock() > deadline:
+                        raise TooSlow(f"{cap} while reading the body ({body.raw} bytes)")
+                resp.content = body.finish()
+        except httpx.TimeoutException:
+            if transport is not None and time.monotonic() >= real_deadline:
+                where = "waiting for the response headers" if resp.status is None else "reading the body"
+                raise TooSlow(f"{cap} while {where}") from None
+            raise

@@ -10,10 +10,20 @@ from pipeline.options import base_url_option, db_option, delay_option, quiet_opt
 
 
 def failed_message(results: list) -> str:
+    """What failed and what to do, per source: a network failure is not the source's fault."""
+    from pipeline.fetch.neterrors import NETWORK_KINDS
+
     failed = [r for r in results if r.status != "ok"]
-    lines = [f"{len(failed)} source(s) failed; see the source_health table and fix the source "
-             f"(selectors in config/sources.toml) or wait for the site to recover:"]
-    lines += [f"  {r.name}: {r.error}" for r in failed]
+    lines = [f"{len(failed)} source(s) failed; see the source_health table:"]
+    for r in failed:
+        if r.failure in NETWORK_KINDS:
+            advice = ("network failure: check this machine's connection, DNS or proxy; the source "
+                      "definition is not at fault")
+        elif r.failure == "blocked":
+            advice = "refused by robots.txt or the host allowlist (allowed_hosts in config/sources.toml)"
+        else:
+            advice = ("fix the source (selectors in config/sources.toml) or wait for the site to recover")
+        lines.append(f"  {r.name}: [{r.failure or 'error'}] {r.error}\n    -> {advice}")
     return "\n".join(lines)
 
 
@@ -55,7 +65,8 @@ def fetch(names: tuple[str, ...], db_path: Path, base_url: str | None, max_pages
     except LockBusy as exc:
         raise click.ClickException(str(exc))
     for r in results:
-        click.echo(f"fetch {r.name}: {r.status}, {r.links_found} links, {r.pages} pages, "
+        status_text = f"{r.status} ({r.failure})" if r.failure else r.status
+        click.echo(f"fetch {r.name}: {status_text}, {r.links_found} links, {r.pages} pages, "
                    f"{r.fetched} requests, {r.new} new, {r.not_modified} not modified, {r.failed} errors")
     if status != "ok":
         raise click.ClickException(failed_message(results))

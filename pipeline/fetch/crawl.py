@@ -52,11 +52,13 @@ class SourceResult:
     details_ok: int = 0
     details_failed: int = 0
     error: str | None = None
+    failure: str | None = None  # the kind of the first failure (see pipeline/fetch/client.py, store.py)
     problems: list[str] = field(default_factory=list)
 
-    def fail(self, message: str) -> None:
+    def fail(self, message: str, failure: str | None = None) -> None:
         self.status = "error"
         self.error = message if self.error is None else f"{self.error}; {message}"
+        self.failure = self.failure or failure
 
 
 def extension(url: str) -> str:
@@ -77,11 +79,12 @@ class Crawler:
                                  own_netlocs=frozenset({urlsplit(start_fetch).netloc.lower()}))
         self.result = SourceResult(source.name)
         self.last_error: str | None = None
+        self.last_failure: str | None = None
 
     # -- one URL ------------------------------------------------------------------------------
     def fetch(self, url: str, role: str) -> Page | None:
         """Fetch, record, archive and parse one URL; None when there is no usable document."""
-        etag, last_modified, old_sha = store.validators(self.ctx.db, url)
+        etag, last_modified, old_sha = store.validators(self.ctx.db, url, self.urlmap.base)
         resp = self.fetcher.get(url, self.policy, etag=etag, last_modified=last_modified)
         self._record_robots()
         self.result.fetched += 1
@@ -98,7 +101,10 @@ class Crawler:
             store.record_fetch(self.ctx.db, row)
             return page
         if resp.ok and resp.content is not None:
-            raw = Raw(content=resp.content, source=url, url=url, final_url=resp.final_url,
+            # the final URL in canonical form: links in the stored document then resolve to the real
+            # site's URLs whether a mirror or the site served these bytes (documents are shared by hash)
+            final = url if resp.final_url == resp.fetch_url else self.urlmap.to_canonical(resp.final_url, host_of(url))
+            raw = Raw(content=resp.content, source=url, url=url, final_url=final,
                       status=resp.status, headers=resp.headers, fetched_at=now(),
                       media_type=resp.headers.get("content-type"))
             new = ingest_raw(self.ctx, raw)
@@ -111,9 +117,9 @@ class Crawler:
             resp.error = "HTTP 304 but no stored copy to reuse"
         row.update(outcome="blocked" if resp.blocked else ("http_error" if resp.status and not resp.error
                                                           else "error"),
-                   error=resp.error or f"HTTP {resp.status}")
+                   error=resp.error or f"HTTP {resp.status}", failure=resp.failure or "http")
         store.record_fetch(self.ctx.db, row)
-        self.last_error = row["error"]
+        self.last_error, self.last_failure = row["error"], row["failure"]
         self.result.failed += 1
         self.result.problems.append(f"{role} {url}: {row['error']}")
         self.ctx.count("fetch_errors")
@@ -137,6 +143,7 @@ class Crawler:
             "last_modified": resp.headers.get("last-modified"), "sha256": None, "size": None,
             "content_type": resp.headers.get("content-type"), "headers": resp.headers,
             "attempts": resp.attempts, "elapsed_ms": int(resp.elapsed * 1000), "error": resp.error,
+            "failure": resp.failure, "base_url": self.urlmap.base,
         }
 
     # -- link selection -----------------------------------------------------------------------
@@ -170,6 +177,14 @@ class Crawler:
     def run(self) -> SourceResult:
         details, last_page = self._walk_listing()
         self.result.links_found = len(details)
+        cap = self.source.max_links
+        if len(details) > cap:  # follow the first (newest) ones; say so, loudly
+            note = (f"{len(details)} detail links found, only the first {cap} followed (max_links in "
+                    f"config/sources.toml; at {self.fetcher.settings.delay_seconds:g} s a request, all of "
+                    f"them would take {len(details) * self.fetcher.settings.delay_seconds / 3600:.1f} h)")
+            self.result.problems.append(note)
+            self.ctx.error(f"source {self.source.name}", note)
+            details = details[:cap]
         for url in details:
             self._follow(url, "detail", attachments=True)
         self._check_health(last_page, details)
@@ -187,7 +202,7 @@ class Crawler:
             page = self.fetch(url, "feed" if self.source.kind == "feed" else "listing")
             if page is None:
                 self.result.fail(f"{'feed' if self.source.kind == 'feed' else 'listing page'} {url} "
-                                 f"failed: {self.last_error}")
+                                 f"failed: {self.last_error}", self.last_failure)
                 break
             self.seen.add(url)
             self.result.pages += 1
@@ -195,7 +210,7 @@ class Crawler:
             found = self._select(page, self.source.detail_selector, rels)
             if page.document.error:  # partial lists are not trusted silently: someone must look
                 self.result.fail(f"{url} did not parse cleanly ({page.document.error}); "
-                                 f"{len(found)} link(s) recovered and followed")
+                                 f"{len(found)} link(s) recovered and followed", "parse")
             if self.source.detail_selector and not found:
                 self.result.problems.append(f"{url}: detail_selector matched nothing")
             details.extend(u for u in found if u not in details)
@@ -232,9 +247,9 @@ class Crawler:
             notice = self._maintenance_notice(last)
             if notice:
                 message += f" (page says: {notice!r})"
-            r.fail(message)
+            r.fail(message, "no_entries")
         elif r.details_failed and not r.details_ok:
-            r.fail(f"every detail page failed ({r.details_failed}), e.g. {r.problems[-1]}")
+            r.fail(f"every detail page failed ({r.details_failed}), e.g. {r.problems[-1]}", self.last_failure)
 
     def _maintenance_notice(self, page: Page | None) -> str | None:
         if page is None:

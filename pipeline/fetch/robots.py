@@ -4,6 +4,10 @@ Outcomes follow the RFC: 2xx → the rules apply; 4xx (404 most often) → no ru
 allowed; 5xx or unreachable → treat the site as fully disallowed for this run, because a server
 in trouble is exactly the one we should not add load to. The robots request itself goes through
 the same client (allowlist, caps, redirects) but is not itself subject to robots rules.
+
+An unreachable robots.txt is not a refusal: `unavailable(host)` gives the reason (a DNS failure, a
+timeout, an HTTP 503) so that every request to that host reports it, instead of "robots.txt
+disallows", which sent users to fix selectors when their network was down.
 """
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.robotparser import RobotFileParser
 
+from pipeline.fetch.neterrors import NETWORK_KINDS
 from pipeline.fetch.urls import HostPolicy, host_of
 
 if TYPE_CHECKING:
@@ -24,6 +29,7 @@ class RobotsRules:
     parser: RobotFileParser | None  # None: allow everything
     disallow_all: bool = False
     note: str = ""
+    unavailable: tuple[str, str] | None = None  # (failure, error) when robots.txt could not be read
 
 
 class RobotsCache:
@@ -46,6 +52,11 @@ class RobotsCache:
             return RobotsRules(parser, note=f"robots.txt {resp.status}")
         if resp.status is not None and 400 <= resp.status < 500 and resp.status != 429:
             return RobotsRules(None, note=f"robots.txt {resp.status}: no rules")
+        if resp.status is None and resp.failure in NETWORK_KINDS:  # never reached the server
+            return RobotsRules(None, disallow_all=True,
+                               note=f"robots.txt unreachable ({resp.error}): not crawling this host",
+                               unavailable=(resp.failure, f"{resp.error} (fetching {robots_url}; the host "
+                                                          f"is not crawled this run)"))
         return RobotsRules(None, disallow_all=True,
                            note=f"robots.txt unavailable ({resp.error or resp.status}): not crawling this host")
 
@@ -59,6 +70,11 @@ class RobotsCache:
         if rules.parser is None:
             return True
         return rules.parser.can_fetch(self.fetcher.settings.user_agent, canonical)
+
+    def unavailable(self, host: str) -> tuple[str, str] | None:
+        """(failure, error) when the host's robots.txt could not be read, else None."""
+        rules = self.rules.get(host)
+        return rules.unavailable if rules else None
 
     def crawl_delay(self, host: str) -> float | None:
         rules = self.rules.get(host)

@@ -2,8 +2,9 @@
 
 Runs every configured source, each isolated: one source failing (or crashing) is recorded in
 `source_health` and `ctx.error`, and the others still run. Check intervals protect the real
-sites: a source checked more recently than its `check_interval_minutes` is skipped, unless the
-run is forced or fetches from a local mirror (--base-url).
+sites: a source checked successfully more recently than its `check_interval_minutes` is skipped,
+unless the run is forced or fetches from a local mirror (--base-url). A mirror run neither counts
+as a check of the real source nor waits for one (pipeline/fetch/store.py).
 """
 from __future__ import annotations
 
@@ -71,11 +72,12 @@ def run_stage(ctx: Context, base_url: str | None = None, *, sources_path: Path |
                 result = Crawler(ctx, fetcher, source, urlmap, max_pages=max_pages, seen=seen).run()
             except Exception as exc:  # a bug or surprise in one source must not stop the others
                 result = SourceResult(source.name)
-                result.fail(f"crashed: {type(exc).__name__}: {exc}")
+                result.fail(f"crashed: {type(exc).__name__}: {exc}", "crashed")
             store.record_health(ctx.db, {
                 "source": source.name, "run_id": ctx.run_id, "status": result.status,
                 "links_found": result.links_found, "pages": result.pages, "fetched": result.fetched,
-                "new": result.new, "error": result.error,
+                "new": result.new, "error": result.error, "failure": result.failure,
+                "start_url": source.start_url, "base_url": urlmap.base,
             })
             ctx.count("sources_ok" if result.status == "ok" else "sources_failed")
             if result.status != "ok":

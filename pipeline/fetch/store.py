@@ -4,6 +4,10 @@ Response bodies go through `pipeline.ingest.ingest_raw` into the shared blobs/do
 tables like corpus files; these tables add what only the network has: status, validators
 (ETag / Last-Modified for conditional GET next time), headers, errors, and per-source run health
 that the alert stage reads (`source_health.status = 'error'`).
+
+Runs against a local mirror (`--base-url`) keep their own state: their rows carry `base_url`, and
+neither a source's check interval nor the validators of a conditional GET to the real site are
+taken from them. Only a successful check of the real site counts as a check.
 """
 from __future__ import annotations
 
@@ -38,6 +42,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             "elapsed_ms": int,
             "fetched_at": str,
             "error": str,
+            "failure": str,       # dns | connect | tls | timeout | reset (network) | blocked | http | size | …
+            "base_url": str,      # the local mirror it was fetched from (--base-url), null for the real site
         }, pk="id")
         db["fetches"].create_index(["url", "id"])
         db["fetches"].create_index(["run_id"])
@@ -53,8 +59,19 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             "fetched": int,       # requests made for this source
             "new": int,           # documents stored for the first time
             "error": str,
+            "failure": str,       # why: dns | connect | tls | timeout | reset (network), blocked, http,
+                                  # no_entries (the list yielded too few links), crashed …
+            "start_url": str,     # the source's canonical start URL
+            "base_url": str,      # the local mirror checked instead (--base-url), null for the real site
         }, pk="id")
         db["source_health"].create_index(["source", "id"])
+
+
+    for table in ("fetches", "source_health"):  # tables made before these columns existed
+        have = db[table].columns_dict
+        for column in ("failure", "base_url", "start_url"):
+            if column not in have and (column != "start_url" or table == "source_health"):
+                db[table].add_column(column, str)
 
 
 def record_fetch(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
@@ -65,16 +82,18 @@ def record_fetch(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
     db["fetches"].insert(row)
 
 
-def validators(db: sqlite_utils.Database, url: str) -> tuple[str | None, str | None, str | None]:
-    """(etag, last_modified, sha256) of the last stored 200 for url, for a conditional GET.
+def validators(db: sqlite_utils.Database, url: str,
+               base_url: str | None = None) -> tuple[str | None, str | None, str | None]:
+    """(etag, last_modified, sha256) of the last stored 200 for url from the same place (the real
+    site, or the same mirror), for a conditional GET.
 
     Only a response whose document is still stored counts: a 304 must let us reuse that document.
     """
     row = db.execute(
         """select f.etag, f.last_modified, f.sha256 from fetches f
            join documents d on d.id = f.sha256
-           where f.url = ? and f.status between 200 and 299 and f.sha256 is not null
-           order by f.id desc limit 1""", [url]).fetchone()
+           where f.url = ? and f.base_url is ? and f.status between 200 and 299 and f.sha256 is not null
+           order by f.id desc limit 1""", [url, base_url]).fetchone()
     return (row[0], row[1], row[2]) if row else (None, None, None)
 
 
@@ -85,9 +104,10 @@ def record_health(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
 
 
 def last_checked(db: sqlite_utils.Database, source: str) -> str | None:
-    """When the source was last checked (ok or not): the check interval counts from then."""
-    row = db.execute("select checked_at from source_health where source = ? order by id desc limit 1",
-                     [source]).fetchone()
+    """When the real source was last checked successfully: the check interval counts from then.
+    A failed check is not a check (the next run tries again), and a mirror is not the source."""
+    row = db.execute("select checked_at from source_health where source = ? and status = 'ok' "
+                     "and base_url is null order by id desc limit 1", [source]).fetchone()
     return row[0] if row else None
 
 

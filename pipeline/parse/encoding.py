@@ -6,6 +6,13 @@ UTF-8, else charset-normalizer). A declared charset is only trusted if it decode
 strictly: MOFCOM pages that say utf-8 but hold GBK bytes exist (bad/gbk-declared-utf8.html).
 GB2312/GBK are read as GB18030, their superset, so rare characters do not break decoding.
 
+When nothing fits strictly, the bytes are decoded as a browser would: with the declared charset
+(else UTF-8, else GB18030) that needs the fewest replacements, each bad byte becoming U+FFFD and
+a warning saying how many and where; a NUL becomes U+FFFD too. One stray 0xFF, 0xA0 or NUL in
+an otherwise valid announcement used to lose the whole document ("no character encoding fits",
+"bytes look binary"). Only when even the best candidate needs replacements for more than
+TOLERATED_SHARE of the bytes is the document refused.
+
 Mojibake repair uses ftfy with the options that only undo encoding accidents (no width folding,
 no quote uncurling: those would change correct Chinese punctuation such as （一）or “”).
 """
@@ -31,6 +38,7 @@ META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:
 XML_DECL_RE = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
 HEADER_CHARSET_RE = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+TOLERATED_SHARE = 0.01  # replaced bytes a decoding may need, as a share of all bytes (browser-style pass)
 FTFY = ftfy.TextFixerConfig(unescape_html=False, fix_character_width=False, uncurl_quotes=False,
                             fix_latin_ligatures=False, normalization=None, explain=False)
 
@@ -73,12 +81,13 @@ def declared_charsets(content: bytes, headers: dict[str, str] | None = None,
 
 
 def looks_binary(content: bytes) -> bool:
-    """NUL bytes or many control bytes in the first 8 KiB: not a text document."""
+    """Several NUL bytes or many control bytes in the first 8 KiB: not a text document. (One stray
+    NUL in a page is damage to read past, not a sign of binary data.)"""
     sample = content[:8192]
     if any(sample.startswith(bom) for bom, _ in BOMS):
         return False
     controls = sum(1 for b in sample if b < 9 or 13 < b < 32 or b == 127)
-    return b"\x00" in sample or controls > len(sample) * 0.02
+    return sample.count(0) > max(2, len(sample) // 1000) or controls > len(sample) * 0.02
 
 
 def decode(content: bytes, headers: dict[str, str] | None = None, media_type: str | None = None) -> Decoded:
@@ -90,26 +99,64 @@ def decode(content: bytes, headers: dict[str, str] | None = None, media_type: st
     for bom, codec in BOMS:
         if content.startswith(bom):
             out.text, out.encoding = content.decode(codec, errors="replace"), codec
-            return _check_text(out)
+            return _check_text(_nul_free(out))
     if looks_binary(content):
         out.error = "not text/HTML: the bytes look binary (NUL or control bytes)"
         return out
+    declared: list[str] = []
     for where, name in declared_charsets(content, headers, media_type):
         codec = canonical(name)
+        if codec is not None:
+            declared.append(codec)
         if codec is None:
             out.warnings.append(f"unknown charset {name!r} declared in {where}; detected instead")
             continue
         if codec not in ("utf-8", "utf-8-sig") and _valid_utf8_non_ascii(content):
             out.warnings.append(f"{where} declares {name} but the bytes are valid UTF-8; read as UTF-8")
             out.text, out.encoding = content.decode("utf-8"), "utf-8"
-            return _check_text(out)
+            return _check_text(_nul_free(out))
         try:
             out.text, out.encoding = content.decode(codec), codec
-            return _check_text(out)
+            return _check_text(_nul_free(out))
         except UnicodeDecodeError as exc:
             out.warnings.append(f"{where} declares {name} but the bytes are not valid {name} "
                                 f"(at byte {exc.start}); encoding detected instead")
-    return _check_text(_detect(content, out))
+    detected = _detect(content, out)
+    if detected.error is not None:
+        detected = _as_a_browser_would(content, declared, detected)
+    return _check_text(_nul_free(detected))
+
+
+def _as_a_browser_would(content: bytes, declared: list[str], out: Decoded) -> Decoded:
+    """Nothing fits strictly: the candidate needing the fewest replacements, if few enough."""
+    best: tuple[int, int, str, str] | None = None  # (replaced, first bad byte, codec, text)
+    for codec in dict.fromkeys([*declared, "utf-8", "gb18030"]):
+        try:
+            content.decode(codec)
+        except UnicodeDecodeError as exc:
+            first = exc.start
+        except LookupError:
+            continue
+        else:
+            first = -1
+        text = content.decode(codec, errors="replace")
+        replaced = text.count("\ufffd") - content.count("\ufffd".encode(codec, errors="ignore"))
+        if best is None or replaced < best[0]:
+            best = (replaced, first, codec, text)
+    if best is None or best[0] > len(content) * TOLERATED_SHARE:
+        return out
+    replaced, first, codec, text = best
+    out.warnings.append(f"{replaced} byte(s) not valid {codec} (the first at byte {first}): replaced with "
+                        f"U+FFFD, as a browser would")
+    return Decoded(text=text, encoding=codec, warnings=out.warnings)
+
+
+def _nul_free(out: Decoded) -> Decoded:
+    """NUL characters become U+FFFD (as HTML parsers do), with a warning."""
+    if out.error is None and "\x00" in out.text:
+        out.warnings.append(f"{out.text.count(chr(0))} NUL character(s) replaced with U+FFFD")
+        out.text = out.text.replace("\x00", "\ufffd")
+    return out
 
 
 def _valid_utf8_non_ascii(content: bytes) -> bool:

@@ -16,6 +16,10 @@ Pages whose characters are mostly "(cid:NNN)" or U+FFFD (fonts without a ToUnico
 flagged in `warnings` and re-read with pypdfium2, which decodes such fonts; tables from those
 pages are not kept (pdfplumber's cells hold the same unreadable codes). A file with no text on
 any page gets `error` "no text layer (scanned image?) …": OCR is out of scope.
+
+A file that cannot be read says why, in words a user can act on (`describe_failure`): an empty
+file, a truncated one (no %%EOF at its end: an interrupted download), an encrypted one (a password
+is needed), or some other damage with pdfminer's own words.
 """
 from __future__ import annotations
 
@@ -65,12 +69,15 @@ class Page:
 def parse(raw: Raw) -> Document:
     """Parse a PDF; never raises. Damaged files and image-only scans get a clear `error`."""
     doc = new_document(raw, "application/pdf", PARSER)
-    if not raw.content:
-        doc.error = "empty file"
+    if not raw.content.strip():
+        doc.error = "empty file: the PDF has no bytes (an interrupted download?)" if not raw.content \
+            else "empty file: the PDF holds only whitespace"
         return doc
     if b"%PDF" not in raw.content[:1024]:
         doc.error = "not a PDF: no %PDF header in the first 1024 bytes"
         return doc
+    if b"/Encrypt" in raw.content[-4096:] or b"/Encrypt" in raw.content[:4096]:
+        doc.warnings.append("encrypted PDF (readable without a password)")
     pages: list[Page] = []
     try:
         with pdfplumber.open(io.BytesIO(raw.content)) as pdf:
@@ -84,7 +91,8 @@ def parse(raw: Raw) -> Document:
                 finally:
                     page.close()  # flush the page's cached objects: memory stays flat on long files
     except Exception as exc:  # pdfminer raises many types (PSEOF, PDFSyntaxError …) for damaged files
-        doc.error = f"cannot open PDF (damaged or truncated file?): {type(exc).__name__}: {exc}".rstrip(": ")
+        doc.error = describe_failure(raw.content, exc)
+        doc.warnings = [w for w in doc.warnings if not w.startswith("encrypted PDF")]
         return doc
     _fallback(raw.content, pages, doc)
     if not pages or all(not p.items for p in pages):
@@ -103,6 +111,19 @@ def parse(raw: Raw) -> Document:
     doc.published = (published_from_lines(builder.lines) or _running_date(running_text)
                      or last_date_line(builder.lines) or published_from_lines(builder.lines, kinds))
     return finish(doc, builder)
+
+
+def describe_failure(content: bytes, exc: Exception) -> str:
+    """Why pdfplumber could not open the file, named first: encrypted, truncated, or damaged."""
+    causes = [exc, *(a for a in getattr(exc, "args", ()) if isinstance(a, BaseException))]
+    if {type(c).__name__ for c in causes} & {"PDFPasswordIncorrect", "PDFEncryptionError"}:
+        return ("encrypted PDF: cannot open PDF without its password, so its text cannot be read; "
+                "get an unprotected copy")
+    detail = "; ".join(f"{type(c).__name__}: {c}".rstrip(": ") for c in causes)
+    if b"%%EOF" not in content[-2048:]:
+        return (f"truncated PDF: cannot open PDF (damaged or truncated file?): it ends after {len(content)} "
+                f"bytes without %%EOF (an interrupted download? fetch it again): {detail}")
+    return f"cannot open PDF (damaged or truncated file?): {detail}"
 
 
 def _meta(info: dict[str, Any]) -> dict[str, str]:

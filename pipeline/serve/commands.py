@@ -1,10 +1,13 @@
-"""`exportwatch serve`: browse the database in Datasette (read-only, immutable).
+"""`exportwatch serve`: browse the database in Datasette (read-only, immutable, updated live).
 
 Why it wraps `datasette serve` instead of asking users to call it: the database must be served
 under the name `exportwatch` whatever its file is called (the links, the metadata and the README
-use `/exportwatch/...`), with our metadata, footer template and link plugin, opened immutable
-(`-i`: read-only, no locking, counts cached) after the views are fresh and the WAL is folded into
-the main file. The tests start this very command (`exportwatch serve --port N`) as a subprocess.
+use `/exportwatch/...`), with our metadata, templates and plugins, and never straight from the
+file the pipeline writes. `serve` refreshes the views, then publishes a consistent copy of the
+database (pipeline/serve/snapshot.py) and serves that copy immutable (`-i`: read-only, no
+locking, counts cached). Every later run publishes a new copy, which the server picks up without a
+restart (pipeline/serve/reloading.py). The tests start this very command (`exportwatch serve
+--port N`) as a subprocess.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from pathlib import Path
 import click
 
 from pipeline.options import db_option, quiet_option
+from pipeline.serve.snapshot import is_published, publish, snapshot_path
 from pipeline.serve.views import DB_NAME
 
 HERE = Path(__file__).resolve().parent
@@ -30,6 +34,7 @@ SETTINGS = {
     "sql_time_limit_ms": "3000",   # the LIKE branch of the search query scans every document
     "facet_time_limit_ms": "500",
     "default_facet_size": "15",
+    "default_cache_ttl": "0",      # the served copy is replaced after every run: browsers revalidate
 }
 
 
@@ -56,9 +61,9 @@ def datasette_argv(db_file: Path, *, host: str = "127.0.0.1", port: int = 8001) 
     return argv
 
 
-def ready_for_serving(db_path: Path, *, wait: float = 30.0) -> None:
-    """Refresh views/FTS and fold the WAL into the main file, holding the run lock so no run is
-    writing meanwhile (an immutable reader must see a finished, checkpointed file)."""
+def ready_for_serving(db_path: Path, *, wait: float = 30.0) -> Path:
+    """Refresh views/FTS, fold the WAL into the main file and publish the served copy, holding
+    the run lock so no run is writing meanwhile. Returns the copy's path."""
     from pipeline.lock import run_lock
     from pipeline.serve.views import checkpoint, prepare
     from pipeline.store import open_db
@@ -69,38 +74,54 @@ def ready_for_serving(db_path: Path, *, wait: float = 30.0) -> None:
             prepare(db)
             if not checkpoint(db):
                 click.echo("serve: warning: the WAL could not be fully checkpointed (another reader?); "
-                           "recent writes may be missing", err=True)
+                           "the served copy is complete all the same", err=True)
+            return publish(db.conn, db_path)
         finally:
             db.conn.close()
+
+
+def choose_served_file(db_path: Path, no_prepare: bool) -> Path:
+    """The file Datasette opens: the published copy, refreshed now unless --no-prepare; with
+    --no-prepare and no copy yet, the database itself (a database nobody writes, e.g. read-only)."""
+    from pipeline.lock import LockBusy
+
+    if no_prepare:
+        return snapshot_path(db_path) if is_published(db_path) else db_path
+    try:
+        return ready_for_serving(db_path)
+    except LockBusy as exc:
+        if is_published(db_path):
+            click.echo("serve: a run is writing the database; serving the copy it published last "
+                       "(the run publishes a new one when it ends)", err=True)
+            return snapshot_path(db_path)
+        raise click.ClickException(f"{exc}; wait for the run to finish or pass --no-prepare")
 
 
 @click.command()
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", type=int, default=8001, show_default=True, help="Port to listen on.")
-@click.option("--no-prepare", is_flag=True, help="Serve as is: skip refreshing views and the WAL checkpoint.")
+@click.option("--no-prepare", is_flag=True,
+              help="Serve as is: no view refresh and no new published copy (the last one, else the file "
+                   "itself: for a database nobody writes, e.g. a read-only one).")
 @quiet_option
 def serve(db_path: Path, host: str, port: int, no_prepare: bool, quiet: bool) -> None:
     """Browse the database in Datasette, read-only: current controls, change timeline, HS-code
     lookup, evidence, search and an Atom feed of changes.
 
+    Serves a published copy of the database; every later `exportwatch run` or `update` on the same
+    database publishes a new one, which the running server shows without a restart.
+
     \b
     exportwatch serve                          # http://127.0.0.1:8001/exportwatch
     exportwatch serve --db /tmp/ew.db --port 8002
-    Restart it after `exportwatch run`: the file is opened immutable.
     """
     if not db_path.is_file():
         raise click.ClickException(f"{db_path} does not exist: build it first with "
                                    f"`exportwatch run --db {db_path}`")
-    if not no_prepare:
-        from pipeline.lock import LockBusy
-
-        try:
-            ready_for_serving(db_path)
-        except LockBusy as exc:
-            raise click.ClickException(f"{exc}; wait for the run to finish or pass --no-prepare")
+    served = choose_served_file(db_path, no_prepare)
     with tempfile.TemporaryDirectory(prefix="exportwatch-serve-") as workdir:
-        argv = datasette_argv(served_path(db_path, Path(workdir)), host=host, port=port)
+        argv = datasette_argv(served_path(served, Path(workdir)), host=host, port=port)
         if not quiet:
             click.echo(f"serve: http://{host}:{port}/{DB_NAME} (Ctrl-C to stop)", err=True)
         code = run_until_stopped(argv)

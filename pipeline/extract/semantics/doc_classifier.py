@@ -103,11 +103,13 @@ class DocClassifier(SemanticComponent):
     def _relevance(scan: Scan, meta: dict[str, Any], title: tuple[int, int],
                    seg: Layout) -> tuple[bool, tuple[int, int, str] | None]:
         rel = scan.family("relevance")
-        minerals = [h for h in rel if h.label == "mineral" and not seg.in_boilerplate(h.start)]
+        # a sentence naming another jurisdiction's measure speaks of its controls and its items
+        foreign = {seg.index_of(h.start) for h in rel if h.label == "foreign"}
+        minerals = [h for h in rel if h.label == "mineral" and not seg.in_boilerplate(h.start)
+                    and seg.index_of(h.start) not in foreign]
         if not minerals:
             return False, None
         starts = [m.start for m in minerals]
-        foreign = {seg.index_of(h.start) for h in rel if h.label == "foreign"}
         pairs: list[tuple[int, int]] = []
         window, min_pairs = meta["window"], meta["min_pairs"]
         # Controls in text order: one in the title decides; past the title, min_pairs pairs do.

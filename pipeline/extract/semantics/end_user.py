@@ -49,7 +49,7 @@ class EndUserRules(SemanticComponent):
                 for j in seg.list_scope(idx):
                     inherited.setdefault(j, header_pols)
 
-        found: list[tuple[int, int, str]] = []
+        found: list[tuple[int, int, str]] = self._country_columns(scan, seg, cats, pols)
         for idx, sent in enumerate(seg.sentences):
             hits = by_sent.get(idx)
             if not hits and idx not in inherited:
@@ -68,6 +68,34 @@ class EndUserRules(SemanticComponent):
                 if heads:
                     lead = heads[:1]
         return found
+
+    @staticmethod
+    def _country_columns(scan: Scan, seg: Layout, cats: list[Hit], pols: list[Hit]) -> list[tuple[int, int, str]]:
+        """A table column headed by a country's name ("… | United States"): a policy in its cells
+        with no category of its own is that country's rule ("Licences denied in principle")."""
+        names = scan.family("eu_country_name")
+        if not names:
+            return []
+        text, out = scan.text, []
+        col: int | None = None
+        in_table = False
+        for u in seg.units:
+            if u.role != "row" or not u.cells:
+                in_table, col = False, None
+                continue
+            if not in_table:
+                in_table = True
+                col = next((i for i, (a, b) in enumerate(u.cells) for h in names
+                            if a <= h.start and h.end <= b and text[a:b].strip() == text[h.start:h.end]), None)
+                continue
+            if col is None or col >= len(u.cells):
+                continue
+            a, b = u.cells[col]
+            inside = [p for p in pols if a <= p.start < b]
+            if any(p.label == "_void" for p in inside) or any(a <= c.start < b for c in cats):
+                continue
+            out.extend((p.start, p.end, f"country:{p.label}") for p in inside)
+        return tightest(out)
 
     @staticmethod
     def _pair(cats: list[Hit], pols: list[Hit], imp: list[Hit], header: list[Hit],
