@@ -33,16 +33,6 @@ NOT_ADDED = ("removed", "suspended", "resumed")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def add_cues(rows: list[dict[str, Any]], meta: dict[str, Any], data: dict[str, Any]) -> None:
-    """The cue book's hook (pipeline/extract/cues.py): the party cue families, and the shapes the
-    reader needs, saved with the book."""
-    from pipeline.extract.cues import _family
-
-    for family, spec in data["cues"].items():
-        _family(rows, family, spec)
-    meta["parties"] = {"shapes": data["shapes"], "countries": data["countries"]}
-
-
 def norm(name: str) -> str:
     """The scoring key of a name: case-folded, letters and digits only."""
     return "".join(ch for ch in name.casefold() if ch.isalnum())
