@@ -211,19 +211,22 @@ class Reader:
     def lists(self) -> list[Found]:
         out: list[Found] = []
         for u in self.units:
-            if not u.ends_colon or u.role in ("title", "meta"):
+            if u.role in ("title", "meta"):
                 continue
             marks = self.cues("party_list", u.start, u.end) + self.cues("party_entity", u.start, u.end)
-            if not marks:
+            # a lead-in ("列入出口管制管控名单的实体:") or a caption ("附件:出口管制管控名单")
+            caption = len(u.text) <= 40 and bool(self.cues("party_list", u.start, u.end))
+            if not marks or not (u.ends_colon or caption):
                 continue
             tail = self.text[max(h.end for h in marks):u.end]
             if self.sh.rx("measure_lead", re.I).search(tail):
                 continue
             items = []
-            for v in self.units[u.index + 1:]:
-                if not self.is_item(v):
-                    break
-                items.append(v)
+            for k, v in enumerate(self.units[u.index + 1:], u.index + 1):
+                if self.is_item(v):
+                    items.append(v)
+                elif not (v.role == "meta" and k + 1 < len(self.units) and self.is_item(self.units[k + 1])):
+                    break  # a line of chrome between two items (a forum's advertisement) is skipped
             if not items:
                 continue
             lst = self.unit_list(u)
@@ -285,10 +288,11 @@ class Reader:
             lc = self.cues("party_list", s, e) + self.cues("party_same", s, e)
             runs = self.cues("party_run", s, e)
             prev = sents[k - 1] if k and sents[k - 1].line == sent.line else None
-            entity = self.cues("party_entity", s, e) or (prev and self.cues("party_entity", prev.start, prev.end))
+            entity = self.cues("party_entity", s, e) or (prev and (self.cues("party_entity", prev.start, prev.end)
+                                                                   or self.cues("party_list", prev.start, prev.end)))
             if not (lc or (runs and entity)):
                 continue
-            if CJK.search(self.text[s:e]):
+            if self.chinese(s, e):
                 names = chinese_names(self.text, s, e, self.sh)
             else:
                 names = self.english(s, e, runs)
@@ -297,6 +301,15 @@ class Reader:
                 if lst:
                     out.append(Found(name, lst, self.prose_action(name, s, e, u), "prose"))
         return out
+
+    def chinese(self, s: int, e: int) -> bool:
+        """Read as Chinese: a sentence of a Chinese text, or one mostly in Chinese characters (an
+        English text quoting 出口管制管控名单 stays English)."""
+        piece = self.text[s:e]
+        cjk = len(CJK.findall(piece))
+        if self.ctx.lang == "zh":
+            return cjk > 0
+        return cjk > 0.5 * sum(ch.isalpha() for ch in piece)
 
     def english(self, s: int, e: int, runs: list[Hit]) -> list[Name]:
         names: list[Name] = []

@@ -99,7 +99,7 @@ class EnglishRun:
         tail = toks[last][2]
         # a full stop ending the sentence is not part of the name ("… and Insitu.")
         if tail.endswith(".") and not self.sh.rx("en_legal_form").match(tail) and tail.count(".") == 1 \
-                and len(tail) > 2:
+                and not self.sh.rx("en_legal_tail", re.I).match(tail) and len(tail) > 2:
             e -= 1
         return s, e
 
@@ -111,24 +111,42 @@ class EnglishRun:
         i, n = 0, len(toks)
         desc = self.sh.rx("en_descriptor")
         legal = self.sh.rx("en_legal_form")
+        tail_rx = self.sh.rx("en_legal_tail", re.I)
+        head = self.sh.rx("en_group_head")
         if toks and toks[0][2] == ",":
             i = 1
         while i < n:
+            g = head.match(self.text, toks[i][0], end)
+            if g:  # "four companies in the Czech Republic, A, B and C"
+                while i < n and toks[i][0] < g.end():
+                    i += 1
+                if i >= n:
+                    break
             j, skipped = i, 0
             while j < n and (_is_word(toks[j][2]) and not _is_cap(toks[j][2]) or (
-                    desc.match(toks[j][2]) and j + 1 < n and not _is_cap(toks[j + 1][2]))):
+                    desc.match(toks[j][2]) and (j + 1 >= n or not _is_cap(toks[j + 1][2])))):
                 if toks[j][2].lower() in self.sh.run_stops or skipped >= 5:
                     return out
                 j, skipped = j + 1, skipped + 1
             if j >= n or not _is_cap(toks[j][2]) or self._stop(toks[j][2]):
                 break
             last = self._cap_run(toks, j)
+            if last == j and self.sh.rx("en_place").match(toks[j][2]):
+                break
             k = last + 1
-            while k + 1 < n and toks[k][2] == "," and legal.match(toks[k + 1][2]):
-                last, k = k + 1, k + 2
+            while k < n and (tail_rx.match(toks[k][2]) or (
+                    toks[k][2] == "," and k + 1 < n and (legal.match(toks[k + 1][2]) or tail_rx.match(toks[k + 1][2])))):
+                k += 1 if toks[k][2] != "," else 2
+                last = k - 1
             s, e = self._span(toks, j, last)
             name = Name(s, e)
             out.append(name)
+            if k < n and toks[k][2] == "(":  # "(JAXA)": an abbreviation or other name of it
+                close = self.text.find(")", toks[k][1], min(end, toks[k][1] + 80))
+                if close > 0 and _is_cap(self.text[toks[k][1]:close].strip()[:1] or "x"):
+                    name.aliases.append((toks[k][1], close))
+                    while k < n and toks[k][0] <= close:
+                        k += 1
             m = self.sh.rx("alias_aka", re.I).match(self.text, e)
             if m and m.end() < end:
                 rest = self.tokens(m.end(), end)
@@ -141,7 +159,7 @@ class EnglishRun:
             if tr:
                 while k < n and toks[k][0] < tr.end():
                     k += 1
-            if k < n and toks[k][2] == ",":
+            if k < n and toks[k][2] in (",", ";"):
                 k += 1
                 if k < n and toks[k][2] in ("and", "or"):
                     k += 1
@@ -157,9 +175,15 @@ class EnglishRun:
         """Names right before a cue ('…, Dedrone by Axon and TechInsights Inc. and its branches
         among them'): whole capitalised elements, right to left; the rightmost may follow a
         description ('gene sequencers made by Illumina, which it had put on …')."""
-        piece = self.text[start:end]
-        tr = self.sh.trailer_end.search(piece.rstrip(" ,"))
-        stop = start + (tr.start() if tr else len(piece.rstrip(" ,")))
+        piece = self.text[start:end].rstrip(" ,")
+        alias = None
+        m = re.search(r"\(([^()]{2,80})\)$", piece)
+        if m:  # "FN Herstal (also known as Fabrique Nationale de Herstal) were among …"
+            inner = self.sh.rx("alias_aka", re.I).match(piece, m.start(1))
+            alias = (start + (inner.end() if inner else m.start(1)), start + m.end(1))
+            piece = piece[:m.start()].rstrip(" ,")
+        tr = self.sh.trailer_end.search(piece)
+        stop = start + (tr.start() if tr else len(piece))
         toks = self.tokens(start, stop)
         legal = self.sh.rx("en_legal_form")
         out: list[Name] = []
@@ -185,6 +209,8 @@ class EnglishRun:
             first = False
             if not whole:
                 break
+            if alias is not None and len(out) == 1:
+                out[0].aliases.append(alias)
             k = j - 1
             if k >= 0 and toks[k][2] in ("and", "or"):
                 k -= 1
@@ -242,7 +268,47 @@ def chinese_names(text: str, start: int, end: int, sh: Shapes) -> list[Name]:
             floor = pos
         else:
             floor = max(floor, s)
+    return out + latin_in_chinese(text, start, end, sh, out)
+
+
+def latin_in_chinese(text: str, start: int, end: int, sh: Shapes, taken: list[Name]) -> list[Name]:
+    """Names printed in Latin script in a Chinese sentence ("比利时的FN Herstal(Fabrique Nationale de
+    Herstal)和FN Browning"): a run of Latin words between Chinese words or separators, not inside
+    brackets and not part of a name found already; a bracketed name after it is its alias."""
+    out: list[Name] = []
+    spans = [(n.start, n.end) for n in taken] + [a for n in taken for a in n.aliases]
+    depth_at = _bracket_depths(text, start, end)
+    for m in sh.rx("zh_latin_name").finditer(text, start, end):
+        s, e = m.start(), m.end()
+        while e > s and text[e - 1] in " ,":
+            e -= 1
+        word = text[s:e]
+        if depth_at(s) or any(a <= s < b or s <= a < e for a, b in spans) or len(word) < 2:
+            continue
+        if (s > start and text[s - 1].isascii() and text[s - 1].isalnum()) or (e < end and text[e].isascii() and text[e].isalnum()):
+            continue
+        if e < end and CJK_RE.match(text, e) and not sh.rx("zh_boundary").match(text, e):
+            continue  # "JMU防务系统株式会社": the Latin word begins a Chinese name
+        if sh.rx("en_stop").match(word.split()[0]) or not any(c.isalpha() for c in word):
+            continue
+        found = Name(s, e)
+        a = sh.rx("alias_paren").match(text, e)
+        if a:
+            found.aliases.append((a.start(1), a.end(1)))
+        out.append(found)
     return out
+
+
+CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _bracket_depths(text: str, start: int, end: int):  # noqa: ANN202 - a small closure
+    opens = [i for i in range(start, end) if text[i] == "("]
+    closes = [i for i in range(start, end) if text[i] == ")"]
+
+    def depth(pos: int) -> int:
+        return sum(1 for i in opens if i < pos) - sum(1 for i in closes if i < pos)
+    return depth
 
 
 def split_alias(text: str, start: int, end: int, sh: Shapes) -> Name | None:
