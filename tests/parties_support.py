@@ -2,6 +2,7 @@
 screening, FollowTheMoney, alert and browser tests)."""
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -24,10 +25,14 @@ def parties_corpus(dest: Path) -> Path:
     return dest
 
 
-def build_parties_db(work: Path) -> Path:
+def build_parties_db(work: Path, notify: str | None = None) -> Path:
+    """`exportwatch run` on the party fixtures (alerts to `notify`, an apprise URL, when given)."""
     db = work / "parties.db"
     corpus = parties_corpus(work / "corpus")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EXPORTWATCH_NOTIFY")}
+    if notify:
+        env["EXPORTWATCH_NOTIFY"] = notify
     result = subprocess.run([sys.executable, "-m", "pipeline", "run", "--corpus", str(corpus), "--db", str(db),
-                             "--today", TODAY, "-q"], cwd=ROOT, capture_output=True, text=True, timeout=900)
+                             "--today", TODAY, "-q"], cwd=ROOT, capture_output=True, text=True, timeout=900, env=env)
     assert result.returncode == 0, f"exportwatch run failed:\n{result.stdout}\n{result.stderr}"
     return db

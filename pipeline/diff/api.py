@@ -10,7 +10,8 @@ the same answers are computed in memory from the current records (`pipeline.diff
 - `change(db, id)`, `changes_by_id(db, ids)`, `change_ids_after(db, rowid)`: rows for the alert stage.
 - `announcement(db, id)`: one act's row (titles, dates, copies).
 - `state_on(db, on, as_known_on=)` / `iter_state(db, on, as_known_on=)`: the state on a date.
-- `listed_parties(db, on)`: every listed party with its names and its status on a date.
+- `listed_parties(db, on)`: every listed party with its names and its status on a date;
+  `party_name(db, subject)`: how a party subject reads in a message.
 - `state_of_acts(db, on, acts)`, `upcoming_events(db, today, horizon_days)`: for alerts.
 - `inputs_fingerprint(db)`: changes whenever the diff's inputs change (alert bookkeeping).
 - `evidence_spans(db)`: SQL selecting (document_id, start, end) of every stored evidence item.
@@ -376,4 +377,18 @@ def announcements_of(db: sqlite_utils.Database, ids: Iterable[str]) -> dict[str,
             url = next((d.get("url") for d in docs if d.get("url")), None)
             out[act_id] = {"title": row[0] or row[1], "issued": row[2], "url": url}
     return out
+
+
+def party_name(db: sqlite_utils.Database, subject: str) -> str | None:
+    """How a party subject (`control_list:leidos`) reads: its name as an act printed it, with its
+    Latin-script name beside a Chinese one ("莱多斯公司 (Leidos)"); None for a party no act lists."""
+    if "listed_parties" not in db.table_names():
+        return None
+    row = db.execute("SELECT name, names FROM listed_parties WHERE subject = ? ORDER BY rowid LIMIT 1",
+                     [subject]).fetchone()
+    if not row:
+        return None
+    name, names = row[0], tables.loads(row[1], [])
+    latin = next((n for n in names if n != name and n.isascii()), None)
+    return f"{name} ({latin})" if latin and not name.isascii() else name
 

@@ -43,8 +43,8 @@ def entities(parties: Iterable[dict[str, Any]], acts: dict[str, dict[str, Any]])
             org = orgs[key] = model.make_entity("Organization")
             org.id = org.make_id(DATASET, key)
             org.add("name", p["name"], quiet=False)
-        for n in p.get("names") or []:
-            if n != p["name"] and n not in org.get("name"):
+        for n in [p["name"], *(p.get("names") or [])]:
+            if n not in org.get("name") and n not in org.get("alias"):
                 org.add("alias", n, quiet=False)
         if p.get("country"):
             org.add("country", p["country"].lower(), quiet=False)
