@@ -16,8 +16,6 @@ from pipeline.options import db_option, parse_date, quiet_option, today_option
 
 SCREEN_COLUMNS = ["query", "score", "name", "matched_name", "list", "status", "announcement", "listed_on", "since",
                   "until", "country", "evidence", "url"]
-NAME_HEADERS = ("name", "names", "party", "customer", "company", "supplier", "名称", "名字")
-COUNTRY_HEADERS = ("country", "country_code", "国家")
 
 
 def _open(db_path: Path) -> Any:
@@ -40,6 +38,10 @@ def read_names(path: Path) -> list[tuple[str, str | None]]:
     rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
     if not rows:
         raise fail(Errors.E011, path=path, problem="it holds no row")
+    from pipeline.screen.names import settings
+
+    headers = settings()["csv_headers"]
+    NAME_HEADERS, COUNTRY_HEADERS = tuple(headers["name"]), tuple(headers["country"])  # noqa: N806
     head = [c.strip().casefold() for c in rows[0]]
     name_col = next((i for i, c in enumerate(head) if c in NAME_HEADERS), None)
     country_col = next((i for i, c in enumerate(head) if c in COUNTRY_HEADERS), None)

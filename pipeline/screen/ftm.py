@@ -7,7 +7,7 @@ language and aliases as `alias`; country; topics: `export.control` for the contr
 `export.risk` for the watch list, `sanction.counter` for the unreliable entity list) and each
 listing a `Sanction` on it (authority, program = the list, the act as recordId and sourceUrl,
 listing and end dates, status today). Entities are built and checked by followthemoney itself
-(`EntityProxy.add` cleans every value for its type, `Schema.validate` checks the result): an
+(vocabulary in config/screening.yml; `EntityProxy.add` cleans every value for its type, `Schema.validate` checks the result): an
 entity the model rejects stops the export with the model's message.
 """
 from __future__ import annotations
@@ -16,13 +16,9 @@ from typing import Any, Iterable, Iterator
 
 from followthemoney import model
 
+from pipeline.screen.names import settings
+
 DATASET = "exportwatch"
-TOPICS = {"control_list": "export.control", "watch_list": "export.risk", "unreliable_entity": "sanction.counter"}
-PROGRAMS = {"control_list": "China export control control list (出口管制管控名单)",
-            "watch_list": "China export control watch list (关注名单)",
-            "unreliable_entity": "China unreliable entity list (不可靠实体清单)"}
-AUTHORITIES = {"MOFCOM": "Ministry of Commerce of the People's Republic of China (商务部)",
-               "UEL": "Unreliable Entity List Working Mechanism (不可靠实体清单工作机制)"}
 
 
 def _checked(proxy: Any) -> dict[str, Any]:
@@ -34,6 +30,8 @@ def _checked(proxy: Any) -> dict[str, Any]:
 def entities(parties: Iterable[dict[str, Any]], acts: dict[str, dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """Organization and Sanction entities (as dicts), one Organization per party across lists
     (a party on two lists is one organisation with two sanctions)."""
+    vocab = settings()["ftm"]
+    TOPICS, PROGRAMS, AUTHORITIES = vocab["topics"], vocab["programs"], vocab["authorities"]  # noqa: N806
     orgs: dict[str, Any] = {}
     sanctions: list[Any] = []
     for p in parties:

@@ -52,6 +52,12 @@ def rule() -> Rule:
     return Rule.load()
 
 
+@lru_cache(maxsize=1)
+def settings() -> dict[str, Any]:
+    """config/screening.yml as a whole (CSV headers, FollowTheMoney vocabulary)."""
+    return yaml.safe_load(SOURCE.read_text(encoding="utf-8")) or {}
+
+
 def _strip_cjk_forms(text: str, forms: tuple[str, ...]) -> str:
     changed = True
     while changed and CJK.search(text):
