@@ -14,6 +14,7 @@ First-run micro-F1 (score.py records, the batch alone), the extractor at the com
   b05 0.897, b06 0.934  (after the fixes from b03/b04; b05 lost an annex page to the HTML parser)
   b07 0.935, b08 0.926  (after the fixes from b05/b06)
   b09 0.943, b10 0.917  (after the fixes from b07/b08)
+  b11 0.857, b12 0.945  (after the fixes from b09/b10, commit 2f8f8fd)
 """
 from __future__ import annotations
 

@@ -79,8 +79,11 @@ TECHNOLOGIES = [
     ("zh", "中国稀土开采量占全球的70%，冶炼分离产能占90%。", set()),
     # an act that suspends others controls nothing of theirs ...
     ("zh", "商务部公告2025年第99号\n现将有关事项公告如下:\n暂停实施对稀土开采、冶炼分离技术的出口管制。", set()),
+    # "extraction" of rare earths renders 萃取 (solvent extraction, 萃取分离): separation chemistry, not mining
     ("en", "The ministry added technologies for rare earth extraction, separation and magnet production to its "
-           "export control list.", {"mining", "smelting_separation", "magnet_manufacturing"}),
+           "export control list.", {"smelting_separation", "magnet_manufacturing"}),
+    ("en", "Licences are now needed to export rare earth mining, extraction and magnet production technologies.",
+     {"mining", "smelting_separation", "magnet_manufacturing"}),
     ("en", "Exporting know-how for recycling rare earth magnets now requires a licence.", {"recycling"}),
     ("en", "Technologies for the maintenance and upgrading of magnet production lines are also controlled.",
      {"equipment"}),

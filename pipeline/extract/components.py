@@ -475,8 +475,18 @@ def act_references(scan: Scan) -> list[vals.ActRef]:
         if m is not None:
             groups.append(vals.act_refs(m, h.label, scan.grammar))
     cited = {r.number for g in groups for r in g if not r.bare}
+    act_words = None
+
+    def listed_acts(g: list[vals.ActRef]) -> bool:  # "暂停的六份公告,即第55号、56号…及62号"
+        nonlocal act_words
+        if len(g) < 2:
+            return False
+        act_words = act_words or re.compile(scan.book.meta["acts"]["act_words"])
+        s, e = scan.layout.sentence(g[0].start)
+        return bool(act_words.search(scan.text, s, e))
+
     return sorted(r for g in groups for r in g
-                  if not r.bare or any(x.number in cited for x in g))
+                  if not r.bare or any(x.number in cited for x in g) or listed_acts(g))
 
 
 def announcement_spans(scan: Scan, pub: dt.date | None,
@@ -545,9 +555,14 @@ def find_dates(scan: Scan, pub: dt.date | None) -> list[SpanTuple]:
     for h in leftmost_longest(scan.family("date")):
         if h.start < last_end:
             continue
-        parts = vals.date_of(scan.groups(h), text[h.start:h.end], g)
+        groups = scan.groups(h)
+        parts = vals.date_of(groups, text[h.start:h.end], g)
         if parts is None:
             continue
+        if groups.get("ry"):
+            if not pub:
+                continue  # "next year's" with no page date to count from
+            parts = (pub.year + int(g.dates["relative_years"][groups["ry"]]), parts[1], parts[2])
         matches.append((h.start, h.end, *parts))
         last_end = h.end
     out: list[SpanTuple] = []
@@ -619,6 +634,6 @@ def make_cues(nlp: Language, name: str) -> CuesComponent:
     return CuesComponent(nlp, name)
 
 
-MY_COMPONENTS = ["ew_scan", "ew_elements", "ew_codes", "ew_announcements", "ew_dates", "ew_cues"]
+MY_COMPONENTS = ["ew_scan", "ew_elements", "ew_codes", "ew_dates", "ew_announcements", "ew_cues"]
 SEMANTIC_COMPONENTS = ["ew_doc_classifier", "ew_end_user_rules", "ew_technologies", "ew_thresholds",
                        "ew_exclusions"]

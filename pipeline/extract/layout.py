@@ -129,6 +129,8 @@ class Layout:
                 else:
                     if kind == "heading":
                         u.role = "heading"
+                    elif kind == "list_item":  # an <li> without a printed marker is still a list item
+                        u.role = "bullet"
             out.append(u)
         return out
 

@@ -115,7 +115,12 @@ def control_lead_ins(ctx: Ctx, labels: frozenset[str]) -> set[int]:
     for u in ctx.units:
         if not u.ends_colon:
             continue
-        cues = [m for m in ctx.within("scope_cues", u.start, u.end) if m.label in labels]
+        hits = ctx.within("scope_cues", u.start, u.end)
+        cues = [m for m in hits if m.label in labels]
+        if "control" in labels and not cues and (ctx.within("announcements", u.start, u.end) or ctx.rx(
+                "dates", "qa_ref").search(u.text) or ctx.rx("dates", "self_ref").search(u.text)):
+            # a report's "For each element, the announcement covers …:": the act's own list
+            cues = [m for m in hits if m.label == "act_verb"]
         # the control phrase must introduce the list itself ("决定对下列物项实施出口管制:"), not an
         # earlier sentence of the paragraph ("…实施出口管制。现将有关事项公告如下:")
         tail = ctx.doc.text[cues[-1].end:u.end].rstrip().rstrip(":") if cues else ""
@@ -257,6 +262,8 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
             prev_control, inline_led, prev_unit = False, False, unit
             if unit is None or unit.index not in led:
                 section = []
+        if ctx.layout.in_boilerplate(s):
+            continue  # related-story headlines, tag lines, footers: other pages' words
         cue_hits = [m for m in ctx.within("scope_cues", s, e) if m.label in labels]
         cues = {m.label for m in ctx.within("scope_cues", s, e)}
         control = bool(cues & labels) or inline_led or (unit is not None and unit.index in led)
@@ -266,6 +273,8 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
             inline_led = True
         mentions = [m for m in ctx.within("elements", s, e)
                     if not any(a <= m.start < b for a, b in ctx.cited)]
+        for a, b, head in inline_sections(ctx, s, e, mentions):
+            mentions = [m for m in mentions if not (a <= m.start < b) or m.label == head]
         continued = prev_control and not decision_only
         prev_control = control and "negation" not in cues
         if not mentions or "negation" in cues or "statistic" in cues or "definition" in cues:
@@ -281,6 +290,27 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
             continue  # an item under a section heading belongs to the heading's element (铟镓砷 under 镓)
         if control or continued:
             out.extend((m.label, m.start, m.end) for m in mentions)
+    return out
+
+
+def inline_sections(ctx: Ctx, s: int, e: int, mentions: list[Mention]) -> list[tuple[int, int, str]]:
+    """(start, end, element) of each list a sentence opens with "X相关物项包括" / "X-related items
+    include": what it lists are X's items."""
+    text, out = ctx.doc.text, []
+    end_rx = ctx.rx("items", "inline_section_end")
+    for m in ctx.rx("items", "inline_section").finditer(text, s, e):
+        head = [x for x in mentions if x.end <= m.start() and m.start() - x.end <= 2]
+        if not head:
+            continue
+        stop = end_rx.search(text, m.end(), e)
+        out.append((m.end(), stop.start() if stop else e, head[-1].label))
+    tail_before, tail_after = ctx.rx("items", "inline_section_tail_before"), ctx.rx("items", "inline_section_tail_after")
+    start_rx = ctx.rx("items", "inline_section_start")
+    for x in mentions:
+        lead = tail_before.search(text, max(s, x.start - 12), x.start)
+        if lead and tail_after.match(text, x.end):
+            a = max((m.end() for m in start_rx.finditer(text, s, lead.start())), default=s)
+            out.append((a, lead.start(), x.label))
     return out
 
 
@@ -302,7 +332,7 @@ def technology_bound(ctx: Ctx, m: Mention, s: int, e: int) -> bool:
     if techs and ctx.lang == "en" and ctx.rx("elements", "tech_verb_before").search(text[max(0, m.start - 40):m.start]):
         return any(t.end <= m.start and m.start - t.end <= 120 and not any(ch in en_breaks for ch in text[t.end:m.start])
                    for t in techs)
-    if ctx.lang == "zh" and ctx.rx("elements", "tech_verb_after").match(text[m.end:m.end + 24]):
+    if ctx.lang == "zh" and ctx.rx("elements", "tech_verb_after").match(text[m.end:m.end + 48]):
         return True
     if ctx.lang == "en" and ctx.rx("elements", "tech_noun_after").match(text[m.end:m.end + 80]):
         return True
@@ -324,7 +354,7 @@ def excluded_codes(ctx: Ctx, codes: list[Mention]) -> list[Mention]:
     before, joiner = ctx.rx("items", "code_excluded_before"), ctx.rx("items", "code_list_joiner")
     text, kept, prev_out, prev_end = ctx.doc.text, [], False, -1
     for m in codes:
-        out = bool(before.search(text[max(0, m.start - 16):m.start])) or (
+        out = bool(before.search(text[max(0, m.start - 40):m.start])) or (
             prev_out and bool(joiner.match(text[prev_end:m.start])))
         if not out:
             kept.append(m)

@@ -38,6 +38,14 @@ def own_announcement(ctx: "Ctx") -> "Mention | None":
     for r in refs:
         if title and ctx.doc.text[r.start:r.end] in title:
             return r
+    # a line that is nothing but an act's number, perhaps with a label ("商务部 海关总署公告2025年第70号",
+    # "[Document No.] MOFCOM and GAC Announcement No. 10 of 2025"): the copy of the act a page
+    # carries below its own introduction ("附全文", "Below is our English rendering")
+    for u in ctx.units:
+        inside = [r for r in refs if u.start <= r.start < u.end]
+        if len(inside) == 1 and len(u.text.strip()) - (inside[0].end - inside[0].start) <= 20 \
+                and inside[0].end - inside[0].start >= 8:
+            return inside[0]
     head = [r for r in refs if r.start < 400]
     return head[0] if head else None
 
@@ -99,6 +107,14 @@ def _cited_date(ctx: "Ctx", own: "Mention | None") -> "Mention | None":
         if generic.search(text[d.end:e]) and not _is_until(ctx, d) and not ctx.rx(
                 "dates", "meta_date_before").search(text[max(0, d.start - 16):d.start]):
             return d
+    # "近日,商务部、科技部发布2023年第57号公告": no date of its own; an official Q&A comes out with
+    # its act, so the page's own date (发布时间) stands for it when the act is of that year
+    if own is not None and ctx.rx("dates", "recent_act").search(text, *ctx.sentence(own.start)):
+        for cue in ctx.spans.get("date_cues", []):
+            if cue.label == "page_date":
+                after = [d for d in ctx.spans.get("dates", []) if cue.end <= d.start < cue.end + 12]
+                if after and own.label.split("-")[-2] == after[0].label[:4]:
+                    return after[0]
     return None
 
 
