@@ -46,3 +46,12 @@ def test_is_this_party_listed(page, parties_server: Server) -> None:  # noqa: F8
     page.goto(base + "/exportwatch/party_listed?name=Sakura+Paper+Mills")
     assert page.locator("table.rows-and-columns tbody tr").count() == 0
     assert page.dialogs == [] and page.errors == []
+
+
+def test_party_query_through_the_json_api(parties_server: Server) -> None:
+    rows = parties_server.json("/exportwatch/party_listed", name="GIBBS AND COX CORP")
+    assert [(r["name"], r["list"], r["announcement"], r["status"]) for r in rows] == [
+        ("Gibbs & Cox, Inc.", "control_list", "MOFCOM-2025-13", "in_force")]
+    assert rows[0]["score"] == 100.0 and "Gibbs & Cox" in rows[0]["evidence"]
+    assert rows[0]["source_url"].startswith("https://")
+    assert parties_server.json("/exportwatch/party_listed", name="Okinawa Pearl Traders") == []

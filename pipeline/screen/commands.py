@@ -133,7 +133,9 @@ def screen_command(names: tuple[str, ...], csv_path: Path | None, db_path: Path,
               help="Write the entities here (JSON Lines) instead of standard output.")
 @click.option("--on", "on", callback=parse_date, metavar="YYYY-MM-DD", help="Status on this date (default today).")
 @today_option
-def ftm_command(db_path: Path, out_path: Path | None, on: dt.date | None, today: dt.date | None) -> None:
+@quiet_option
+def ftm_command(db_path: Path, out_path: Path | None, on: dt.date | None, today: dt.date | None,
+                quiet: bool) -> None:
     """Export the listed parties as FollowTheMoney entities (JSON Lines), the model OpenSanctions,
     yente and Aleph read: one Organization per party with its names and aliases, country and
     export-control topics, a Sanction per listing (list, act, dates, status), and the act as a
@@ -161,7 +163,7 @@ def ftm_command(db_path: Path, out_path: Path | None, on: dt.date | None, today:
     finally:
         if out:
             out.close()
-    if out_path:
+    if out_path and not quiet:
         click.echo("ftm: " + ", ".join(f"{n} {schema}" for schema, n in sorted(counts.items())) + f" -> {out_path}",
                    err=True)
 
