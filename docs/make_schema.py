@@ -19,6 +19,7 @@ OWNERS = {
     "runs": "pipeline/store.py", "blobs": "pipeline/store.py", "documents": "pipeline/store.py",
     "locations": "pipeline/store.py", "records": "pipeline/extract/store.py", "mentions": "pipeline/extract/store.py",
     "items": "pipeline/extract/store.py", "evidence": "pipeline/extract/store.py",
+    "parties": "pipeline/extract/store.py", "listed_parties": "pipeline/diff/tables.py",
     "announcements": "pipeline/diff/tables.py", "measures": "pipeline/diff/tables.py", "changes": "pipeline/diff/tables.py",
     "discrepancies": "pipeline/diff/tables.py", "state_today": "pipeline/diff/tables.py",
     "alerts": "pipeline/alert/outbox.py", "alert_channels": "pipeline/alert/outbox.py",

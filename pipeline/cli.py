@@ -24,6 +24,7 @@ from pipeline.options import (base_url_option, db_option, delay_option, quiet_op
 COMMAND_MODULES = [
     "pipeline.extract.commands",
     "pipeline.diff.commands",
+    "pipeline.screen.commands",
     "pipeline.alert.commands",
     "pipeline.fetch.commands",
     "pipeline.serve.commands",

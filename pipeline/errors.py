@@ -19,6 +19,9 @@ class Errors:
     E007 = "{value!r} is not an HS code; give 4 to 10 digits (dots and spaces are ignored), e.g. 2805301910"
     E008 = "{path}: {problem}. Fix the notification file (see config/notify.example.toml and docs/alerts.md)"
     E009 = "{value!r} is not an act id; use MOFCOM-YYYY-N, e.g. MOFCOM-2025-61"
+    E010 = "give one or more names to screen, or --csv FILE with one name a row"
+    E011 = "{path}: {problem}. Give a CSV file with one name a row (header 'name', optional column 'country')"
+    E012 = "{path} holds no listed parties yet: run `exportwatch run --db {path}` on documents that list parties"
 
 
 def message(template: str, **values: object) -> str:

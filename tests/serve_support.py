@@ -121,13 +121,17 @@ _SERVERS: dict[str, Server] = {}
 
 
 def shared_server(name: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Server:
-    """The session's server `name` ("corpus" or "xss"), built and started on first use."""
+    """The session's server `name` ("corpus", "xss" or "parties"), built and started on first use."""
     if name in _SERVERS and _SERVERS[name].proc.poll() is None:
         return _SERVERS[name]
     work = tmp_path_factory.mktemp(f"serve-{name}")
     db = work / f"{name}.db"  # deliberately not exportwatch.db: serve must still name it exportwatch
     if name == "corpus":
         run_pipeline(CORPUS, db)
+    elif name == "parties":  # the party fixtures (tests/fixtures/parties): listings, screening
+        from parties_support import parties_corpus
+
+        run_pipeline(parties_corpus(work / "corpus"), db)
     else:
         page = work / "corpus" / "site" / "www.mofcom.gov.cn" / "zwgk" / "zcfb" / "art" / "2025" / "art_xss.html"
         page.parent.mkdir(parents=True)

@@ -85,9 +85,37 @@ def _json(value: Any, default: Any) -> Any:
         return default
 
 
+LIST_WORDS = {"control_list": "export control list", "watch_list": "watch list",
+              "unreliable_entity": "unreliable entity list"}
+
+
+def party_phrase(change: dict[str, Any]) -> str:
+    """A party change names the party: "MOFCOM-2025-13 puts Leidos on the export control list"."""
+    ann, typ, subj = change.get("announcement"), change.get("type"), str(change.get("subject") or "")
+    lst, _, key = subj.partition(":")
+    name = change.get("party_name") or key
+    where = LIST_WORDS.get(lst, lst.replace("_", " "))
+    if typ == "added":
+        return f"{ann} puts {name} on the {where}"
+    if typ == "removed":
+        return f"{ann} takes {name} off the {where}"
+    if typ == "suspended":
+        return f"{ann} suspends the {where} measures on {name}"
+    if typ == "resumed":
+        return f"{ann} resumes the {where} measures on {name}"
+    if typ == "expired":
+        return f"the suspension by {ann} of the {where} measures on {name} runs out"
+    if typ in ("reported", "proposed"):
+        source = urlsplit(str(ann)).hostname or ann
+        return f"News ({source}) reports {name} on the {where}"
+    return f"{ann}: {typ} {name} ({where})"
+
+
 def phrase(change: dict[str, Any]) -> str:
     """One line a person reads: "MOFCOM-2025-70 suspends MOFCOM-2025-55"."""
     ann, typ, subj = change.get("announcement"), change.get("type"), change.get("subject")
+    if change.get("kind") == "party":
+        return party_phrase(change)
     kind = KIND_WORDS.get(change.get("kind") or "", (change.get("kind") or "").replace("_", " "))
     if typ == "added":
         return f"{ann} brings {kind} {subj} under control"
@@ -198,6 +226,8 @@ def change_summary(db: sqlite_utils.Database, change: dict[str, Any]) -> Summary
     """Everything a reader needs about one `changes` row."""
     ann_id = change.get("announcement")
     ann = diff_api.announcement(db, ann_id)
+    if change.get("kind") == "party":  # the subject line names the party as the act prints it
+        change = {**change, "party_name": diff_api.party_name(db, str(change.get("subject") or ""))}
     docs = [d if isinstance(d, dict) else {"document_id": d} for d in _json((ann or {}).get("documents"), [])]
     evidence = _json(change.get("evidence"), [])
     hs_codes = _json(change.get("hs_codes"), [])

@@ -77,6 +77,11 @@ def print_table(result: dict[str, Any]) -> None:
     summary.add_row("no-op PDFs parsed", _fmt(ratios["noop_pdfs_parsed"], "d"), "0",
                     "yes" if met["noop_pdfs_parsed"] else "NO")
     console.print(summary)
+    screening = result.get("screening")
+    if screening:
+        console.print(f"screening: one name against {screening['parties']:,} listed parties, median "
+                      f"{screening['one_name_median_ms']:.1f} ms; a {screening['csv_rows']:,}-row CSV "
+                      f"{screening['csv_seconds']:.1f} s")
     serve = result.get("serve", {})
     if serve.get("skipped"):
         console.print(f"Datasette: skipped ({serve['skipped']})")

@@ -55,6 +55,8 @@ class Act:
     others: list[DocInput] = field(default_factory=list)  # Q&A and irrelevant copies: listed, never scope
     relations: list[Relation] = field(default_factory=list)
     cited_by: list[str] = field(default_factory=list)
+    # (action, subject, evidence) of parties this act suspends, lifts or resumes by name (diff/parties.py)
+    party_actions: list[tuple[str, str, list[dict[str, Any]]]] = field(default_factory=list)
 
     @property
     def seen_only_in_citations(self) -> bool:
@@ -214,13 +216,19 @@ def link_citations(acts: dict[str, Act]) -> dict[str, Act]:
     return {k: acts[k] for k in sorted(acts, key=act_sort_key)}
 
 
-def merge_acts(inputs: list[DocInput]) -> dict[str, Act]:
-    """All acts named by current documents or cited by them, keyed and ordered by act id."""
+def merge_named(inputs: list[DocInput]) -> dict[str, Act]:
+    """The acts current documents name, merged over their copies, in the order they are met
+    (citations not linked yet)."""
     named: dict[str, list[DocInput]] = {}
     for doc in inputs:
         if doc.announcement and doc.kind in (DocKind.ANNOUNCEMENT, DocKind.QA):
             named.setdefault(doc.announcement, []).append(doc)
-    return link_citations({act_id: merge_act(act_id, docs) for act_id, docs in named.items()})
+    return {act_id: merge_act(act_id, docs) for act_id, docs in named.items()}
+
+
+def merge_acts(inputs: list[DocInput]) -> dict[str, Act]:
+    """All acts named by current documents or cited by them, keyed and ordered by act id."""
+    return link_citations(merge_named(inputs))
 
 
 def act_order(acts: dict[str, Act]) -> list[Act]:

@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from pipeline.diff.acts import Act, merge_acts
+from pipeline.diff.acts import Act, link_citations, merge_named
 from pipeline.diff.changes import act_changes, mark_new, news_changes, takes_effect
 from pipeline.diff.inputs import DocInput
 from pipeline.diff.intervals import Timeline, build_timeline
 from pipeline.diff.measures import Measure, build_measures, discrepancies
+from pipeline.diff import parties
 from pipeline.records import Change
 
 
@@ -49,8 +50,16 @@ class Analysis:
 
 def analyse(inputs: list[DocInput], items: list[dict[str, Any]] | None = None) -> Analysis:
     """Pure: the same inputs always give the same analysis (no clock, no database)."""
-    acts = merge_acts(inputs)
+    acts = merge_named(inputs)
     measures = build_measures(acts, items)
+    listed: dict[str, list[tuple[str, str | None]]] = {}
+    for m in measures:
+        if m.kind == parties.KIND:
+            listed.setdefault(m.subject, []).append((m.announcement, m.issued))
+    for act in acts.values():
+        act.party_actions = parties.party_actions(act)
+    parties.resolve(acts.values(), lambda subject: listed.get(subject, []))
+    acts = link_citations(acts)  # after the party relations: they cite the listing acts too
     timeline = build_timeline(acts)
     mark_new(measures, timeline)
     return Analysis(

@@ -10,6 +10,8 @@ the same answers are computed in memory from the current records (`pipeline.diff
 - `change(db, id)`, `changes_by_id(db, ids)`, `change_ids_after(db, rowid)`: rows for the alert stage.
 - `announcement(db, id)`: one act's row (titles, dates, copies).
 - `state_on(db, on, as_known_on=)` / `iter_state(db, on, as_known_on=)`: the state on a date.
+- `listed_parties(db, on)`: every listed party with its names and its status on a date;
+  `party_name(db, subject)`: how a party subject reads in a message.
 - `state_of_acts(db, on, acts)`, `upcoming_events(db, today, horizon_days)`: for alerts.
 - `inputs_fingerprint(db)`: changes whenever the diff's inputs change (alert bookkeeping).
 - `evidence_spans(db)`: SQL selecting (document_id, start, end) of every stored evidence item.
@@ -26,7 +28,7 @@ from typing import Any, Iterable, Iterator
 
 import sqlite_utils
 
-from pipeline.diff import load, state, tables
+from pipeline.diff import load, parties, state, tables
 from pipeline.diff.acts import Act
 from pipeline.diff.analysis import Analysis, analyse
 from pipeline.diff.changes import change_id, happens, sort_key, timeline_changes
@@ -211,6 +213,7 @@ def _known_on(db: sqlite_utils.Database, day: str, include_news: bool) -> list[d
             out.append(_as_row(Change(act_id, effective, ChangeType.TAKES_EFFECT.value, "announcement", act_id,
                                       evidence), False))
     out += [_as_row(c, False) for c in timeline_changes(known.timeline)]
+    out += [_as_row(c, False) for c in parties.changes(known.timeline, known.measures_of)]
     if include_news:
         out += [r for r in stored.values() if r["news"] and (r["date"] or "9999") <= day]
     return out
@@ -334,3 +337,58 @@ def hs_lookup(db: sqlite_utils.Database, code: str, on: dt.date | str) -> list[d
             or entries.get((item["announcement"], "element", item["element"])) or {}
         item.update(status=e.get("status"), since=e.get("since"), until=e.get("until"))
     return items
+
+
+def listed_parties(db: sqlite_utils.Database, on: dt.date | str) -> list[dict[str, Any]]:
+    """Every party an act listed, with every name printed for it and its status on `on`
+    (in_force, pending, suspended; removed once an act lifted it; not_yet_issued before its act):
+    what screening and the FollowTheMoney export read. Each row carries the first sentence of
+    its evidence and the act's source URL."""
+    if "listed_parties" not in db.table_names():
+        return []
+    day = state.day_of(on)
+    src = StoredState(db)
+    out: list[dict[str, Any]] = []
+    for row in db.query(
+            f"""SELECT lp.*, {', '.join('m.' + c.strip() for c in tables.MEASURE_COLS.split(','))}, m.evidence AS ev
+                FROM listed_parties lp JOIN measures m ON m.id = lp.measure_id ORDER BY m.rowid"""):
+        m = tables.measure_from_row(tuple(row[c.strip()] for c in tables.MEASURE_COLS.split(",")))
+        entry = state.measure_state(src.timeline, m, day)
+        evidence = tables.loads(row["ev"], [])
+        first = next((e for e in evidence if e.get("sentence")), evidence[0] if evidence else {})
+        status = entry["status"] if entry else ("removed" if m.issued and m.issued <= day else "not_yet_issued")
+        out.append({"measure_id": row["measure_id"], "announcement": row["announcement"], "list": row["list"],
+                    "subject": row["subject"], "name": row["name"], "names": tables.loads(row["names"], []),
+                    "country": row["country"], "lang": row["lang"], "issued": row["issued"],
+                    "effective": row["effective"], "status": status,
+                    "since": entry["since"] if entry else None, "until": entry["until"] if entry else None,
+                    "evidence": first.get("sentence") or first.get("text"), "url": first.get("url"),
+                    "document_id": first.get("document_id")})
+    return out
+
+
+def announcements_of(db: sqlite_utils.Database, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """{id: {title, issued, url}} of these acts (title: Chinese, else English; url of a copy)."""
+    out: dict[str, dict[str, Any]] = {}
+    for act_id in ids:
+        row = db.execute("SELECT title_zh, title_en, issued, documents FROM announcements WHERE id = ?", [act_id]).fetchone()
+        if row:
+            docs = tables.loads(row[3], [])
+            url = next((d.get("url") for d in docs if d.get("url")), None)
+            out[act_id] = {"title": row[0] or row[1], "issued": row[2], "url": url}
+    return out
+
+
+def party_name(db: sqlite_utils.Database, subject: str) -> str | None:
+    """How a party subject (`control_list:leidos`) reads: its name as an act printed it, with its
+    Latin-script name beside a Chinese one ("莱多斯公司 (Leidos)"); None for a party no act lists."""
+    if "listed_parties" not in db.table_names():
+        return None
+    row = db.execute("SELECT name, names FROM listed_parties WHERE subject = ? ORDER BY rowid LIMIT 1",
+                     [subject]).fetchone()
+    if not row:
+        return None
+    name, names = row[0], tables.loads(row[1], [])
+    latin = next((n for n in names if n != name and n.isascii()), None)
+    return f"{name} ({latin})" if latin and not name.isascii() else name
+

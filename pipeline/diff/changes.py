@@ -15,6 +15,7 @@ from pipeline.diff.acts import Act
 from pipeline.diff.inputs import DocInput, act_sort_key, as_date, iso
 from pipeline.diff.intervals import Timeline
 from pipeline.diff.measures import Measure, copy_values
+from pipeline.diff import parties
 from pipeline.records import Change, ChangeKind, ChangeType
 
 TYPE_ORDER = [t.value for t in ChangeType]
@@ -96,6 +97,10 @@ def act_changes(acts: dict[str, Act], measures: list[Measure], timeline: Timelin
         if act.copies:
             out.extend(takes_effect(act, timeline))
     out.extend(timeline_changes(timeline))
+    by_act: dict[str, list[Measure]] = {}
+    for m in measures:
+        by_act.setdefault(m.announcement, []).append(m)
+    out.extend(parties.changes(timeline, lambda act_id: by_act.get(act_id, [])))
     return sorted(_unique(out), key=sort_key)
 
 

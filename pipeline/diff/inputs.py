@@ -49,6 +49,7 @@ class DocInput:
     published: str | None = None
     clauses: list[dict[str, Any]] = field(default_factory=list)
     relation_scopes: list[dict[str, Any]] = field(default_factory=list)
+    parties: list[dict[str, Any]] = field(default_factory=list)  # the extract stage's party rows (aliases)
 
     @property
     def kind(self) -> str | None:

@@ -28,6 +28,8 @@ def iter_inputs(db: sqlite_utils.Database, *, kinds: Iterable[str] | None = None
     for r in extract_api.current_records(db, kinds=kinds, announcement=announcement):
         doc = DocInput(document_id=r.document_id, record=r.record, source=r.source, url=r.url, title=r.title,
                        text=r.text, published=r.published, clauses=r.clauses, relation_scopes=r.relation_scopes)
+        if doc.record.get("parties") and (doc.is_act_copy or doc.is_news):
+            doc.parties = extract_api.parties_of(db, doc.document_id)
         if not (doc.is_act_copy or doc.is_news):
             # Q&A, notices, listings: the analysis reads their record's scalar fields and, for an act
             # title, the start of the text; not their evidence (most of a record's memory) or body

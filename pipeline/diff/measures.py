@@ -15,6 +15,7 @@ from typing import Any
 
 from pipeline.diff.acts import Act, clause_date, innermost_clause
 from pipeline.diff.inputs import DocInput, act_sort_key
+from pipeline.diff.parties import clause as party_clause, copy_parties
 from pipeline.diff.scope import detect_scope
 from pipeline.records import ChangeKind
 
@@ -23,7 +24,7 @@ FIELD_KIND = {  # record field -> the kind of measure its values are
     "elements": K.ELEMENT.value, "control_codes": K.CONTROL_CODE.value, "technologies": K.TECHNOLOGY.value,
     "end_user_rules": K.END_USER_RULE.value, "thresholds": K.THRESHOLD.value, "scope": K.SCOPE.value,
 }
-KIND_ORDER = list(FIELD_KIND.values())
+KIND_ORDER = list(FIELD_KIND.values()) + [K.PARTY.value]
 ITEM_KINDS = (K.ELEMENT.value, K.CONTROL_CODE.value)  # the measures that name items, hence have HS codes
 DISCREPANCY_FIELDS = ("elements", "control_codes", "hs_codes")
 
@@ -100,6 +101,9 @@ def copy_values(doc: DocInput, detect: bool = True) -> list[tuple[str, str, list
             out[key].append(ev)
     for ev in detect_scope(doc.text) if detect else []:
         out.setdefault((K.SCOPE.value, ev["value"]), []).append(doc.evidence(ev))
+    for action, subject, _value, party_evidence in copy_parties(doc):
+        if action == "added":  # suspensions and liftings of named parties are relations (diff/parties.py)
+            out.setdefault((K.PARTY.value, subject), []).extend(party_evidence)
     return [(k, s, ev) for (k, s), ev in out.items()]
 
 
@@ -157,6 +161,8 @@ def act_measures(act: Act, items: list[dict[str, Any]] | ItemIndex | None = None
         dates = [d for d in dated.get(key, []) if d]
         m.effective = min(dates) if dates else act.default_effective
         m.hs_codes = _hs_for(act, m.kind, m.subject, items)
+        if m.kind == K.PARTY.value:  # a party's listing is its own clause: a suspension may name it
+            m.clauses = [party_clause(m.subject)]
     return sorted(merged.values(), key=lambda m: (KIND_ORDER.index(m.kind), m.subject))
 
 

@@ -30,7 +30,7 @@ import sqlite_utils
 from rich.progress import Progress
 
 from pipeline.context import Context
-from pipeline.diff import load, tables
+from pipeline.diff import load, parties, tables
 from pipeline.diff.acts import ISSUER_CUES, Act, merge_act
 from pipeline.diff.changes import (TYPE_ORDER, _clauses_on, _dedupe, _effective_evidence, _unique, happens,
                                    news_changes, timeline_changes)
@@ -101,12 +101,13 @@ def write(ctx: Context, *, today: dt.date, run_id: int | None) -> dict[str, int]
     ts = now()
     with transaction(db), Progress(console=ctx.console, disable=ctx.quiet, transient=True) as progress:
         db.execute("PRAGMA defer_foreign_keys = ON")  # (until this transaction commits)
-        for table in ("state_today", "measures", "discrepancies", "announcements"):
+        for table in ("state_today", "listed_parties", "measures", "discrepancies", "announcements"):
             db.execute(f"DELETE FROM {table}")
         create_temp(db)
         total = order_acts(db)
         task = progress.add_task("diff", total=total)
         done = write_acts(db, run_id, lambda: progress.advance(task))
+        resolve_parties(db, done.related)
         link_stored(db, done.related, run_id)
         timeline = build_timeline({act_id: act for act_id, (_, act) in done.related.items()})
         mark_new_stored(db, timeline)
@@ -176,6 +177,10 @@ def write_acts(db: sqlite_utils.Database, run_id: int | None, tick: Any = lambda
         for act_id, pos in batch:
             act, ms = one_act(db, act_id)
             tables.insert(db, "measures", (tables.measure_row(m) for m in ms))
+            if any(m.kind == parties.KIND for m in ms):
+                names = parties.names_of(act)
+                tables.insert(db, "listed_parties", (tables.party_row(m, names.get(m.subject)) for m in ms
+                                                     if m.kind == parties.KIND))
             found = discrepancies({act_id: act})
             tables.insert(db, "discrepancies", (tables.discrepancy_row(d) for d in found))
             _put_act(db, tables.announcement_row(act, run_id), pos)
@@ -184,13 +189,37 @@ def write_acts(db: sqlite_utils.Database, run_id: int | None, tick: Any = lambda
                 [(act.id, date, tables.dumps(_clauses_on(act, date)),
                   tables.dumps(_dedupe(_effective_evidence(act, date))))
                  for date in act.effective if act.issued and date > act.issued])
-            if act.relations:  # cross-act: the timeline and the citations read them
-                done.related[act_id] = (pos, Act(id=act.id, issued=act.issued, relations=act.relations))
+            act.party_actions = parties.party_actions(act)
+            if act.relations or act.party_actions:  # cross-act: the timeline and the citations read them
+                done.related[act_id] = (pos, Act(id=act.id, issued=act.issued, effective=act.effective,
+                                                 relations=act.relations, party_actions=act.party_actions))
             done.acts += bool(act.copies)
             done.measures += len(ms)
             done.discrepancies += len(found)
             tick()
     return done
+
+
+def resolve_parties(db: sqlite_utils.Database, related: dict[str, tuple[int, Act]]) -> None:
+    """`parties.resolve` over the stored measures: relations to the acts that listed the parties an
+    act suspends, lifts or resumes by name (written into the act's row; acts left with no
+    relation at all are dropped from `related`)."""
+    acts = [act for _, act in related.values() if act.party_actions]
+    if not acts:
+        return
+    before = {act.id: len(act.relations) for act in acts}
+
+    def added_by(subject: str) -> list[tuple[str, str | None]]:
+        return db.execute("SELECT announcement, issued FROM measures WHERE kind = ? AND subject = ? ORDER BY rowid",
+                          [parties.KIND, subject]).fetchall()
+
+    parties.resolve(acts, added_by)
+    for act in acts:
+        if len(act.relations) != before[act.id]:
+            db.execute("UPDATE temp.diff_acts SET relations = ? WHERE id = ?",
+                       [tables.dumps([r.__dict__ for r in act.relations]), act.id])
+    for act_id in [k for k, (_, act) in related.items() if not act.relations]:
+        del related[act_id]
 
 
 def link_stored(db: sqlite_utils.Database, related: dict[str, tuple[int, Act]], run_id: int | None) -> None:
@@ -279,7 +308,12 @@ def derive_changes(db: sqlite_utils.Database, timeline: Timeline) -> None:
         if happens(act_id, tables.loads(clauses, None), date, timeline):
             _put_change(db, Change(act_id, date, "takes_effect", "announcement", act_id, []), news=False,
                         evidence=evidence, hs_codes="[]")
-    for c in _unique(timeline_changes(timeline)):
+    def party_measures(act_id: str) -> list[Measure]:
+        return [tables.measure_from_row(row) for row in db.execute(
+            f"SELECT {tables.MEASURE_COLS} FROM measures WHERE announcement = ? AND kind = ? ORDER BY rowid",
+            [act_id, parties.KIND])]
+
+    for c in _unique(timeline_changes(timeline) + parties.changes(timeline, party_measures)):
         _put_change(db, c, news=False, evidence=tables.dumps(c.evidence), hs_codes=tables.dumps(c.hs_codes))
 
 

@@ -15,6 +15,8 @@ Tables (created with plain SQL so `ensure_schema` is safe inside an open transac
   page), and cleared if they yield it again. The alert stage pulls new rows by rowid.
 - `discrepancies`: (announcement, field) where the Chinese and English copies list different
   elements / control codes / HS codes; `zh_only`, `en_only` JSON.
+- `listed_parties`: one row per party measure (kind `party`): the name in the act's language and
+  every name its copies print for the party (`names` JSON: other language, aliases), country.
 - `state_today`: the state on the run's `today` (Datasette's "current controls"); one row per
   measure: `status` in_force | pending | suspended, `since`, `until`, `suspended_by` JSON.
 - `diff_cache`: the stage's last inputs fingerprint and counts (a no-op re-run skips the work).
@@ -59,6 +61,11 @@ SCHEMA = [
     """CREATE TABLE IF NOT EXISTS discrepancies (
         id TEXT PRIMARY KEY, announcement TEXT NOT NULL, field TEXT NOT NULL, zh_only TEXT,
         en_only TEXT, zh_documents TEXT, en_documents TEXT)""",
+    # one row per party measure: every name the act's copies print for the party (what `screen`
+    # and the "Is this party listed?" query match against), its country and language
+    """CREATE TABLE IF NOT EXISTS listed_parties (
+        measure_id TEXT PRIMARY KEY, announcement TEXT NOT NULL, list TEXT NOT NULL, subject TEXT NOT NULL,
+        name TEXT NOT NULL, names TEXT, country TEXT, lang TEXT, issued TEXT, effective TEXT)""",
     """CREATE TABLE IF NOT EXISTS state_today (
         measure_id TEXT PRIMARY KEY, date TEXT NOT NULL, announcement TEXT NOT NULL, kind TEXT NOT NULL,
         subject TEXT NOT NULL, status TEXT NOT NULL, since TEXT, until TEXT, suspended_by TEXT,
@@ -146,6 +153,14 @@ def measure_row(m: Measure) -> dict[str, Any]:
 
 
 MEASURE_COLS = "announcement, kind, subject, issued, effective, clauses, hs_codes, new"
+
+
+def party_row(m: Measure, names: dict[str, Any] | None) -> dict[str, Any]:
+    names = names or {}
+    lst, _, key = m.subject.partition(":")
+    return {"measure_id": m.id, "announcement": m.announcement, "list": lst, "subject": m.subject,
+            "name": names.get("name") or key, "names": dumps(names.get("names") or [key]),
+            "country": names.get("country"), "lang": names.get("lang"), "issued": m.issued, "effective": m.effective}
 
 
 def measure_from_row(row: tuple[Any, ...], evidence: Any = None) -> Measure:

@@ -37,6 +37,7 @@ class Extraction:
     clauses: list[dict[str, Any]] = field(default_factory=list)
     relation_scopes: list[dict[str, Any]] = field(default_factory=list)
     pipeline_version: str = ""
+    parties: list[dict[str, Any]] = field(default_factory=list)  # party rows with aliases (parties.py)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -109,7 +110,7 @@ def _finish(doc: Document, sdoc: Any, lang: str, tiers: dict[str, int], source: 
                 for key, group in spans.items() for m in group]
     x = Extraction(document_id=doc.id, record=built, mentions=mentions, items=extra["items"],
                    clauses=extra["clauses"], relation_scopes=extra["relation_scopes"],
-                   pipeline_version=pipeline_version())
+                   pipeline_version=pipeline_version(), parties=extra.get("parties", []))
     return _remap(x, doc.text, sdoc.user_data["ew_original"], sdoc.user_data["ew_map"])
 
 
@@ -148,6 +149,9 @@ def _remap(x: Extraction, text: str, orig: str, omap: Any) -> Extraction:
         c["start"], c["end"] = to_orig(c["start"], c["end"])
     for sc in x.relation_scopes:
         sc["start"], sc["end"] = to_orig(sc["start"], sc["end"])
+    from pipeline.extract.parties import remap
+
+    remap(x.parties, x.record["evidence"], to_orig, orig)
     return x
 
 

@@ -11,6 +11,7 @@ nothing writes the extract stage's rows. "Current" means: of a document that som
 - `announcement_ids(db, kinds)`: the act ids current records of those kinds name, in that order.
 - `items_of(db, document_ids)` / `current_items(db)`: the items (element, control code, HS codes).
 - `items_with_hs(db, code)`: the items listing an HS code, a parent or a child code of it.
+- `parties_of(db, document_id)`: the parties a document names, with the other names printed for them.
 - `fingerprint_rows(db)`: one line per current record and location, for a digest of the inputs.
 - `ensure_reader_indexes(db)`: the indexes the Datasette views and canned queries read through.
 - `ITEMS_FINGERPRINT`, `HS_CODE_ROWS`: SQL for a reader's own index of HS codes (the serve stage).
@@ -117,6 +118,16 @@ def current_items(db: sqlite_utils.Database) -> list[dict[str, Any]]:
         return []
     return [_item(row) for row in db.execute(
         f"SELECT {ITEM_COLS} FROM items WHERE document_id IN (SELECT document_id FROM locations)")]
+
+
+def parties_of(db: sqlite_utils.Database, document_id: str) -> list[dict[str, Any]]:
+    """{name, aliases, list, action, country, lang, announcement} of each party a document names."""
+    if "parties" not in db.table_names():
+        return []
+    rows = db.execute("SELECT name, aliases, list, action, country, lang, announcement FROM parties "
+                      "WHERE document_id = ? ORDER BY rowid", [document_id])
+    return [{"name": n, "aliases": _load(a, []), "list": lst, "action": act, "country": c, "lang": lang,
+             "announcement": ann} for n, a, lst, act, c, lang, ann in rows]
 
 
 def fingerprint_rows(db: sqlite_utils.Database) -> Iterator[str]:

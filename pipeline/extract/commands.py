@@ -66,7 +66,7 @@ def extract_command(paths: tuple[Path, ...], as_json: bool, full: bool) -> None:
         click.echo(f"{source}\n  {r['kind']} {r['lang']} relevant={r['relevant']} modality={r['modality']} "
                    f"announcement={r['announcement']} issued={r['issued']}")
         for key in ("effective", "elements", "control_codes", "hs_codes", "technologies", "end_user_rules",
-                    "thresholds", "not_controlled", "relations"):
+                    "thresholds", "not_controlled", "relations", "parties"):
             if r[key]:
                 click.echo(f"  {key}: {json.dumps(r[key], ensure_ascii=False)}")
 

@@ -80,6 +80,7 @@ class CueBook:
         from pipeline.extract.view import load_data
 
         meta["normalise"] = load_data(src / "lang" / "normalise.yml")
+        _parties(rows, meta, _yaml(src / "grammar" / "parties.yml"))
         return cls({"patterns": rows, "meta": meta})
 
     # ------------------------------------------------------------------------------- reading
@@ -284,6 +285,14 @@ def _semantics(rows: list[dict[str, Any]], meta: dict[str, Any], sem: dict[str, 
     ex = sem["exclusions"]
     _family(rows, "excl_item", ex["items"])
     _family(rows, "excl_cue", {"neg": ex["negation"], "aff": ex.get("affirmation")})
+
+
+def _parties(rows: list[dict[str, Any]], meta: dict[str, Any], data: dict[str, Any]) -> None:
+    """Party lists, actions, name runs (read by pipeline/extract/parties.py), and the name shapes
+    it applies to the lines and sentences it chose."""
+    for family, spec in data["cues"].items():
+        _family(rows, family, spec)
+    meta["parties"] = {"shapes": data["shapes"], "countries": data["countries"]}
 
 
 _DEFAULT: list[CueBook] = []

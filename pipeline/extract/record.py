@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from pipeline.extract import timeline
+from pipeline.extract import parties, timeline
 from pipeline.extract.grammar import Grammar
 from pipeline.extract.layout import Layout, Unit
 from pipeline.extract.values import control_category
@@ -460,5 +460,6 @@ def build_record(doc: Document, spans: dict[str, list[Mention]], user_data: dict
     for rel in relations:
         add("relations", {k: rel[k] for k in ("type", "target", "until")}, rel["start"], rel["end"],
             key=(rel["type"], rel["target"]))
+    parties.fill(ctx, rec, ev, user_data.get("ew_scan"), extra)
     rec["evidence"] = evidence
     return {**rec, "_extra": extra}

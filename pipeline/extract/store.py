@@ -9,6 +9,8 @@
   exclusions; not the cue spans (CUE_KEYS).
 - `items`: one row per controlled item as printed (code, name, element, HS codes, heading).
 - `evidence`: the record's evidence, one row per (field, value) occurrence.
+- `parties`: one row per party and list a document names (`list`, `action`, `name` as printed,
+  `aliases` JSON: the name in the other language, "also known as" names; `country`).
 
 Created with plain SQL (`IF NOT EXISTS`), so `ensure_schema` is idempotent and a fresh clone
 needs no migration. One document's rows are replaced in one transaction.
@@ -16,7 +18,7 @@ needs no migration. One document's rows are replaced in one transaction.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlite_utils
@@ -47,8 +49,15 @@ SCHEMA = [
         document_id TEXT NOT NULL REFERENCES documents(id), field TEXT NOT NULL, value TEXT,
         "start" INTEGER, "end" INTEGER, quote TEXT)""",
     "CREATE INDEX IF NOT EXISTS evidence_document ON evidence (document_id)",
+    # one row per party and list a document names, with the other names printed for it (its name
+    # in the other language, "also known as" names): what screening matches against
+    """CREATE TABLE IF NOT EXISTS parties (
+        document_id TEXT NOT NULL REFERENCES documents(id), announcement TEXT, lang TEXT, list TEXT,
+        action TEXT, name TEXT, aliases TEXT, country TEXT, "start" INTEGER, "end" INTEGER,
+        pipeline_version TEXT)""",
+    "CREATE INDEX IF NOT EXISTS parties_document ON parties (document_id)",
 ]
-CHILD_TABLES = ("mentions", "items", "evidence")
+CHILD_TABLES = ("mentions", "items", "evidence", "parties")
 # Span groups of cue words (what the extractor reads to decide: "export control", "自…起施行",
 # "suspend", genre cues), not values. They stay in the Extraction (`exportwatch extract --json`)
 # but are not stored: they were half of all mention rows, and the record's evidence already
@@ -93,6 +102,7 @@ class Rows:
     mentions: list[tuple[Any, ...]]
     items: list[tuple[Any, ...]]
     evidence: list[tuple[Any, ...]]
+    parties: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 def extraction_rows(x: Extraction) -> Rows:
@@ -107,7 +117,9 @@ def extraction_rows(x: Extraction) -> Rows:
         [(x.document_id, i["announcement"], i["lang"], i["control_code"], i["name"], i["element"],
           _json(i["hs_codes"]), i["heading"], i["start"], i["end"], i["quote"], x.pipeline_version)
          for i in x.items],
-        [(x.document_id, e["field"], _value(e["value"]), e["start"], e["end"], e["text"]) for e in r["evidence"]])
+        [(x.document_id, e["field"], _value(e["value"]), e["start"], e["end"], e["text"]) for e in r["evidence"]],
+        [(x.document_id, p["announcement"], p["lang"], p["list"], p["action"], p["name"], _json(p["aliases"]),
+          p["country"], p["start"], p["end"], x.pipeline_version) for p in x.parties])
 
 
 def save_extraction(db: sqlite_utils.Database, x: Extraction | Rows, *, commit: bool = True) -> None:
@@ -150,3 +162,6 @@ def write_rows(conn: Any, rows: Rows) -> None:
     conn.executemany(
         'INSERT INTO evidence (document_id, field, value, "start", "end", quote) VALUES (?, ?, ?, ?, ?, ?)',
         rows.evidence)
+    conn.executemany(
+        'INSERT INTO parties (document_id, announcement, lang, list, action, name, aliases, country, "start", "end", '
+        "pipeline_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows.parties)

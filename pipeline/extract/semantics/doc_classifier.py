@@ -110,7 +110,10 @@ class DocClassifier(SemanticComponent):
                    seg: Layout) -> tuple[bool, tuple[int, int, str] | None]:
         rel = scan.family("relevance")
         # a sentence naming another jurisdiction's measure speaks of its controls and its items
-        foreign = {seg.index_of(h.start) for h in rel if h.label == "foreign"}
+        # a foreign cue inside a longer cue of China's own is not one ("Entity List" in "unreliable entity list")
+        own = [h for h in rel if h.label != "foreign"]
+        foreign = {seg.index_of(h.start) for h in rel if h.label == "foreign" and not any(
+            o.start <= h.start and h.end <= o.end and o.end - o.start > h.end - h.start for o in own)}
         minerals = [h for h in rel if h.label == "mineral" and not seg.in_boilerplate(h.start)
                     and seg.index_of(h.start) not in foreign]
         if not minerals:

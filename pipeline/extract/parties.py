@@ -1,0 +1,481 @@
+"""Parties an act places on, or takes off, one of China's lists (the record's `parties` field).
+
+Why structure first: an act prints its parties as a list under a lead-in ("列入出口管制管控名单的
+实体:", "… place the following 14 foreign entities on the unreliable entity list:") or as an annex
+table (name, name in the original language, country, address, in any column order); a report
+enumerates them in a sentence ("The six firms added to the unreliable entity list - Shield AI,
+…"), a Chinese text runs them together with 、. So lists and tables are read first (their lead-in,
+caption or heading says which list and what happens), then sentences that speak of a list, then
+the coded rows of a screening digest whose legend defines the codes. Which list a name is on: the
+list word nearest to it in its sentence, else the list a count of parties was given with ("the 12
+firms"), else the list spoken of last. What happens to it: a suspension or lifting said in its
+sentence or paragraph wins over the listing it recalls (a text's entry carries what it reports as
+happening; the earlier listing is history). A name printed in both languages is one party under
+the document's language, the other kept as an alias. The cue words and name shapes are data
+(models/src/grammar/parties.yml); the cue families are scanned with every other cue.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+
+from pipeline.extract.party_names import EnglishRun, Name, Shapes, chinese_names, split_alias
+from pipeline.extract.scanner import Hit, leftmost_longest
+
+if TYPE_CHECKING:
+    from pipeline.extract.layout import Unit
+    from pipeline.extract.record import Ctx
+
+FAMILIES = ("party_list", "party_action", "party_run", "party_same", "party_entity")
+NOT_ADDED = ("removed", "suspended", "resumed")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def norm(name: str) -> str:
+    """The scoring key of a name: case-folded, letters and digits only."""
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+@dataclass
+class Found:
+    name: Name
+    list: str
+    action: str
+    how: str
+    country: str | None = None
+
+
+@dataclass
+class Party:
+    name: Name
+    keys: set[str]
+    country: str | None
+    lists: dict[str, list[str]] = field(default_factory=dict)  # list -> actions, in reading order
+    how: str = ""
+
+
+_SHAPES: dict[int, Shapes] = {}
+
+
+def shapes_of(meta: dict[str, Any]) -> Shapes:
+    key = id(meta)
+    if key not in _SHAPES:
+        _SHAPES[key] = Shapes(meta["shapes"])
+    return _SHAPES[key]
+
+
+class Reader:
+    """One document's parties, read from its view, layout and scan hits."""
+
+    def __init__(self, ctx: "Ctx", scan: Any):
+        self.ctx = ctx
+        self.text = ctx.doc.text
+        self.layout = ctx.layout
+        self.units = ctx.layout.units
+        meta = scan.book.meta["parties"]
+        self.sh = shapes_of(meta)
+        self.country_words = sorted(((w, iso) for iso, ws in meta["countries"].items() for w in ws),
+                                    key=lambda p: -len(p[0]))
+        self.hits = {f: leftmost_longest(scan.family(f)) for f in FAMILIES}
+        self._starts = {f: [h.start for h in hs] for f, hs in self.hits.items()}
+        self.acts = ctx.spans.get("announcements", [])
+        self.claimed: set[int] = set()
+        self.en = EnglishRun(self.text, self.sh)
+
+    # ------------------------------------------------------------------------------ cues
+    def cues(self, family: str, start: int, end: int, label: str | None = None) -> list[Hit]:
+        hs, st = self.hits[family], self._starts[family]
+        out = hs[bisect_left(st, start):bisect_left(st, end)]
+        return [h for h in out if label is None or h.label == label]
+
+    def act_list(self, act_id: str) -> str:
+        """The list an act places its parties on: UEL acts the unreliable-entity list; a MOFCOM
+        act the list named beside it in this text, else the control list."""
+        if act_id.startswith("UEL-"):
+            return "unreliable_entity"
+        for r in self.acts:
+            if r.label == act_id:
+                s, e = self.layout.sentence(r.start)
+                near = sorted(self.cues("party_list", s, e), key=lambda h: abs(h.start - r.end))
+                if near:
+                    return near[0].label
+        return "control_list"
+
+    def unit_list(self, u: "Unit") -> str | None:
+        found = self.cues("party_list", u.start, u.end)
+        if found:
+            return found[-1].label
+        refs = [r for r in self.acts if u.start <= r.start < u.end]
+        return self.act_list(refs[0].label) if refs else None
+
+    def unit_action(self, u: "Unit") -> str | None:
+        found = self.cues("party_action", u.start, u.end)
+        other = [h for h in found if h.label in NOT_ADDED]
+        return (other or found)[-1].label if found else None
+
+    def fallback_list(self, pos: int) -> str | None:
+        before = [h for h in self.hits["party_list"] if h.start < pos]
+        if before:
+            return before[-1].label
+        title = next((u for u in self.units if u.role == "title"), None)
+        if title is not None and (found := self.unit_list(title)):
+            return found
+        own = self.ctx.spans.get("announcements", [])
+        return self.act_list(own[0].label) if own and self.ctx.kind == "announcement" else None
+
+    def context(self, index: int) -> tuple[str | None, str | None]:
+        """List and action of a table or list from the lines above it: its caption, heading or
+        lead-in (short lines only, so a measure clause above an annex says nothing), up to the
+        first line that names a list; then the title."""
+        lst = act = None
+        for k in range(index - 1, max(-1, index - 7), -1):
+            u = self.units[k]
+            if u.role == "row":
+                break
+            if len(u.text) > 160 and not u.ends_colon:
+                continue
+            act = act or self.unit_action(u)
+            lst = self.unit_list(u)
+            if lst:
+                break
+        title = next((u for u in self.units if u.role == "title"), None)
+        if title is not None:
+            act = act or self.unit_action(title)
+        return lst or self.fallback_list(self.units[index].start), act
+
+    # ---------------------------------------------------------------------------- tables
+    def tables(self) -> list[Found]:
+        out: list[Found] = []
+        i = 0
+        while i < len(self.units):
+            if self.units[i].role != "row":
+                i += 1
+                continue
+            rows, j = [], i
+            while j < len(self.units) and (self.units[j].role == "row" or (
+                    self.units[j].role == "meta" and j + 1 < len(self.units) and self.units[j + 1].role == "row")):
+                if self.units[j].role == "row":
+                    rows.append(self.units[j])
+                j += 1
+            out.extend(self.table(i, rows))
+            i = j
+        return out
+
+    def columns(self, row: "Unit") -> dict[str, list[int]] | None:
+        cols: dict[str, list[int]] = {}
+        for k, (s, e) in enumerate(row.cells):
+            cell = self.text[s:e].strip()
+            for kind in ("header_name_zh", "header_name_en", "header_country", "header_address", "header_number"):
+                if self.sh.rx(kind, re.I).match(cell):
+                    cols.setdefault(kind, []).append(k)
+                    break
+        return cols if ("header_name_zh" in cols or "header_name_en" in cols) else None
+
+    def table(self, index: int, rows: list["Unit"]) -> list[Found]:
+        head = next(((r, c) for r in rows[:2] if (c := self.columns(r))), None)
+        if head is None:
+            return []
+        header, cols = head
+        lst, act = self.context(index)
+        if not lst:
+            return []
+        zh, en = cols.get("header_name_zh", []), cols.get("header_name_en", [])
+        names = (zh + en) if self.ctx.lang == "zh" else (en + zh)
+        out = []
+        for row in rows:
+            self.claimed.add(row.index)
+            if self.columns(row) or len(row.cells) <= names[0]:
+                continue
+            s, e = row.cells[names[0]]
+            name = split_alias(self.text, s, e, self.sh)
+            if name is None or not re.search(r"[^\W\d_]", self.text[name.start:name.end]):
+                continue
+            for k in names[1:]:
+                if k < len(row.cells):
+                    a = split_alias(self.text, *row.cells[k], self.sh)
+                    if a is not None:
+                        name.aliases.append((a.start, a.end))
+            country = None
+            for k in cols.get("header_country", []):
+                if k < len(row.cells):
+                    country = self.country_of(self.text[row.cells[k][0]:row.cells[k][1]].strip(), whole=True)
+            out.append(Found(name, lst, act or "added", "table", country))
+        return out
+
+    # ----------------------------------------------------------------------------- lists
+    def is_item(self, u: "Unit") -> bool:
+        return (u.kind == "list_item" or u.role in ("item", "bullet", "subitem")) and not u.ends_colon
+
+    def lists(self) -> list[Found]:
+        out: list[Found] = []
+        for u in self.units:
+            if u.role in ("title", "meta"):
+                continue
+            marks = self.cues("party_list", u.start, u.end) + self.cues("party_entity", u.start, u.end)
+            # a lead-in ("列入出口管制管控名单的实体:") or a caption ("附件:出口管制管控名单")
+            caption = len(u.text) <= 40 and bool(self.cues("party_list", u.start, u.end))
+            if not marks or not (u.ends_colon or caption):
+                continue
+            tail = self.text[max(h.end for h in marks):u.end]
+            if self.sh.rx("measure_lead", re.I).search(tail):
+                continue
+            items = []
+            for k, v in enumerate(self.units[u.index + 1:], u.index + 1):
+                if self.is_item(v):
+                    items.append(v)
+                elif not (v.role == "meta" and k + 1 < len(self.units) and self.is_item(self.units[k + 1])):
+                    break  # a line of chrome between two items (a forum's advertisement) is skipped
+            if not items:
+                continue
+            lst = self.unit_list(u)
+            act = self.unit_action(u)
+            if not lst or not act:
+                c_lst, c_act = self.context(u.index)
+                lst, act = lst or c_lst, act or c_act
+            if not lst:
+                continue
+            for v in items:
+                self.claimed.add(v.index)
+                name = split_alias(self.text, v.start, v.end, self.sh)
+                if name is not None:
+                    out.append(Found(name, lst, act or "added", "list"))
+        return out
+
+    # ------------------------------------------------------------------------- coded rows
+    def coded_rows(self) -> list[Found]:
+        """A digest's rows 'DATE LIST STATUS PARTY SOURCE …', their codes defined by its legend
+        ('ECL = MOFCOM export control list', 'LIFT = measures terminated, treat as delisted')."""
+        lists: dict[str, str] = {}
+        actions: dict[str, str] = {}
+        legend = self.sh.rx("legend")
+        for u in self.units:
+            for m in legend.finditer(u.text):
+                s, e = u.start + m.start(2), u.start + m.end(2)
+                lc = self.cues("party_list", s, e)
+                ac = self.cues("party_action", s, e)
+                if lc and not ac:
+                    lists[m.group(1)] = lc[0].label
+                elif ac:
+                    other = [h for h in ac if h.label in NOT_ADDED]
+                    actions[m.group(1)] = (other or ac)[-1].label
+        if not lists or not actions:
+            return []
+        out = []
+        row_rx, end_rx = self.sh.rx("coded_row"), self.sh.rx("coded_row_end")
+        for u in self.units:
+            m = row_rx.match(u.text)
+            if not m or m.group(1) not in lists or m.group(2) not in actions:
+                continue
+            s = u.start + m.start(3)
+            stop = end_rx.search(self.text, s, u.end)
+            e = stop.start() if stop else u.end
+            self.claimed.add(u.index)
+            out.append(Found(Name(s, e), lists[m.group(1)], actions[m.group(2)], "row"))
+        return out
+
+    # ---------------------------------------------------------------------------- prose
+    def prose(self) -> list[Found]:
+        out: list[Found] = []
+        sents = self.layout.sentences
+        counts = self.count_lists()
+        for k, sent in enumerate(sents):
+            u = self.units[sent.line]
+            if u.index in self.claimed or u.role in ("title", "meta") or self.layout.in_boilerplate(sent.start):
+                continue
+            s, e = sent.start, sent.end
+            lc = self.cues("party_list", s, e) + self.cues("party_same", s, e)
+            runs = self.cues("party_run", s, e)
+            prev = sents[k - 1] if k and sents[k - 1].line == sent.line else None
+            entity = self.cues("party_entity", s, e) or (prev and (self.cues("party_entity", prev.start, prev.end)
+                                                                   or self.cues("party_list", prev.start, prev.end)))
+            if not (lc or (runs and entity)):
+                continue
+            if self.chinese(s, e):
+                names = chinese_names(self.text, s, e, self.sh)
+            else:
+                names = self.english(s, e, runs)
+            for name in names:
+                lst = self.prose_list(name, s, e, prev, counts)
+                if lst:
+                    out.append(Found(name, lst, self.prose_action(name, s, e, u), "prose"))
+        return out
+
+    def chinese(self, s: int, e: int) -> bool:
+        """Read as Chinese: a sentence of a Chinese text, or one mostly in Chinese characters (an
+        English text quoting 出口管制管控名单 stays English)."""
+        piece = self.text[s:e]
+        cjk = len(CJK.findall(piece))
+        if self.ctx.lang == "zh":
+            return cjk > 0
+        return cjk > 0.5 * sum(ch.isalpha() for ch in piece)
+
+    def english(self, s: int, e: int, runs: list[Hit]) -> list[Name]:
+        names: list[Name] = []
+        starts: list[int] = [h.end for h in runs if h.label in ("forward", "around")]
+        marks = self.cues("party_list", s, e) + self.cues("party_entity", s, e)
+        for m in re.finditer(r"\s[-—–]\s|:\s", self.text[s:e]):
+            if any(h.end <= s + m.start() for h in marks):
+                starts.append(s + m.end())
+        for start in sorted(set(starts)):
+            names.extend(self.en.forward(start, e))
+        for h in runs:
+            if h.label in ("backward", "around"):
+                seg = max([s] + [s + m.end() for m in re.finditer(r"[;:]\s", self.text[s:h.start])])
+                names.extend(self.en.backward(seg, h.start))
+        seen, out = set(), []
+        for n in sorted(names, key=lambda n: n.start):
+            if (n.start, n.end) not in seen and not any(o.start <= n.start < o.end for o in out):
+                seen.add((n.start, n.end))
+                out.append(n)
+        return out
+
+    def count_lists(self) -> dict[str, str]:
+        """Counts of parties given with a list ("12 U.S. companies on its export control list and
+        six more on its unreliable entity list"): count -> list."""
+        out: dict[str, str] = {}
+        for sent in self.layout.sentences:
+            lc = self.cues("party_list", sent.start, sent.end)
+            if not lc:
+                continue
+            piece = self.text[sent.start:sent.end]
+            found = list(self.sh.rx("count_en").finditer(piece)) + list(self.sh.rx("count_zh").finditer(piece))
+            found.sort(key=lambda m: m.start())
+            for i, m in enumerate(found):
+                pos = sent.start + m.end()
+                nxt = sent.start + found[i + 1].start() if i + 1 < len(found) else sent.end
+                after = [h for h in lc if pos <= h.start < nxt]
+                before = [h for h in lc if h.end <= sent.start + m.start()]
+                pick = after[0] if after else (before[-1] if before else None)
+                if pick is not None:
+                    out.setdefault(m.group(1).lower(), pick.label)
+        return out
+
+    def prose_list(self, name: Name, s: int, e: int, prev: Any, counts: dict[str, str]) -> str | None:
+        cues = self.cues("party_list", s, e)
+        for h in self.cues("party_same", s, e):
+            before = [c for c in self.hits["party_list"] if c.end <= h.start]
+            if before:
+                cues.append(Hit(h.start, h.end, before[-1].label, "party_list", -1))
+        if cues:
+            clause = self.clause(name, s, e)
+            inside = [h for h in cues if clause[0] <= h.start < clause[1]] or cues
+
+            def dist(h: Hit) -> int:
+                return name.start - h.end if h.end <= name.start else h.start - name.end
+            return min(inside, key=dist).label
+        for span in ([(s, e)] + ([(prev.start, prev.end)] if prev else [])):
+            piece = self.text[span[0]:span[1]]
+            for rx in (self.sh.rx("count_en"), self.sh.rx("count_zh")):
+                for m in rx.finditer(piece):
+                    if m.group(1).lower() in counts:
+                        return counts[m.group(1).lower()]
+        u = self.units[self.layout.sentences[self.layout.index_of(s)].line]
+        before = [h for h in self.cues("party_list", u.start, s)]
+        if before:
+            return before[-1].label
+        return self.fallback_list(s)
+
+    def clause(self, name: Name, s: int, e: int) -> tuple[int, int]:
+        left = self.text.rfind(";", s, name.start)
+        right = self.text.find(";", name.end, e)
+        return (left + 1 if left >= 0 else s, right if right >= 0 else e)
+
+    def prose_action(self, name: Name, s: int, e: int, u: "Unit") -> str:
+        def nearest(hits: list[Hit]) -> str | None:
+            if not hits:
+                return None
+            return min(hits, key=lambda h: abs(h.start - name.start)).label
+        sent = self.cues("party_action", s, e)
+        para = self.cues("party_action", u.start, u.end)
+        return (nearest([h for h in sent if h.label in NOT_ADDED]) or nearest([h for h in para if h.label in NOT_ADDED])
+                or "added")
+
+    # ---------------------------------------------------------------------------- merge
+    def country_of(self, text: str, whole: bool = False) -> str | None:
+        for word, iso in self.country_words:
+            if (text.casefold() == word.casefold()) if whole else (word in text):
+                return iso
+        return None
+
+    def list_countries(self) -> dict[str, str]:
+        """The one country a text gives for each list's parties ("3家美国实体", "12 U.S. entities")."""
+        seen: dict[str, set[str]] = {}
+        for sent in self.layout.sentences:
+            lc = self.cues("party_list", sent.start, sent.end)
+            if not lc:
+                continue
+            for h in self.cues("party_entity", sent.start, sent.end):
+                iso = self.country_of(self.text[max(sent.start, h.start - 14):h.end])
+                if iso:
+                    near = min(lc, key=lambda c: abs(c.start - h.start))
+                    seen.setdefault(near.label, set()).add(iso)
+        return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
+
+    def read(self) -> list[Party]:
+        found = self.tables() + self.lists() + self.coded_rows() + self.prose()
+        parties: list[Party] = []
+        index: dict[str, Party] = {}
+        for f in found:
+            name = self.text[f.name.start:f.name.end]
+            keys = {norm(name)} | {norm(self.text[a:b]) for a, b in f.name.aliases}
+            keys.discard("")
+            if not keys or not norm(name):
+                continue
+            party = next((index[k] for k in keys if k in index), None)
+            if party is None:
+                party = Party(f.name, set(), f.country, how=f.how)
+                parties.append(party)
+            elif not party.name.aliases and f.name.aliases:
+                party.name.aliases.extend(f.name.aliases)
+            party.keys |= keys
+            party.country = party.country or f.country
+            for k in keys:
+                index.setdefault(k, party)
+            party.lists.setdefault(f.list, []).append(f.action)
+        by_list = self.list_countries()
+        for p in parties:
+            if p.country is None and len(p.lists) == 1:
+                p.country = by_list.get(next(iter(p.lists)))
+        return parties
+
+
+def final_action(actions: list[str]) -> str:
+    """Per party and list, what the text reports as happening: a suspension, lifting or
+    resumption beats the listing it recalls."""
+    other = [a for a in actions if a in NOT_ADDED]
+    return other[0] if other else "added"
+
+
+def fill(ctx: "Ctx", rec: dict[str, Any], ev: Callable[[str, Any, int, int], None], scan: Any,
+         extra: dict[str, Any]) -> None:
+    """`rec["parties"]` with an evidence item per party (its name as printed), and the party rows
+    with their aliases in `extra["parties"]` (for the parties table)."""
+    if scan is None or "parties" not in scan.book.meta:
+        return
+    rows = extra.setdefault("parties", [])
+    text = ctx.doc.text
+    for p in Reader(ctx, scan).read():
+        name = text[p.name.start:p.name.end]
+        for lst, actions in p.lists.items():
+            value = {"name": name, "country": p.country, "list": lst, "action": final_action(actions)}
+            rec["parties"].append(value)
+            ev("parties", value, p.name.start, p.name.end)
+            rows.append({**value, "lang": ctx.lang, "aliases": [text[a:b] for a, b in p.name.aliases],
+                         "alias_spans": [list(a) for a in p.name.aliases], "start": p.name.start,
+                         "end": p.name.end, "how": p.how, "announcement": rec.get("announcement")})
+
+
+def remap(rows: list[dict[str, Any]], evidence: list[dict[str, Any]], to_orig: Callable, orig: str) -> None:
+    """Names as the document prints them (Traditional script, 亨廷顿·英格尔斯 with its dot): the
+    view's spans mapped back to the stored text."""
+    for e in evidence:
+        if e.get("field") == "parties" and isinstance(e.get("value"), dict):
+            e["value"]["name"] = e["text"]
+    for row in rows:
+        s, e = to_orig(row["start"], row["end"])
+        row["start"], row["end"], row["name"] = s, e, orig[s:e]
+        spans = [to_orig(a, b) for a, b in row["alias_spans"]]
+        row["alias_spans"] = [list(x) for x in spans]
+        row["aliases"] = [orig[a:b] for a, b in spans]

@@ -1,0 +1,337 @@
+"""What a party's name looks like in running text: the shapes the party reader (parties.py) uses
+once it has chosen a sentence, a list item or a table cell.
+
+Why separate: names are found differently in the two scripts. An English report enumerates
+capitalised names after a cue ("They include American Photonics, Novotech, radar developer
+Echodyne and Boeing's drone unit Insitu"): a name is a run of capitalised words, the lower-case
+words before it describe it, a bare legal form after a comma belongs to it ("Shield AI, Inc.").
+A Chinese text runs names together with 、 or 和 and ends each with an organisation word
+(公司, 株式会社, 大学, 机构 …): a name ends at that word and starts after the last boundary word
+before it (将, 把, 、, 分别是 …) and after any descriptor (海上无人载具制造商). The words
+themselves are data (models/src/grammar/parties.yml, `shapes`); offsets are view offsets.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+
+@dataclass
+class Name:
+    """A party's name as found: its span, and the spans of names given for it beside it."""
+
+    start: int
+    end: int
+    aliases: list[tuple[int, int]] = field(default_factory=list)
+
+
+class Shapes:
+    """The `shapes` regexes of parties.yml, compiled once per pipeline."""
+
+    def __init__(self, data: dict[str, Any]):
+        self.data = data
+
+    def rx(self, name: str, flags: int = 0) -> re.Pattern[str]:
+        key = f"_rx_{name}_{flags}"
+        if key not in self.__dict__:
+            self.__dict__[key] = re.compile(self.data[name], flags)
+        return self.__dict__[key]
+
+    @cached_property
+    def token(self) -> re.Pattern[str]:
+        return re.compile(self.data["en_token"] + r"|[,;:()\[\]\-—–]|\S")
+
+    @cached_property
+    def trailer_end(self) -> re.Pattern[str]:
+        return re.compile(f"(?:{self.data['trailers']})\\s*$", re.I)
+
+    @cached_property
+    def trailer_at(self) -> re.Pattern[str]:
+        return re.compile(f"(?:{self.data['trailers']})", re.I)
+
+    @cached_property
+    def run_stops(self) -> frozenset[str]:
+        return frozenset(self.data["en_run_stop"].split())
+
+
+# ----------------------------------------------------------------------------------- English
+
+def _is_cap(tok: str) -> bool:
+    return bool(tok) and (tok[0].isupper() or (tok[0].isalnum() and any(c.isupper() for c in tok))
+                          or (tok[0].isdigit() and any(c.isalpha() for c in tok)))
+
+
+def _is_word(tok: str) -> bool:
+    return bool(tok) and tok[0].isalnum()
+
+
+class EnglishRun:
+    """Names enumerated in an English sentence, forward from a cue or backward from one."""
+
+    def __init__(self, text: str, shapes: Shapes):
+        self.text = text
+        self.sh = shapes
+
+    def tokens(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        return [(m.start(), m.end(), m.group(0)) for m in self.sh.token.finditer(self.text, start, end)]
+
+    def _stop(self, tok: str) -> bool:
+        return bool(self.sh.rx("en_stop").match(tok))
+
+    def _cap_run(self, toks: list[tuple[int, int, str]], j: int) -> int:
+        """Index of the last token of the capitalised run starting at j (joiners inside)."""
+        last, k = j, j + 1
+        joiner = self.sh.rx("en_joiners")
+        while k < len(toks):
+            t = toks[k][2]
+            if _is_cap(t):
+                last, k = k, k + 1
+            elif joiner.match(t) and k + 1 < len(toks) and _is_cap(toks[k + 1][2]):
+                k += 1
+            else:
+                break
+        return last
+
+    def _span(self, toks: list[tuple[int, int, str]], j: int, last: int) -> tuple[int, int]:
+        s, e = toks[j][0], toks[last][1]
+        tail = toks[last][2]
+        # a full stop ending the sentence is not part of the name ("… and Insitu.")
+        if tail.endswith(".") and not self.sh.rx("en_legal_form").match(tail) and tail.count(".") == 1 \
+                and not self.sh.rx("en_legal_tail", re.I).match(tail) and len(tail) > 2:
+            e -= 1
+        return s, e
+
+    def forward(self, start: int, end: int) -> list[Name]:
+        """Names after a cue: 'A, radar developer B, C, Inc. and D' up to the first word that
+        neither describes nor names (a verb, a preposition, the end of the sentence)."""
+        toks = self.tokens(start, end)
+        out: list[Name] = []
+        i, n = 0, len(toks)
+        desc = self.sh.rx("en_descriptor")
+        legal = self.sh.rx("en_legal_form")
+        tail_rx = self.sh.rx("en_legal_tail", re.I)
+        head = self.sh.rx("en_group_head")
+        if toks and toks[0][2] == ",":
+            i = 1
+        while i < n:
+            g = head.match(self.text, toks[i][0], end)
+            if g:  # "four companies in the Czech Republic, A, B and C"
+                while i < n and toks[i][0] < g.end():
+                    i += 1
+                if i >= n:
+                    break
+            j, skipped = i, 0
+            while j < n and (_is_word(toks[j][2]) and not _is_cap(toks[j][2]) or (
+                    desc.match(toks[j][2]) and (j + 1 >= n or not _is_cap(toks[j + 1][2])))):
+                if toks[j][2].lower() in self.sh.run_stops or skipped >= 5:
+                    return out
+                j, skipped = j + 1, skipped + 1
+            if j >= n or not _is_cap(toks[j][2]) or self._stop(toks[j][2]):
+                break
+            last = self._cap_run(toks, j)
+            if last == j and self.sh.rx("en_place").match(toks[j][2]):
+                break
+            k = last + 1
+            while k < n and (tail_rx.match(toks[k][2]) or (
+                    toks[k][2] == "," and k + 1 < n and (legal.match(toks[k + 1][2]) or tail_rx.match(toks[k + 1][2])))):
+                k += 1 if toks[k][2] != "," else 2
+                last = k - 1
+            s, e = self._span(toks, j, last)
+            name = Name(s, e)
+            out.append(name)
+            if k < n and toks[k][2] == "(":  # "(JAXA)": an abbreviation or other name of it
+                close = self.text.find(")", toks[k][1], min(end, toks[k][1] + 80))
+                if close > 0 and _is_cap(self.text[toks[k][1]:close].strip()[:1] or "x"):
+                    name.aliases.append((toks[k][1], close))
+                    while k < n and toks[k][0] <= close:
+                        k += 1
+            m = self.sh.rx("alias_aka", re.I).match(self.text, e)
+            if m and m.end() < end:
+                rest = self.tokens(m.end(), end)
+                if rest and _is_cap(rest[0][2]):
+                    a_last = self._cap_run(rest, 0)
+                    name.aliases.append(self._span(rest, 0, a_last))
+                    toks = toks[:k] + [t for t in toks[k:] if t[0] >= rest[a_last][1]]
+                    n = len(toks)
+            tr = self.sh.trailer_at.match(self.text, e)
+            if tr:
+                while k < n and toks[k][0] < tr.end():
+                    k += 1
+            if k < n and toks[k][2] in (",", ";"):
+                k += 1
+                if k < n and toks[k][2] in ("and", "or"):
+                    k += 1
+                i = k
+                continue
+            if k < n and toks[k][2] in ("and", "or", "&"):
+                i = k + 1
+                continue
+            break
+        return out
+
+    def backward(self, start: int, end: int) -> list[Name]:
+        """Names right before a cue ('…, Dedrone by Axon and TechInsights Inc. and its branches
+        among them'): whole capitalised elements, right to left; the rightmost may follow a
+        description ('gene sequencers made by Illumina, which it had put on …')."""
+        piece = self.text[start:end].rstrip(" ,")
+        alias = None
+        m = re.search(r"\(([^()]{2,80})\)$", piece)
+        if m:  # "FN Herstal (also known as Fabrique Nationale de Herstal) were among …"
+            inner = self.sh.rx("alias_aka", re.I).match(piece, m.start(1))
+            alias = (start + (inner.end() if inner else m.start(1)), start + m.end(1))
+            piece = piece[:m.start()].rstrip(" ,")
+        tr = self.sh.trailer_end.search(piece)
+        stop = start + (tr.start() if tr else len(piece))
+        toks = self.tokens(start, stop)
+        legal = self.sh.rx("en_legal_form")
+        out: list[Name] = []
+        k = len(toks) - 1
+        first = True
+        while k >= 0:
+            last = k
+            # legal forms after a comma belong to the name before them
+            while k >= 2 and legal.match(toks[k][2]) and toks[k - 1][2] == ",":
+                k -= 2
+            j = k
+            joiner = self.sh.rx("en_joiners")
+            while j - 1 >= 0 and (_is_cap(toks[j - 1][2]) and not self._stop(toks[j - 1][2])
+                                  or (joiner.match(toks[j - 1][2]) and j - 2 >= 0 and _is_cap(toks[j - 2][2]))):
+                j -= 1
+            if not _is_cap(toks[j][2]) or self._stop(toks[j][2]):
+                break
+            before = toks[j - 1][2] if j > 0 else ""
+            whole = before in ("", ",", "and", "or") or not _is_word(before)
+            if not whole and not first:
+                break
+            out.append(Name(*self._span(toks, j, last)))
+            first = False
+            if not whole:
+                break
+            if alias is not None and len(out) == 1:
+                out[0].aliases.append(alias)
+            k = j - 1
+            if k >= 0 and toks[k][2] in ("and", "or"):
+                k -= 1
+                if k >= 0 and toks[k][2] == ",":
+                    k -= 1
+            elif k >= 0 and toks[k][2] == ",":
+                k -= 1
+            else:
+                break
+        return list(reversed(out))
+
+
+# ----------------------------------------------------------------------------------- Chinese
+
+def chinese_names(text: str, start: int, end: int, sh: Shapes) -> list[Name]:
+    """Names in a Chinese sentence: each ends with an organisation word and starts after the last
+    boundary word (or descriptor) before it; a bracketed name right after it is its alias."""
+    out: list[Name] = []
+    suffix, boundary = sh.rx("zh_suffix"), sh.rx("zh_boundary")
+    name_char = sh.rx("zh_name_char")
+    floor = start
+    pos = start
+    while True:
+        m = suffix.search(text, pos, end)
+        if not m:
+            break
+        e = m.end()
+        while (nxt := suffix.match(text, e, end)) and nxt.end() > e:  # 集团公司, 研究所有限公司
+            e = nxt.end()
+        s = m.start()
+        while s > floor and (name_char.match(text, s - 1) or (text[s - 1] == " " and s - 2 >= floor
+                                                             and text[s - 2].isascii() and text[s - 2].isalnum())):
+            s -= 1
+        window = text[s:m.start()]
+        cut = 0
+        for b in boundary.finditer(window):
+            cut = b.end()
+        s += cut
+        d = sh.rx("zh_descriptor").match(text, s, m.start())
+        if d:
+            s = d.end()
+        s += len(text[s:e]) - len(text[s:e].lstrip(" -·"))
+        name = text[s:e]
+        pos = e
+        tr = sh.trailer_at.match(text, e)
+        if tr:
+            pos = tr.end()
+        if e - s > m.end() - m.start() and not sh.rx("zh_generic").match(name) and len(name) <= 40:
+            found = Name(s, e)
+            a = sh.rx("alias_paren").match(text, pos)
+            if a:
+                found.aliases.append((a.start(1), a.end(1)))
+                pos = a.end()
+            out.append(found)
+            floor = pos
+        else:
+            floor = max(floor, s)
+    return out + latin_in_chinese(text, start, end, sh, out)
+
+
+def latin_in_chinese(text: str, start: int, end: int, sh: Shapes, taken: list[Name]) -> list[Name]:
+    """Names printed in Latin script in a Chinese sentence ("比利时的FN Herstal(Fabrique Nationale de
+    Herstal)和FN Browning"): a run of Latin words between Chinese words or separators, not inside
+    brackets and not part of a name found already; a bracketed name after it is its alias."""
+    out: list[Name] = []
+    spans = [(n.start, n.end) for n in taken] + [a for n in taken for a in n.aliases]
+    depth_at = _bracket_depths(text, start, end)
+    for m in sh.rx("zh_latin_name").finditer(text, start, end):
+        s, e = m.start(), m.end()
+        while e > s and text[e - 1] in " ,":
+            e -= 1
+        word = text[s:e]
+        if depth_at(s) or any(a <= s < b or s <= a < e for a, b in spans) or len(word) < 2:
+            continue
+        if (s > start and text[s - 1].isascii() and text[s - 1].isalnum()) or (e < end and text[e].isascii() and text[e].isalnum()):
+            continue
+        if e < end and CJK_RE.match(text, e) and not sh.rx("zh_boundary").match(text, e):
+            continue  # "JMU防务系统株式会社": the Latin word begins a Chinese name
+        if sh.rx("en_stop").match(word.split()[0]) or not any(c.isalpha() for c in word):
+            continue
+        found = Name(s, e)
+        a = sh.rx("alias_paren").match(text, e)
+        if a:
+            found.aliases.append((a.start(1), a.end(1)))
+        out.append(found)
+    return out
+
+
+CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _bracket_depths(text: str, start: int, end: int):  # noqa: ANN202 - a small closure
+    opens = [i for i in range(start, end) if text[i] == "("]
+    closes = [i for i in range(start, end) if text[i] == ")"]
+
+    def depth(pos: int) -> int:
+        return sum(1 for i in opens if i < pos) - sum(1 for i in closes if i < pos)
+    return depth
+
+
+def split_alias(text: str, start: int, end: int, sh: Shapes) -> Name | None:
+    """A list item or cell: the name, a bracketed other-language name at its end, and a trailer
+    ('及其分支机构', 'and its branches') cut off. None when it does not read like a name."""
+    piece = text[start:end]
+    m = sh.rx("item_prefix").match(piece)
+    s = start + (m.end() if m else 0)
+    e = start + len(piece.rstrip(" ;,。"))
+    aliases: list[tuple[int, int]] = []
+    paren = re.search(r"\(([^()]{2,160})\)\s*$", text[s:e])
+    if paren and paren.start() > 0:
+        aliases.append((s + paren.start(1), s + paren.end(1)))
+        e = s + paren.start()
+    body = text[s:e].rstrip()
+    tr = sh.trailer_end.search(body)
+    if tr:
+        body = body[:tr.start()].rstrip()
+    e = s + len(body)
+    if e - s < 2 or e - s > 120 or sh.rx("not_a_name", re.I).search(text[s:e]):
+        return None
+    for a_s, a_e in aliases:
+        tr = sh.trailer_end.search(text[a_s:a_e])
+        if tr:
+            aliases[aliases.index((a_s, a_e))] = (a_s, a_s + len(text[a_s:a_s + tr.start()].rstrip()))
+    return Name(s, e, aliases)

@@ -1,0 +1,87 @@
+"""Blind party batches (tests/fixtures/parties/pNN): listing announcements (numbered lists with the
+English name in brackets, annex tables in varying column orders, HTML and PDF), UEL working-
+mechanism decisions, suspension and lifting reports, news, Q&As and negatives, in both languages
+and both scripts, with gold written before any party extractor existed (READMEs and notes in each
+folder). p01 and p02 were read while the extractor was built; p03 was run once, unread, when it
+was finished, and that first run is the honest measure. Then all three became regression sets.
+
+First-run scores (score.py records, `parties` field, the batch alone):
+  p03 parties F1 0.400 (P 0.938, R 0.254; overall micro-F1 0.759) at commit 37ad9e2: the
+      extractor knew no caption-led lists, Latin names in Chinese sentences, semicolon groups,
+      lower-case legal forms or passive cues. (The summary table of p03/README.md had been seen
+      before that run; no document or gold of p03 had.)
+  p01 and p02 were development sets (1.000 / 1.000 after development, 0.926 / 0.716 at the
+      first full run of the extractor on them).
+After the fixes from p03: p01 1.000, p02 1.000, p03 0.991 (Halifax International Security Forum,
+named only as an apposition without a listing cue, is missed).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.extract.evaluate import format_report, score
+
+PARTIES = Path(__file__).parent / "fixtures" / "parties"
+BATCHES = sorted(p for p in PARTIES.iterdir() if p.is_dir())
+MIN_PARTIES_F1 = 0.95
+_CACHE: dict[str, Any] = {}
+
+
+def golds(batch: Path) -> list[dict[str, Any]]:
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(batch.glob("*.json"))]
+
+
+def records(batch: Path) -> list[dict[str, Any]]:
+    if batch.name not in _CACHE:
+        from pipeline.extract.commands import _extract_paths
+
+        pairs = [(batch / g["source"], g["source"]) for g in golds(batch)]
+        _CACHE[batch.name] = [x.record for _, x in _extract_paths(pairs)]
+    return _CACHE[batch.name]
+
+
+def test_every_document_has_a_gold_and_the_batches_hold_thirty_documents() -> None:
+    total = 0
+    for batch in BATCHES:
+        docs = sorted(p.name for p in batch.iterdir() if p.suffix in (".txt", ".html", ".pdf"))
+        assert len(docs) >= 10, batch
+        assert docs == sorted(g["source"] for g in golds(batch)), batch
+        total += len(docs)
+    assert total >= 30
+
+
+@pytest.mark.parametrize("batch", BATCHES, ids=[b.name for b in BATCHES])
+def test_batch_parties_f1(batch: Path) -> None:
+    result = score(records(batch), golds(batch))
+    assert not result["unmatched"]
+    assert result["fields"]["parties"]["f1"] >= MIN_PARTIES_F1, format_report(result)
+
+
+@pytest.mark.parametrize("batch", BATCHES, ids=[b.name for b in BATCHES])
+def test_every_party_has_evidence_quoting_its_name(batch: Path) -> None:
+    from pipeline.extract.commands import read_document
+
+    for rec in records(batch):
+        text = read_document(batch / rec["source"], rec["source"]).text
+        quoted = {ev["text"] for ev in rec["evidence"] if ev["field"] == "parties"}
+        for ev in rec["evidence"]:
+            assert text[ev["start"]:ev["end"]] == ev["text"], (rec["source"], ev)
+        for party in rec["parties"]:
+            assert party["name"] in quoted, (rec["source"], party, "a party without evidence")
+
+
+def test_negatives_list_no_party() -> None:
+    """Other countries' lists (the US Entity List, Japan's End User List) name Chinese firms: not ours."""
+    for batch in BATCHES:
+        for gold, rec in zip(golds(batch), records(batch)):
+            if not gold["relevant"]:
+                assert rec["parties"] == [], (batch.name, gold["source"])
+
+
+if __name__ == "__main__":
+    for batch in BATCHES:
+        print(batch.name, format_report(score(records(batch), golds(batch))).splitlines()[-1])
