@@ -33,7 +33,7 @@ from pipeline.extract.scanner import Hit, leftmost_longest
 from pipeline.extract.semantics.base import SemanticComponent, write
 
 KEY = "doc_class"
-KINDS = ("announcement", "qa", "news")
+KINDS = ("announcement", "qa", "news", "other")
 OFFICIAL = ("announcement", "qa")
 
 
@@ -111,7 +111,7 @@ class DocClassifier(SemanticComponent):
         rel = scan.family("relevance")
         # a sentence naming another jurisdiction's measure speaks of its controls and its items
         # a foreign cue inside a longer cue of China's own is not one ("Entity List" in "unreliable entity list")
-        own = [h for h in rel if h.label != "foreign"]
+        own = [h for h in rel if h.label == "mineral"]  # China's list names (不可靠实体清单, unreliable entity list)
         foreign = {seg.index_of(h.start) for h in rel if h.label == "foreign" and not any(
             o.start <= h.start and h.end <= o.end and o.end - o.start > h.end - h.start for o in own)}
         minerals = [h for h in rel if h.label == "mineral" and not seg.in_boilerplate(h.start)
