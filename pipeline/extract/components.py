@@ -501,13 +501,18 @@ def act_references(scan: Scan) -> list[vals.ActRef]:
     cited = {r.number for g in groups for r in g if not r.bare}
     act_words = None
 
-    def listed_acts(g: list[vals.ActRef]) -> bool:  # "暂停的六份公告,即第55号、56号…及62号"
+    full = [r.start for g in groups for r in g if not r.bare]
+
+    def listed_acts(g: list[vals.ActRef]) -> bool:
+        """A list of bare numbers in a sentence about announcements ("暂停的六份公告,即第55号、
+        56号…及62号"), or a bare number beside an act cited in full ("第55号至第58号公告…,
+        亦公布了第61号(…)和第62号(…)")."""
         nonlocal act_words
-        if len(g) < 2:
-            return False
         act_words = act_words or re.compile(scan.book.meta["acts"]["act_words"])
         s, e = scan.layout.sentence(g[0].start)
-        return bool(act_words.search(scan.text, s, e))
+        if not act_words.search(scan.text, s, e):
+            return False
+        return len(g) >= 2 or any(s <= pos < e for pos in full)
 
     return sorted(r for g in groups for r in g
                   if not r.bare or any(x.number in cited for x in g) or listed_acts(g))

@@ -268,6 +268,7 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
     section: list[str] = []  # the element of the list's current section heading ((一)镓相关物项)
     heading_rx = ctx.rx("items", "section_heading")
     prev_unit = None
+    notes = [] if decision_only else act_notes(ctx)
     for s, e in ctx.sents:
         unit = ctx.unit_at(s)
         if unit is not prev_unit:
@@ -302,6 +303,42 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
             continue  # an item under a section heading belongs to the heading's element (铟镓砷 under 镓)
         if control or continued:
             out.extend((m.label, m.start, m.end) for m in mentions)
+        elif not decision_only:
+            # "第55号至第58号公告(超硬材料、…钬铒铥铕镱五种中重稀土…)": a report's note of what an
+            # act it cites covers
+            out.extend((m.label, m.start, m.end) for m in mentions if any(a <= m.start < b for a, b in notes))
+    return out
+
+
+def act_region(ctx: Ctx, own: Mention | None, issued: Mention | None) -> tuple[int, int]:
+    """Where a page's copy of an act runs: from the line with the act's number to the first
+    commentary heading after its signature (a firm's "本所说明", "Our comments")."""
+    a = 0
+    if own is not None:
+        unit = ctx.unit_at(own.start)
+        if unit is not None and unit.role not in ("title", "meta") and unit.index > 5:
+            a = unit.start  # the page's own introduction comes first
+    b = len(ctx.doc.text)
+    unit = ctx.unit_at(issued.start) if issued is not None else None
+    if issued is not None and issued.start >= a and (unit is None or unit.role not in ("meta", "title")) \
+            and any((u.role in ("clause", "sub") or u.style not in (None, "table")) and a <= u.start < issued.start
+                    for u in ctx.units):
+        # (a signature below the act's clauses, not a 发文日期 line above them)
+        commentary = ctx.rx("items", "commentary_heading")
+        for u in ctx.units:
+            if u.start > issued.end and u.heading and commentary.search(u.text):
+                b = u.start
+                break
+    return a, b
+
+
+def act_notes(ctx: Ctx) -> list[tuple[int, int]]:
+    """The (…) after a cited act's number that says what it covers (not its title)."""
+    text, out = ctx.doc.text, []
+    for r in ctx.spans.get("announcements", []):
+        m = ctx.rx("elements", "act_note").match(text[r.end:r.end + 220])
+        if m and not any(a <= r.end + m.start(1) < b for a, b in ctx.cited):
+            out.append((r.end + m.start(1), r.end + m.end(1)))
     return out
 
 
@@ -428,8 +465,12 @@ def build_record(doc: Document, spans: dict[str, list[Mention]], user_data: dict
         for cue in [m for m in spans.get("doc_class", []) if m.label == modality][:1]:
             ev("modality", modality, cue.start, cue.end)
 
+    region = act_region(ctx, own, issued) if kind == "announcement" else (0, len(doc.text))
+
     def add(field_: str, value: Any, start: int, end: int, key: Any = None) -> None:
         key = value if key is None else key
+        if not region[0] <= start < region[1]:
+            return  # a page's own words around the act it copies (编者说明, 本所说明)
         if key not in seen[field_]:
             seen[field_][key] = True
             rec[field_].append(value)
@@ -458,8 +499,12 @@ def build_record(doc: Document, spans: dict[str, list[Mention]], user_data: dict
         except ValueError:
             continue
     for rel in relations:
-        add("relations", {k: rel[k] for k in ("type", "target", "until")}, rel["start"], rel["end"],
-            key=(rel["type"], rel["target"]))
+        # the first place the relation's act is named inside the copied act
+        at = min((sc["start"] for sc in scopes if (sc["type"], sc["target"]) == (rel["type"], rel["target"])
+                  and region[0] <= sc["start"] < region[1]), default=rel["start"])
+        add("relations", {k: rel[k] for k in ("type", "target", "until")}, at,
+            at + (rel["end"] - rel["start"]) if at == rel["start"] else next(
+                sc["end"] for sc in scopes if sc["start"] == at), key=(rel["type"], rel["target"]))
     parties.fill(ctx, rec, ev, user_data.get("ew_scan"), extra)
     rec["evidence"] = evidence
     return {**rec, "_extra": extra}

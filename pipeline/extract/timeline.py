@@ -44,7 +44,8 @@ def own_announcement(ctx: "Ctx") -> "Mention | None":
     for u in ctx.units:
         inside = [r for r in refs if u.start <= r.start < u.end]
         if len(inside) == 1 and len(u.text.strip()) - (inside[0].end - inside[0].start) <= 20 \
-                and inside[0].end - inside[0].start >= 8:
+                and inside[0].end - inside[0].start >= 8 \
+                and ctx.rx("acts", "act_word").search(ctx.doc.text, inside[0].start, inside[0].end):
             return inside[0]
     head = [r for r in refs if r.start < 400]
     return head[0] if head else None
@@ -80,6 +81,9 @@ def issued_date(ctx: "Ctx", own: "Mention | None") -> "Mention | None":
         rest = ctx.doc.text[a:inside[0].start] + ctx.doc.text[inside[0].end:b]
         if len(rest.strip()) <= 40 and not ctx.rx("dates", "issued_line").search(rest):
             standalone.append(inside[0])
+        elif not ctx.doc.text[inside[0].end:b].strip() and ctx.rx("dates", "signature_before").search(
+                ctx.doc.text[max(a, inside[0].start - 40):inside[0].start]):
+            standalone.append(inside[0])  # a signature run into the last clause's line or cell
     if standalone:
         return standalone[-1]
     weak = after_cue("page_date")
@@ -413,11 +417,16 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
                        and not actor.match(text, r.end)]
         acting = ctx.rx("dates", "acting_before")
         targets = [r for r in targets if not acting.search(text[max(0, r.start - 24):r.start])]
-        if not targets and ctx.rx("dates", "anaphora").search(text[s:e]):
-            # "…第46号公告第二款…。根据第72号公告，该款暂停实施": the act the previous sentence named
-            before = [r for r in refs if r.start < s and r.label != own
-                      and not acting.search(text[max(0, r.start - 24):r.start])]
-            targets = before[-1:]
+        ana = ctx.rx("dates", "anaphora").search(text[s:e]) if not targets else None
+        if ana:
+            # "…第46号公告第二款…。根据第72号公告，该款暂停实施": the act the previous sentence named;
+            # "将上述六份公告暂停实施", "these announcements": every act of that sentence
+            before = [r for r in refs if r.start < s and r.label != own]
+            if before and re.search(r"[份项个]|s\b", ana.group()):
+                last = ctx.sentence(before[-1].start)
+                targets = [r for r in before if last[0] <= r.start < last[1]]
+            else:
+                targets = [r for r in before if not acting.search(text[max(0, r.start - 24):r.start])][-1:]
         if not targets:
             targets = _acts_by_month(ctx, cue.end, scope_end, refs, own)
         if not targets:

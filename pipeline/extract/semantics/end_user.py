@@ -115,6 +115,7 @@ class EndUserRules(SemanticComponent):
             return tightest(out)
         if not pols:
             out = [(c.start, clause[1], f"{c.label}:{h.label}") for c in cats for h in header[:1]]
+        used: set[int] = set()
         for c in cats:
             if not pols:
                 break
@@ -122,7 +123,18 @@ class EndUserRules(SemanticComponent):
             # 不予批准": the military users' policy is the one after them)
             same = [p for p in pols if "," not in text[min(c.end, p.end):max(c.start, p.start)]]
             p = min(same or pols, key=lambda p: max(p.start - c.end, c.start - p.end, 0))
+            used.add(id(p))
             out.append((min(c.start, p.start), max(c.end, p.end), f"{c.label}:{p.label}"))
+        # "镓…原则上不予许可出口去美国,石墨就要做更严格的最终用户审查": a stricter-review policy
+        # in a segment of its own goes with the category before it
+        for p in pols:
+            if id(p) in used or p.label != "case_by_case" or any(
+                    "," not in text[min(c.end, p.end):max(c.start, p.start)] for c in cats):
+                continue
+            before = [c for c in cats if c.end <= p.start]
+            if before:
+                c = before[-1]
+                out.append((c.start, p.end, f"{c.label}:{p.label}"))
         return tightest(out)
 
     def __call__(self, doc: Doc) -> Doc:
