@@ -69,8 +69,6 @@ def issued_date(ctx: "Ctx", own: "Mention | None") -> "Mention | None":
         return None
 
     strong = after_cue("issued")
-    if strong:
-        return strong
     standalone = []
     # a line, or a cell of a bilingual table ("商务部 2024年12月3日 | Ministry of Commerce 3 December 2024")
     spans = [c for u in ctx.units if u.role != "title" for c in (u.cells if u.role == "row" and u.cells else [(u.start, u.end)])]
@@ -84,6 +82,12 @@ def issued_date(ctx: "Ctx", own: "Mention | None") -> "Mention | None":
         elif not ctx.doc.text[inside[0].end:b].strip() and ctx.rx("dates", "signature_before").search(
                 ctx.doc.text[max(a, inside[0].start - 40):inside[0].start]):
             standalone.append(inside[0])  # a signature run into the last clause's line or cell
+    if strong:
+        # a forwarding letter's 发文日期 stands above the act it forwards: the act's own signature
+        # below its number line is the act's date
+        later = [d for d in standalone if own is not None and any(
+            r.label == own.label and strong.start < r.start < d.start for r in ctx.spans.get("announcements", []))]
+        return later[-1] if later else strong
     if standalone:
         return standalone[-1]
     weak = after_cue("page_date")
@@ -363,7 +367,8 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
     all_cues = ctx.spans.get("relation_cues", [])
     # "2025年第18号公告等此前已实施的管制措施不受影响": acts said to stay in force are no targets
     unaffected = [c for c in all_cues if c.label == "unaffected"]
-    cues = [c for c in all_cues if c.label != "unaffected"]
+    # "暂停期间", "during the suspension": the period named, no act suspended
+    cues = [c for c in all_cues if c.label not in ("unaffected", "period")]
     if unaffected:
         cut = ctx.rx("dates", "clause_cut")
 

@@ -60,6 +60,8 @@ def date_of(groups: dict[str, Any], text: str, g: Grammar) -> tuple[int | None, 
         else:
             day = zh_numeral(groups["d"], g) if not groups["d"].isdigit() else int(groups["d"])
         year = zh_numeral(groups["y"], g) if groups.get("y") else None
+        if groups.get("roc"):
+            year = int(groups["roc"]) + 1911  # Taiwan's Republic of China calendar
     except (KeyError, ValueError, TypeError):
         return None
     if not (1 <= month <= 12 and 1 <= day <= 31) or make_date(year or 2000, month, day) is None:
@@ -67,17 +69,15 @@ def date_of(groups: dict[str, Any], text: str, g: Grammar) -> tuple[int | None, 
     return year, month, day
 
 
-def nearest_year(month: int, day: int, anchor: dt.date) -> int:
-    """The year that puts month/day closest to the anchor date (news: 'Dec. 1' in an October story)."""
-    best, best_gap = anchor.year, None
-    for year in (anchor.year - 1, anchor.year, anchor.year + 1):
+def nearest_year(month: int, day: int, anchor: dt.date, ahead: int = 120) -> int:
+    """The year for a month/day without one: a text speaks of the past more than of the future, so
+    the latest such day up to `ahead` days after the anchor date ('Dec. 1' in an October story is
+    this December; 'April 4' in a November report is last April)."""
+    for year in (anchor.year + 1, anchor.year, anchor.year - 1):
         d = make_date(year, month, day)
-        if d is None:
-            continue
-        gap = abs((d - anchor).days)
-        if best_gap is None or gap < best_gap:
-            best, best_gap = year, gap
-    return best
+        if d is not None and (d - anchor).days <= ahead:
+            return year
+    return anchor.year
 
 
 def relative_date(groups: dict[str, Any], anchor: dt.date, g: Grammar) -> dt.date | None:

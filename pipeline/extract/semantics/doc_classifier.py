@@ -95,10 +95,14 @@ class DocClassifier(SemanticComponent):
                 scores[kind] = sum(w for w, _, _, _ in found)
             hits[kind] = [(w, a, b) for w, a, b, needs in found if not needs or scores[kind]]
         best = max(KINDS, key=lambda k: scores[k])
-        if scores[best] < meta["min_score"]:
+        # an official kind needs one strong cue of its own (list markers and an 附件 line add up to
+        # nothing by themselves: a notice about acts numbers its paragraphs too)
+        weak = best in OFFICIAL and max((w for w, _, _ in hits[best]), default=0) < 1.5
+        if scores[best] < meta["min_score"] or weak:
             # A text about China's controls that is not an act or a Q&A is third-party reporting,
             # and so is prose with some reporting cue; anything else (a glossary, a bare table) is other.
-            prose = sum(u.end - u.start for u in seg.units if u.role in ("text", "heading") and u.style != "table")
+            prose = sum(u.end - u.start for u in seg.units
+                        if u.role in ("text", "heading", "clause", "sub", "item", "bullet") and u.style != "table")
             reporting = relevant or scores["news"] > 0
             kind = meta["default_kind"] if reporting and prose >= meta["default_min_prose"] else "other"
             return kind, scores, []
