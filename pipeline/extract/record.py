@@ -156,13 +156,15 @@ def table_acts(ctx: Ctx) -> set[int]:
     """Rows of a report's table whose header speaks of coverage or control ("Measure | Items
     covered | In force from"): a row that cites an act lists what that act controls."""
     out: set[int] = set()
-    labels = {"control", "control_intro", "act_verb"}
+    labels = {"control", "control_intro", "act_verb", "item_word"}
+    effect = ctx.rx("dates", "effect_column")
     leads: bool | None = None  # None outside a table; else whether its header row leads its rows
     for u in ctx.units:
         if u.role != "row":
             leads = None
         elif leads is None:
-            leads = ctx.has_cue(u.start, u.end, labels)
+            # "Measure | Items covered | In force from": a table of acts and what they cover
+            leads = ctx.has_cue(u.start, u.end, labels) or bool(effect.search(u.text))
         elif leads and ctx.within("announcements", u.start, u.end):
             out.add(u.index)
     return out
@@ -269,6 +271,7 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
     heading_rx = ctx.rx("items", "section_heading")
     prev_unit = None
     notes = [] if decision_only else act_notes(ctx)
+    tags = [(m.start(), m.end()) for m in ctx.rx("items", "hashtag").finditer(ctx.doc.text)]
     for s, e in ctx.sents:
         unit = ctx.unit_at(s)
         if unit is not prev_unit:
@@ -285,7 +288,7 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
         if cue_hits and ":" in ctx.doc.text[cue_hits[0].end:e]:
             inline_led = True
         mentions = [m for m in ctx.within("elements", s, e)
-                    if not any(a <= m.start < b for a, b in ctx.cited)]
+                    if not any(a <= m.start < b for a, b in ctx.cited) and not any(a <= m.start < b for a, b in tags)]
         for a, b, head in inline_sections(ctx, s, e, mentions):
             mentions = [m for m in mentions if not (a <= m.start < b) or m.label == head]
         continued = prev_control and not decision_only

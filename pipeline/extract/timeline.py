@@ -222,7 +222,7 @@ def effective_dates(ctx: "Ctx", issued: str | None,
                 and not ctx.rx("dates", "self_ref").search(sent) and not (ctx.kind == "qa" and (
                 ctx.rx("dates", "qa_ref").search(sent) or any(a in sent for a in aliases)
                 or any(r.label == own for r in ctx.within("announcements", s, e)))) \
-                and not (ctx.kind == "announcement" and (not any(
+                and not (ctx.kind in ("announcement", "qa") and (not any(
                     r.label != own for r in ctx.within("announcements", s, e))
                     # "自即日起至…,暂停实施…第46号公告第二款": the act's own action on the act it names
                     or ctx.within("relation_cues", s, e))):
@@ -272,8 +272,17 @@ def effective_dates(ctx: "Ctx", issued: str | None,
 
 
 def _effect_column(ctx: "Ctx") -> list[tuple[str, int, int]]:
-    """A table column headed by an effect cue ("In force from", "生效日期"): its dates take effect."""
+    """A table column headed by an effect cue ("In force from", "生效日期"): its dates take effect;
+    so does the date in the cell after such a label in a row of label/value pairs ("[实施日期] | 2025.02.04")."""
     out: list[tuple[str, int, int]] = []
+    head = ctx.rx("dates", "effect_column")
+    for u in ctx.units:
+        if u.role == "row" and u.cells:
+            for (a, b), nxt in zip(u.cells, u.cells[1:]):
+                if head.search(ctx.doc.text, a, b) and not ctx.within("dates", a, b):
+                    inside = ctx.within("dates", *nxt)
+                    if inside and len(ctx.doc.text[nxt[0]:nxt[1]].strip()) <= 24:
+                        out.append((inside[0].label, inside[0].start, inside[0].end))
     col: int | None = None
     in_table = False
     for u in ctx.units:
@@ -342,6 +351,11 @@ def _other_measure(ctx: "Ctx", pos: int, s: int, e: int) -> bool:
     b = m.start() if m else e
     text = ctx.doc.text
     if ctx.rx("dates", "other_measure").search(text, a, b) or ctx.rx("dates", "foreign_agency").search(text, a, b):
+        return True
+    # the sentence's subject is another measure ("The tariffs on U.S. goods, ranging from 10% to 15%,
+    # are due to start on Feb. 10") and no control cue comes between it and the date
+    subject = ctx.rx("dates", "other_measure").search(text, s, min(pos, s + 40))
+    if subject and not ctx.has_cue(subject.end(), pos, {"control", "control_intro"}):
         return True
     # the sentence's subject is a foreign agency and China's side is not named before `pos`
     lead = ctx.rx("dates", "foreign_agency").search(text, s, min(e, s + 30))

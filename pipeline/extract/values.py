@@ -86,6 +86,8 @@ def relative_date(groups: dict[str, Any], anchor: dt.date, g: Grammar) -> dt.dat
         target = g.dates["weekdays"].get(groups["wd"].lower())
         if target is None:
             return None
+        if groups.get("last"):  # 上周五: that day of the calendar week before the page's
+            return anchor - dt.timedelta(days=anchor.weekday() + 7 - int(target))
         return anchor - dt.timedelta(days=(anchor.weekday() - int(target)) % 7)
     if groups.get("rel"):
         days = g.dates["relative_days"].get(groups["rel"].lower())

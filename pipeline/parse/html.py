@@ -255,6 +255,8 @@ def _choose_root(soup: BeautifulSoup, dropped: set[int], cfg: dict[str, Any], ti
         found = [t for t in found if total.get(id(t), 0) >= cfg["content_min_chars"]]
         if found:
             root = max(found, key=lambda t: total.get(id(t), 0))
+            # posts of a thread, answers of a Q&A: blocks of the same kind side by side are one content
+            root = _with_sibling_paragraphs(root, body, dropped, total, links, same_kind_only=True)
             break
     if root is None:
         score: dict[int, float] = {}
@@ -281,17 +283,21 @@ def _choose_root(soup: BeautifulSoup, dropped: set[int], cfg: dict[str, Any], ti
 
 
 def _with_sibling_paragraphs(root: Tag, body: Tag, dropped: set[int], total: dict[int, int],
-                             links: dict[int, int]) -> Tag:
+                             links: dict[int, int], same_kind_only: bool = False) -> Tag:
     """Climb to the parent while a sibling holds paragraphs of prose: a letter and its reply, a
     question block and its answers are one content (a mailbox page's 来信内容 beside 答复内容)."""
     while isinstance(root.parent, Tag) and root.parent is not body:
         parent = root.parent
         if links.get(id(parent), 0) > 0.3 * max(total.get(id(parent), 0), 1):
             break
+        def prose_of(tag: Tag) -> bool:  # a paragraph, or a block of the root's own kind, of plain text
+            own = total.get(id(tag), 0) - links.get(id(tag), 0)
+            return own >= 40 and links.get(id(tag), 0) <= 0.3 * max(total.get(id(tag), 0), 1) and (
+                (tag.name == "p" and not same_kind_only) or (tag.name == root.name and tag.get("class") == root.get("class")))
+
         prose = any(
             isinstance(sib, Tag) and sib is not root and id(sib) not in dropped and any(
-                total.get(id(p), 0) - links.get(id(p), 0) >= 40 for p in [sib, *sib.find_all("p")]
-                if p.name == "p")
+                prose_of(p) for p in [sib, *sib.find_all("p")])
             for sib in parent.children)
         if not prose:
             break

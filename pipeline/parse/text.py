@@ -202,6 +202,7 @@ def parse(raw: Raw) -> Document:
         return doc
     builder = TextBuilder()
     lines = [normalize_line(x) for x in fixed.splitlines()]
+    lines = _captions(lines)
     for para in _paragraphs(lines):
         kind, level = classify_line(para)
         builder.add(para, kind, level)
@@ -216,6 +217,37 @@ def parse(raw: Raw) -> Document:
     if not builder.lines:
         doc.error = "no text in file"
     return finish(doc, builder)
+
+
+CUE_INDEX_RE = re.compile(r"^\d{1,5}$")
+CUE_TIME_RE = re.compile(r"^(?:\d{1,2}:)?\d{2}:\d{2}[,.]\d{3}\s*-->\s*(?:\d{1,2}:)?\d{2}:\d{2}[,.]\d{3}")
+
+
+def _captions(lines: list[str]) -> list[str]:
+    """A subtitle file (SRT/WebVTT: a cue number, a "00:00:03,600 --> 00:00:06,200" line, the
+    caption lines) becomes running text: a sentence a broadcaster split over cues is one again
+    (the timings are not the text). Other files pass unchanged."""
+    if sum(1 for x in lines if CUE_TIME_RE.match(x)) < 3:
+        return lines
+    out: list[str] = []
+    run: list[str] = []
+    for i, line in enumerate(lines):
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if CUE_TIME_RE.match(line) or (CUE_INDEX_RE.match(line) and CUE_TIME_RE.match(nxt)) or line == "WEBVTT":
+            continue
+        if not line:
+            continue
+        if any(CUE_TIME_RE.match(x) for x in lines[:i]):
+            run.append(line)  # a caption
+        else:
+            out.append(line)  # the file's header lines
+    # a cue ends a phrase: a Chinese caption without punctuation is followed by a comma
+    text = ""
+    for cap in run:
+        if text and is_cjk(text[-1]) and text[-1] not in "，。！？；：、":
+            text += "，"
+        text = join_wrapped(text, cap) if text else cap
+    return out + [""] + [text] if text else out
 
 
 def _paragraphs(lines: list[str]) -> list[str]:
