@@ -142,7 +142,8 @@ class Scan:
         doc = Document(id="", source="", media_type="", text=self.text,
                        blocks=[Block(kind, s, e) for kind, s, e in self.blocks])
         bp = boilerplate_ranges(self.text, [(h.start, h.end) for h in self.family("related_header")],
-                                [(h.start, h.end) for h in self.family("footer")])
+                                [(h.start, h.end) for h in self.family("footer")],
+                                self.grammar.layout["headline_end"])
         return Layout(doc, self.grammar, bp)
 
 
@@ -318,7 +319,7 @@ def find_elements(scan: Scan) -> list[tuple[int, int, str | None, int]]:
         if len(tops) > 1:
             # of equal tiers, the element the surrounding list is about ("antimony metal, antimony
             # oxides … and indium antimonide" -> Sb), else the cation (锑化镓 -> Ga)
-            lead = _list_subject(text, group, groups, {h.symbol for h in tops})
+            lead = _list_subject(text, group, groups, {h.symbol for h in tops}, meta)
             tops = [h for h in tops if h.symbol == lead] if lead else (
                 [h for h in tops if not _anion(text, h, anion_zh, anion_en)] or tops)
         keep = {id(h) for h in tops}
@@ -328,11 +329,12 @@ def find_elements(scan: Scan) -> list[tuple[int, int, str | None, int]]:
     return out
 
 
-def _list_subject(text: str, group: list["_El"], groups: list[list["_El"]], candidates: set[str | None]) -> str | None:
+def _list_subject(text: str, group: list["_El"], groups: list[list["_El"]], candidates: set[str | None],
+                  meta: dict[str, Any]) -> str | None:
     """The candidate element that other names of the same sentence repeat most (the element a
     list of items is about), or None."""
     a, b = group[0].start, group[-1].end
-    stop = ".;。;\n"
+    stop = meta["list_stops"]
     left = max(text.rfind(ch, 0, a) for ch in stop)
     right = min((i for i in (text.find(ch, b) for ch in stop) if i >= 0), default=len(text))
     counts: dict[str, int] = {}
@@ -384,7 +386,7 @@ def _formula(token: str, offset: int, meta: dict[str, Any], tiers: dict[str, int
 
 
 def _cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff"
+    return vals.is_cjk(ch)
 
 
 # -------------------------------------------------------------------------------------- codes

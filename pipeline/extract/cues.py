@@ -191,7 +191,7 @@ def _elements(rows: list[dict[str, Any]], meta: dict[str, Any], data: dict[str, 
              not_before="[A-Za-z0-9]", not_after="[A-Za-z0-9]")
     meta["elements"] = {"tiers": tiers, "all_symbols": data["all_symbols"].split(),
                         "symbol_context": data["symbol_context"], "formula": formula,
-                        "joiners": data["joiners"], "anions": data["anions"]}
+                        "joiners": data["joiners"], "anions": data["anions"], "list_stops": data["list_stops"]}
 
 
 # --------------------------------------------------------------------------- codes and dates

@@ -313,7 +313,7 @@ class Layout:
 
 
 def boilerplate_ranges(text: str, header_hits: list[tuple[int, int]], footer_hits: list[tuple[int, int]],
-                       max_len: int = 160) -> list[tuple[int, int]]:
+                       sentence_end: str, max_len: int = 160) -> list[tuple[int, int]]:
     """Related-story lists and footers: other articles' headlines must not vote for this one.
 
     After a header line ("More on this story", "相关阅读"), the following headline-like lines
@@ -330,7 +330,7 @@ def boilerplate_ranges(text: str, header_hits: list[tuple[int, int]], footer_hit
         if any(pos <= h <= lead for h in headers if pos <= h <= end):
             in_related = True
             ranges.append((pos, end))
-        elif in_related and bare and len(bare) < max_len and bare[-1:] not in "。.!?":
+        elif in_related and bare and len(bare) < max_len and bare[-1:] not in sentence_end:
             ranges.append((pos, end))
         elif any(pos <= f <= lead for f in footers if pos <= f <= end):
             ranges.append((pos, end))

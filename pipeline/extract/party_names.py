@@ -317,7 +317,7 @@ def split_alias(text: str, start: int, end: int, sh: Shapes) -> Name | None:
     piece = text[start:end]
     m = sh.rx("item_prefix").match(piece)
     s = start + (m.end() if m else 0)
-    e = start + len(piece.rstrip(" ;,。"))
+    e = start + len(piece.rstrip(sh.data["name_trail"]))
     aliases: list[tuple[int, int]] = []
     paren = re.search(r"\(([^()]{2,160})\)\s*$", text[s:e])
     if paren and paren.start() > 0:

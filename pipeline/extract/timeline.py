@@ -149,7 +149,9 @@ def _page_day(ctx: "Ctx") -> str | None:
 
 
 def _cjk_text(s: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in s)
+    from pipeline.extract.values import is_cjk
+
+    return any(is_cjk(ch) for ch in s)
 
 
 def _in_dateline(ctx: "Ctx", d: "Mention") -> bool:
@@ -337,8 +339,7 @@ def _own_aliases(ctx: "Ctx", own: str | None) -> list[str]:
     for m in ctx.rx("dates", "alias_def").finditer(text):
         s, e = ctx.sentence(m.start())
         if own and any(r.label == own for r in ctx.within("announcements", s, e)):
-            name = m.group(1) or m.group(2)
-            out.append(f"《{name}》" if m.group(1) else name)
+            out.append(m.group(1) or m.group(2))  # 《清单》 with its brackets, "List" without quotes
     return out
 
 
@@ -404,7 +405,7 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
         s, e = ctx.sentence(cue.start)
         scope_end = e
         unit = ctx.unit_at(cue.start)
-        if unit is not None and unit.text.rstrip().endswith(("：", ":")) and e >= unit.end - 1:
+        if unit is not None and unit.ends_colon and e >= unit.end - 1:
             scope_end = ctx.list_end(unit)
         nxt = [c.start for c in cues[i + 1:] if c.start < scope_end and c.label != cue.label]
         scope_end = min(nxt + [scope_end])
@@ -441,7 +442,7 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
             # "…第46号公告第二款…。根据第72号公告，该款暂停实施": the act the previous sentence named;
             # "将上述六份公告暂停实施", "these announcements": every act of that sentence
             before = [r for r in refs if r.start < s and r.label != own]
-            if before and re.search(r"[份项个]|s\b", ana.group()):
+            if before and ctx.rx("dates", "plural_anaphora").search(ana.group()):
                 last = ctx.sentence(before[-1].start)
                 targets = [r for r in before if last[0] <= r.start < last[1]]
             else:
@@ -459,7 +460,7 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
                                           "start": ref.start, "end": ref.end})
             rel["until"] = rel["until"] or until
             tail = re.sub(r"^\s*\([^)]{0,80}\)", "", text[ref.end:ref.end + 120])[:30]
-            parts = ctx.layout.clause_refs(re.split(r"[,;。]", tail)[0]) if ctx.rx("dates", "clause_tail").match(tail) else []
+            parts = ctx.layout.clause_refs(ctx.rx("dates", "clause_end").split(tail)[0]) if ctx.rx("dates", "clause_tail").match(tail) else []
             scopes.append({"type": cue.label, "target": ref.label, "until": until,
                            "clauses": parts or None, "start": ref.start, "end": ref.end})
     # One act suspends its targets together: when its text gives a single end date (in the body)

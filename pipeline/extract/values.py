@@ -36,6 +36,14 @@ def zh_numeral(text: str, g: Grammar) -> int:
     return int("".join(str(digits[c]) for c in text))
 
 
+CJK_FIRST, CJK_LAST = 0x4E00, 0x9FFF  # the CJK Unified Ideographs block: Chinese script detection
+
+
+def is_cjk(ch: str) -> bool:
+    """Whether a character is a Chinese ideograph (script detection, not a cue)."""
+    return len(ch) == 1 and CJK_FIRST <= ord(ch) <= CJK_LAST
+
+
 def make_date(year: int | None, month: int, day: int) -> dt.date | None:
     if year is None:
         return None

@@ -7,6 +7,8 @@ rendering: the components must work on both.
 """
 from __future__ import annotations
 
+from pipeline.extract.values import is_cjk
+
 import json
 import sys
 from pathlib import Path
@@ -83,7 +85,7 @@ def document_text(path: Path, source: str, crude: bool = False) -> tuple[str, st
 
 
 def guess_lang(text: str) -> str:
-    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    cjk = sum(1 for ch in text if is_cjk(ch))
     return "zh" if cjk > len(text) * 0.1 else "en"
 
 
