@@ -118,8 +118,10 @@ def test_bench_command_writes_every_key(tmp_path: Path) -> None:
     for n in ("6", "12"):
         run = data["runs"][n]
         for key in ("seconds", "docs_per_s", "words", "words_per_s", "stages", "peak_rss_mb", "pdfs_parsed",
-                    "extract_words_per_s", "tokenise_words_per_s", "extract_ratio", "limit", "load_average"):
+                    "extract_words_per_s", "tokenise_words_per_s", "extract_ratio", "limit", "load_average",
+                    "extract_cpu_seconds", "extract_words_per_cpu_s", "extract_ratio_wall", "stage_cpu_seconds"):
             assert key in run, key
+        assert run["extract_cpu_seconds"] > 0  # every worker's CPU counted: extraction took some
         assert {"ingest", "extract", "diff", "alert"} <= set(run["stages"])
         assert run["counts"]["new"] == int(n) and run["counts"]["extracted"] == int(n)
         assert run["limit"]["docs"] == int(n) and run["words"] > 0
