@@ -47,6 +47,9 @@ def check_environment() -> None:
 
 # Files larger than this are recorded with an error instead of parsed.
 MAX_FILE_BYTES = env_number("EXPORTWATCH_MAX_FILE_BYTES", 50 * 1024 * 1024, minimum=1, unit=" of bytes")
+# The longest document text extracted (characters): spaCy's 1,000,000 default guards its parser and
+# NER, which the exportwatch pipelines do not have; a longer text is recorded with an error.
+MAX_TEXT_CHARS = env_number("EXPORTWATCH_MAX_TEXT_CHARS", 20_000_000, minimum=1000, unit=" of characters")
 # Parse limits (pipeline/guard.py says what each bounds and why).
 PARSE_TIMEOUT_S = env_number("EXPORTWATCH_PARSE_TIMEOUT", 30.0, minimum=0.1, unit=" of seconds")
 PDF_TIMEOUT_S = env_number("EXPORTWATCH_PDF_TIMEOUT", 120.0, minimum=0.1, unit=" of seconds")

@@ -88,3 +88,53 @@ def test_stage_reads_documents_from_a_database_path_with_uri_characters(tmp_path
     run_stage(ctx)
     assert ctx.counts["extracted"] > 0
     assert ctx.db.execute("SELECT count(*) FROM records").fetchone()[0] == ctx.counts["extracted"]
+
+
+def _long_text(chars: int) -> str:
+    head = "商务部公告2025年第18号\n决定对下列物项实施出口管制：\n一、钐相关物项\n"
+    filler = "本段为附件说明文字，列明物项的技术参数，供出口经营者对照。"
+    return head + filler * (chars // len(filler) + 1) + "\n本公告自公布之日起正式实施。\n商务部\n2025年4月4日\n"
+
+
+def test_a_text_over_a_million_characters_is_extracted(tmp_path: Path) -> None:
+    """spaCy's max_length (1,000,000, for parser/NER memory) is not this pipeline's limit: a long
+    annex is extracted, with the act, its issue date and evidence offsets into the whole text."""
+    long_file = tmp_path / "annex.txt"
+    long_file.write_text(_long_text(1_200_000), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["extract", str(long_file), "--json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert record["announcement"] == "MOFCOM-2025-18" and record["issued"] == "2025-04-04"
+    issued = next(e for e in record["evidence"] if e["field"] == "issued")
+    assert issued["start"] > 1_200_000 and issued["text"] == "2025年4月4日"
+
+
+def test_one_document_that_cannot_be_extracted_costs_only_itself(tmp_path: Path, monkeypatch) -> None:
+    """A document over the text limit (EXPORTWATCH_MAX_TEXT_CHARS) is that document's error: the
+    other files are printed (the command then exits non-zero, naming it), and in a run the other
+    documents get their records and the failed one its error row."""
+    from pipeline import config
+
+    monkeypatch.setattr(config, "MAX_TEXT_CHARS", 50_000)
+    big, good = tmp_path / "big.txt", tmp_path / "note.txt"
+    big.write_text(_long_text(60_000), encoding="utf-8")
+    good.write_text("商务部公告2025年第62号\n一、下列技术未经许可不得出口：\n1E902.a 稀土开采技术。\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["extract", str(big), str(good), "--json"])
+    assert result.exit_code == 1
+    assert [json.loads(line)["source"] for line in result.stdout.splitlines()] == [str(good)]
+    assert f"extract: {big}: text too long to extract" in result.stderr
+    assert "1 of 2 file(s) could not be extracted" in result.stderr
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "big.txt").write_bytes(big.read_bytes())
+    (corpus / "note.txt").write_bytes(good.read_bytes())
+    db = tmp_path / "ew.db"
+    ctx = Context.open(db, quiet=True)
+    ingest_corpus(ctx, corpus)
+    run_stage(ctx)
+    assert ctx.counts["extracted"] == 1 and ctx.counts["extract_errors"] == 1
+    assert any("text too long to extract" in e["error"] for e in ctx.errors)
+    rows = dict(ctx.db.execute("select d.source, d.error from documents d").fetchall())
+    assert "text too long" in rows["big.txt"] and not rows["note.txt"]
+    assert ctx.db.execute("select count(*) from records").fetchone()[0] == 1

@@ -5,6 +5,9 @@ and bullets inside words; the view folds them so one cue vocabulary reads them a
 record's evidence still quotes the document as printed."""
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from pipeline.extract import extract
 from pipeline.extract.view import Normaliser, default_normaliser
 from pipeline.records import Document
@@ -53,3 +56,15 @@ def test_traditional_repost_is_extracted_and_quoted_as_printed() -> None:
     for item in x.items:
         assert text[item["start"]:item["end"]] == item["quote"]
         assert item["name"] is None or item["name"] in text
+
+
+@given(st.text(alphabet="稀土管制镓 \n\t\u3000ab.,，。", max_size=60))
+def test_char_tokens_are_spacys_in_linear_time(text: str) -> None:
+    """The view tokenizer's own character segmentation gives exactly spaCy's Chinese 'char' tokens
+    and trailing spaces (spaCy's alignment is quadratic in the text's length)."""
+    from spacy import util
+
+    from pipeline.extract.tokenizer import char_words_and_spaces
+
+    expected = util.get_words_and_spaces(list(text), text) if text else ([], [])
+    assert char_words_and_spaces(text) == expected

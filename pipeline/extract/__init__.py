@@ -166,7 +166,8 @@ _JOB: dict[str, Any] = {"load": None, "post": None}  # set before the fork: the 
 
 def _extract_batch(batch: list[tuple[Any, str | None]], batch_size: int, load: Loader | None = None,
                    post: Post | None = None) -> list[Any]:
-    """Extract a batch (each language through its pipeline's nlp.pipe); results in input order.
+    """Extract a batch (each language through its pipeline, document by document: a failure is
+    that document's ExtractionFailure, never the batch's); results in input order.
     With `load`, the batch holds keys and `load(key)` gives the Document (None: nothing to
     extract, result None); with `post`, each result is `post(document, extraction)`."""
     from pipeline.extract.build import load as load_nlp
@@ -183,12 +184,38 @@ def _extract_batch(batch: list[tuple[Any, str | None]], batch_size: int, load: L
     for lang, idx in by_lang.items():
         nlp = load_nlp(lang)
         tiers = _tiers(nlp)
-        prepared = (_prepare(nlp, docs[i][0]) for i in idx)  # type: ignore[index]
-        for i, sdoc in zip(idx, nlp.pipe(prepared, batch_size=batch_size)):
+        for i in idx:
             doc, source = docs[i]  # type: ignore[misc]
-            x = _finish(doc, sdoc, lang, tiers, source)
-            results[i] = post(doc, x) if post is not None else x
+            results[i] = _extract_one(nlp, doc, lang, tiers, source, post)
     return results
+
+
+@dataclass
+class ExtractionFailure:
+    """A document the extractor could not process: its id, source and why. The other documents of
+    the batch and the run go on; the stage records the error against this document."""
+
+    document_id: str
+    source: str | None
+    error: str
+
+
+def _extract_one(nlp: Any, doc: Document, lang: str, tiers: dict[str, int], source: str | None,
+                 post: Post | None) -> Any:
+    """One document through the pipeline, its failure kept to itself."""
+    from pipeline.config import MAX_TEXT_CHARS
+
+    if len(doc.text or "") > MAX_TEXT_CHARS:
+        return ExtractionFailure(doc.id, source or doc.source, f"text too long to extract: {len(doc.text):,} "
+                                 f"characters (limit {MAX_TEXT_CHARS:,}, EXPORTWATCH_MAX_TEXT_CHARS)")
+    try:
+        sdoc = _prepare(nlp, doc)
+        for _, proc in nlp.pipeline:
+            sdoc = proc(sdoc)
+        x = _finish(doc, sdoc, lang, tiers, source)
+    except Exception as exc:  # one document's bug or pathology must not cost the others
+        return ExtractionFailure(doc.id, source or doc.source, f"extraction failed: {type(exc).__name__}: {exc}")
+    return post(doc, x) if post is not None else x
 
 
 def _worker_init() -> None:

@@ -116,10 +116,16 @@ def is_current(lang: str) -> bool:
 def load(lang: str) -> spacy.language.Language:
     """The built pipeline for `lang`, (re)built first when missing or stale. Cached per process:
     a pipeline is loaded once, never per document."""
+    from pipeline.config import MAX_TEXT_CHARS
+
     import_components()
     if not is_current(lang):
         build(lang)
-    return spacy.load(model_dir(lang))
+    nlp = spacy.load(model_dir(lang))
+    # long annexes and pages (spaCy's 1,000,000 limit is for parser/NER memory; these pipelines
+    # have neither): the document's own cap is checked per document before extraction
+    nlp.max_length = MAX_TEXT_CHARS + 1
+    return nlp
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -54,10 +54,17 @@ def extract_command(paths: tuple[Path, ...], as_json: bool, full: bool) -> None:
     from pipeline.ingest import display_name
 
     pairs = [(p, display_name(str(p))) for p in paths]
+    from pipeline.extract import ExtractionFailure
+
     errors: dict[str, str] = {}
+    failed = 0
     for source, x in _extract_paths(pairs, errors):
         if source in errors:
             click.echo(f"extract: {source}: {errors.pop(source)}", err=True)
+        if isinstance(x, ExtractionFailure):  # no record for this file; the others are printed
+            click.echo(f"extract: {source}: {x.error}", err=True)
+            failed += 1
+            continue
         if as_json:
             out = x.to_dict() if full else x.record
             click.echo(json.dumps(out, ensure_ascii=False))
@@ -69,6 +76,8 @@ def extract_command(paths: tuple[Path, ...], as_json: bool, full: bool) -> None:
                     "thresholds", "not_controlled", "relations", "parties"):
             if r[key]:
                 click.echo(f"  {key}: {json.dumps(r[key], ensure_ascii=False)}")
+    if failed:
+        raise click.ClickException(f"{failed} of {len(pairs)} file(s) could not be extracted (see above)")
 
 
 def gold_documents(gold_dir: Path, docs: Path | None) -> list[tuple[dict[str, Any], Path]]:
@@ -104,8 +113,15 @@ def eval_command(gold_dir: Path, docs: Path | None, as_json: bool) -> None:
     missing = [str(p) for _, p in pairs if not p.is_file()]
     if missing:
         click.echo("eval: gold names missing documents: " + ", ".join(missing), err=True)
+    from pipeline.extract import ExtractionFailure
+
     present = [(p, g["source"]) for g, p in pairs if p.is_file()]
-    preds = [x.record for _, x in _extract_paths(present)]
+    preds = []
+    for source, x in _extract_paths(present):
+        if isinstance(x, ExtractionFailure):  # scored as a missing record
+            click.echo(f"eval: {source}: {x.error}", err=True)
+        else:
+            preds.append(x.record)
     result = score(preds, [g for g, _ in pairs])
     if as_json:
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))

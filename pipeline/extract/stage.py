@@ -17,7 +17,7 @@ import sqlite_utils
 
 from pipeline import store as core
 from pipeline.context import Context
-from pipeline.extract import Extraction, extract_many, pipeline_version
+from pipeline.extract import Extraction, ExtractionFailure, extract_many, pipeline_version
 from pipeline.extract import store
 from pipeline.records import Document
 
@@ -51,7 +51,9 @@ def run_stage(ctx: Context, **options) -> None:
     """Extract every current document without a record at this pipeline version.
 
     Counts: `extracted` (records written), `extract_skipped` (already current), `extract_errors`
-    (documents whose parse left no text: nothing to extract; the parse error is already logged)."""
+    (documents whose parse left no text: nothing to extract, the parse error is already logged; and
+    documents the extractor failed on: the error is the run's and the document's `error`, the
+    other documents are extracted all the same)."""
     store.ensure_schema(ctx.db)
     version = pipeline_version()
     todo, current = store.documents_to_extract(ctx.db, version)
@@ -72,6 +74,14 @@ def run_stage(ctx: Context, **options) -> None:
         for rows in extract_many(todo, load=load, post=_rows, batch_size=options.get("batch_size", BATCH_SIZE)):
             if rows is None:
                 ctx.count("extract_errors")
+                continue
+            if isinstance(rows, ExtractionFailure):  # this document only: recorded, the run goes on
+                ctx.count("extract_errors")
+                ctx.error("extract", f"{rows.source}: {rows.error}")
+                if not conn.in_transaction:
+                    conn.execute("BEGIN IMMEDIATE")
+                conn.execute("UPDATE documents SET error = ? WHERE id = ? AND (error IS NULL OR error = '')",
+                             [rows.error, rows.document_id])
                 continue
             if not conn.in_transaction:
                 conn.execute("BEGIN IMMEDIATE")
