@@ -217,8 +217,11 @@ def _chrome(soup: BeautifulSoup, cfg: dict[str, Any]) -> set[int]:
     total, _ = _sizes(soup, hard, cfg["drop_tags"])
     page = max(total.get(id(soup), 0), 1)
     dropped = set(hard)
+    # a content container by name is never chrome, whatever its tokens say (gov.cn's
+    # "pages_content" holds the word of a pager)
+    content = {id(t) for selector in cfg["content_selectors"] for t in soup.select(selector)}
     for tag in soup.find_all(True):
-        if id(tag) in dropped:
+        if id(tag) in dropped or id(tag) in content:
             continue
         href = str(tag.get("href") or "").strip().lower()
         if tag.name == "a" and href.startswith(("javascript:", "vbscript:")):
