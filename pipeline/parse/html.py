@@ -77,7 +77,8 @@ def parse(raw: Raw) -> Document:
             for key, value in meta_pairs(line).items():
                 doc.meta.setdefault(key, value)
     doc.published = (_meta_date(doc.meta, ld, cfg) or published_from_lines(lines)
-                     or _time_date(root, dropped) or published_from_lines(lines, kinds) or last_date_line(lines))
+                     or _time_date(root, dropped) or _masthead_date(soup, root)
+                     or published_from_lines(lines, kinds) or last_date_line(lines))
     finish(doc, builder)
     if not doc.text:
         doc.error = "no text content in the HTML page"
@@ -512,6 +513,26 @@ def _strip_site(title: str, sites: list[str], cfg: dict[str, Any], loose: bool) 
 
 def _meta_date(meta: dict[str, str], ld: dict[str, str], cfg: dict[str, Any]) -> str | None:
     return first_date(_meta_value(meta, cfg["date_meta"])) or first_date(ld.get("datePublished"))
+
+
+def _masthead_date(soup: BeautifulSoup, root: Tag, limit: int = 1500) -> str | None:
+    """The first full date printed above the content (a newspaper's masthead "2025年11月10日
+    星期一", a research note's header), chrome included: the page's own date when it has no meta."""
+    body = soup.body or soup
+    seen: list[str] = []
+    size = 0
+    for node in body.descendants:
+        if node is root:
+            break
+        if isinstance(node, str) and not isinstance(node.parent, Tag) or (
+                isinstance(node, str) and node.parent.name in ("script", "style")):
+            continue
+        if isinstance(node, str):
+            seen.append(str(node))
+            size += len(node)
+            if size > limit:
+                break
+    return first_date(" ".join(seen))
 
 
 def _time_date(root: Tag, dropped: set[int]) -> str | None:

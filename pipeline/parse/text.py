@@ -169,8 +169,11 @@ def published_from_lines(lines: list[str], kinds: list[str] | None = None) -> st
             if m := regex.search(line):
                 if date := first_date(line[m.end():m.end() + 40]):
                     return date
-    for line, kind in zip(lines, kinds or []):
-        if kind == "meta" and (dates := find_dates(line)):
+    for line, kind in list(zip(lines, kinds or []))[:12]:
+        # a meta line near the top is the page's; a long one is a paragraph opened by a bracket
+        # label (【本報訊】…) whose dates are the story's, and date lines further down are a
+        # timeline's
+        if kind == "meta" and len(line) <= 120 and (dates := find_dates(line)):
             return dates[0][2]
     return None
 
