@@ -526,13 +526,19 @@ def announcement_spans(scan: Scan, pub: dt.date | None,
     refs = [r for r in act_references(scan) if r.mofcom]
     if dated and any(r.year is None for r in refs):
         layout = scan.layout
+        until = re.compile(scan.book.meta["acts"]["until_before"])
+        relative = re.compile(scan.book.meta["acts"]["relative_year_before"])
         for i, ref in enumerate(refs):
             if ref.year is None and not any(r.year and r.number == ref.number and r.scheme == ref.scheme
                                             for r in refs):
                 s, e = layout.sentence(ref.start)
-                inside = [(pos, y) for pos, y in dated if s <= pos < e]
+                # (an end date "至2026年11月10日" is not the day the act was issued)
+                inside = [(pos, y) for pos, y in dated if s <= pos < e and not until.search(scan.text, max(s, pos - 6), pos)]
                 before = [y for pos, y in inside if pos < ref.start]
-                if inside:
+                rel = relative.search(scan.text, max(s, ref.start - 6), ref.start)
+                if rel and pub:  # 去年第46号公告, "last year's No. 46"
+                    refs[i] = ref._replace(year=pub.year + int(scan.grammar.dates["relative_years"][rel.group(1).lower()]))
+                elif inside:
                     refs[i] = ref._replace(year=before[-1] if before else inside[0][1])
     out = []
     for i, ref in enumerate(refs):
@@ -586,6 +592,23 @@ def page_date(scan: Scan, head: int = 300) -> dt.date | None:
     return None
 
 
+def _local_anchor(text: str, matches: list[tuple], i: int, same_year: re.Pattern[str]) -> dt.date | None:
+    """The dated entry a yearless date belongs to, when its text says so: a timeline's date line
+    just above it ("2023.7.3" then "…同年8月1日起实施"), or 同年/that year after a full date."""
+    s = matches[i][0]
+    prev = [m for m in matches[:i] if m[2]]
+    if not prev:
+        return None
+    p = prev[-1]
+    line_start = text.rfind("\n", 0, s) + 1
+    prev_line_start = text.rfind("\n", 0, max(line_start - 1, 0)) + 1
+    date_line = prev_line_start <= p[0] and p[1] <= line_start and \
+        len(text[prev_line_start:line_start].strip()) <= (p[1] - p[0]) + 6
+    if date_line or (same_year.search(text[max(0, s - 8):s + 2]) and s - p[1] <= 200):
+        return vals.make_date(p[2], p[3], p[4])
+    return None
+
+
 def find_dates(scan: Scan, pub: dt.date | None) -> list[SpanTuple]:
     g, text = scan.grammar, scan.text
     matches: list[tuple[int, int, int | None, int, int]] = []
@@ -597,16 +620,23 @@ def find_dates(scan: Scan, pub: dt.date | None) -> list[SpanTuple]:
         parts = vals.date_of(groups, text[h.start:h.end], g)
         if parts is None:
             continue
-        if groups.get("ry"):
+        shift = g.dates["relative_years"].get((groups.get("ry") or "").lower())
+        if shift == "same":  # 同年8月1日: the year of the full date before it (_local_anchor)
+            parts = (None, parts[1], parts[2])
+        elif groups.get("ry"):
             if not pub:
                 continue  # "next year's" with no page date to count from
-            parts = (pub.year + int(g.dates["relative_years"][groups["ry"].lower()]), parts[1], parts[2])
+            parts = (pub.year + int(shift), parts[1], parts[2])
         matches.append((h.start, h.end, *parts))
         last_end = h.end
     out: list[SpanTuple] = []
+    same_year = re.compile(g.dates["same_year_before"])
     for i, (s, e, year, month, day) in enumerate(matches):
         if year is None:
-            if pub:
+            anchor = _local_anchor(text, matches, i, same_year)
+            if anchor:
+                year = vals.nearest_year(month, day, anchor)
+            elif pub:
                 year = vals.nearest_year(month, day, pub)
             else:
                 before = [m[2] for m in matches[:i] if m[2]]

@@ -210,7 +210,7 @@ def _dates(rows: list[dict[str, Any]], meta: dict[str, Any], data: dict[str, Any
         for label, d in data[family].items():
             _add(rows, "date" if family == "forms" else "relative_date", label, "any", d["pattern"],
                  caseless=True, not_before=d.get("not_before", ""), not_after=d.get("not_after", ""))
-    meta["dates"] = {k: data[k] for k in ("months", "weekdays", "relative_days", "relative_years", "day_words", "zh_digits", "zh_ten",
+    meta["dates"] = {k: data[k] for k in ("months", "weekdays", "relative_days", "relative_years", "day_words", "same_year_before", "zh_digits", "zh_ten",
                                           "ambiguous_months")}
 
 
@@ -226,7 +226,8 @@ def _acts(rows: list[dict[str, Any]], meta: dict[str, Any], data: dict[str, Any]
             bare.append(label)
     meta["acts"] = {"issuers_mofcom": data["issuers_mofcom"], "list_joiners": data["list_joiners"],
                     "range_words": data["range_words"], "max_range": int(data["max_range"]), "uel": uel,
-                    "bare": bare, "act_words": data["act_words"]}
+                    "bare": bare, "act_words": data["act_words"], "until_before": data["until_before"],
+                    "relative_year_before": data["relative_year_before"]}
 
 
 # ---------------------------------------------------------------------------------- semantics

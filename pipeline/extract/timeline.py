@@ -135,6 +135,19 @@ def _cited_date(ctx: "Ctx", own: "Mention | None") -> "Mention | None":
     return None
 
 
+def _entry_date(ctx: "Ctx", pos: int) -> str | None:
+    """A timeline entry's date: the line above holds nothing but a date ("2025.2.4" then
+    "钨、碲…相关物项即日起管制")."""
+    unit = ctx.unit_at(pos)
+    if unit is None or unit.index == 0:
+        return None
+    above = ctx.units[unit.index - 1]
+    inside = ctx.within("dates", above.start, above.end)
+    if len(inside) == 1 and len(above.text.strip()) <= inside[0].end - inside[0].start + 4:
+        return inside[0].label
+    return None
+
+
 def _page_day(ctx: "Ctx") -> str | None:
     """The story's own date (its 发布时间/dateline line): a flash that says "即日生效" and names no
     other day reports a measure of its own day."""
@@ -241,13 +254,14 @@ def effective_dates(ctx: "Ctx", issued: str | None,
             best = min(near, key=lambda d: min(abs(d.start - cue.end), abs(cue.start - d.end)))
             value, start, end = best.label, best.start, best.end
         elif cue.label == "publication":
-            value = issued if official else announced_date(ctx, cue.start)
+            value = issued if official else (_entry_date(ctx, cue.start) or announced_date(ctx, cue.start))
         elif cue.label == "immediate":
             if near:
                 best = min(near, key=lambda d: abs(d.start - cue.end))
                 value, start, end = best.label, best.start, best.end
             else:
-                value = issued if official else (announced_date(ctx, cue.start) or _page_day(ctx))
+                value = issued if official else (_entry_date(ctx, cue.start) or announced_date(ctx, cue.start)
+                                                 or _page_day(ctx))
         if not value:
             continue
         refs = ctx.layout.clause_refs(sent) if official else []
