@@ -631,13 +631,15 @@ def find_dates(scan: Scan, pub: dt.date | None) -> list[SpanTuple]:
         last_end = h.end
     out: list[SpanTuple] = []
     same_year = re.compile(g.dates["same_year_before"])
+    past_before, past_after = re.compile(g.dates["past_before"]), re.compile(g.dates["past_after"])
     for i, (s, e, year, month, day) in enumerate(matches):
         if year is None:
             anchor = _local_anchor(text, matches, i, same_year)
+            past = past_before.search(text, max(0, s - 24), s) or past_after.match(text, e)
             if anchor:
                 year = vals.nearest_year(month, day, anchor)
             elif pub:
-                year = vals.nearest_year(month, day, pub)
+                year = vals.nearest_year(month, day, pub, ahead=0 if past else 120)
             else:
                 before = [m[2] for m in matches[:i] if m[2]]
                 after = [m[2] for m in matches[i + 1:] if m[2]]

@@ -423,7 +423,10 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
             scope_end = ctx.list_end(unit)
         nxt = [c.start for c in cues[i + 1:] if c.start < scope_end and c.label != cue.label]
         scope_end = min(nxt + [scope_end])
-        targets = [r for r in refs if cue.end <= r.start < scope_end and r.label != own]
+        acting = ctx.rx("dates", "acting_before")
+        # ("are suspended under Announcement No. 70": the act after the verb may be the one acting)
+        targets = [r for r in refs if cue.end <= r.start < scope_end and r.label != own
+                   and not acting.search(text[max(0, r.start - 24):r.start])]
         if unit is not None and unit.role == "row" and unit.cells and (cue.label, unit.start) not in linked:
             # a table's status cell ("Suspended until Nov. 10, 2026 (Announcement No. 70)") speaks of
             # the acts of its row's earlier cells; an act after the verb in that cell is the one acting
