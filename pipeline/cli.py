@@ -52,7 +52,7 @@ def cli() -> None:
 
 @cli.command()
 @click.option("--corpus", type=click.Path(file_okay=False, path_type=Path), default=config.DEFAULT_CORPUS,
-              show_default=True, help="Folder of documents to ingest.")
+              show_default=config.shown(config.DEFAULT_CORPUS), help="Folder of documents to ingest.")
 @db_option
 @quiet_option
 def ingest(corpus: Path, db_path: Path, quiet: bool) -> None:
@@ -77,7 +77,7 @@ def ingest(corpus: Path, db_path: Path, quiet: bool) -> None:
 
 @cli.command()
 @click.option("--corpus", type=click.Path(file_okay=False, path_type=Path), default=config.DEFAULT_CORPUS,
-              show_default=True, help="Folder of documents to ingest.")
+              show_default=config.shown(config.DEFAULT_CORPUS), help="Folder of documents to ingest.")
 @click.option("--live", is_flag=True, help="Fetch every configured source first (network).")
 @base_url_option
 @delay_option
@@ -152,9 +152,11 @@ def _stamp() -> str:
 @sources_option
 @delay_option
 @click.option("--lock", "lock_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=config.DATA_DIR / "update.lock", show_default=True, help="Lock file (flock).")
+              default=config.DATA_DIR / "update.lock",
+              show_default=config.shown(config.DATA_DIR / "update.lock"), help="Lock file (flock).")
 @click.option("--log", "log_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=config.DATA_DIR / "update.log", show_default=True, help="Append the run log here.")
+              default=config.DATA_DIR / "update.log",
+              show_default=config.shown(config.DATA_DIR / "update.log"), help="Append the run log here.")
 @click.option("--force", is_flag=True, help="Ignore check intervals.")
 @quiet_option
 def update(db_path: Path, base_url: str | None, sources_path: Path | None, delay: float | None, lock_path: Path,

@@ -12,6 +12,17 @@ MODELS_DIR = Path(os.environ.get("EXPORTWATCH_MODELS", ROOT / "models"))
 CONFIG_DIR = Path(os.environ.get("EXPORTWATCH_CONFIG", ROOT / "config"))
 SHARED_DIR = Path(os.environ.get("EXPORTWATCH_SHARED", ROOT.parent / "shared"))
 
+
+
+def shown(path: Path) -> str:
+    """A default path as --help shows it: relative to the checkout when inside it, so the help text
+    (and docs/cli.md, generated from it) wraps the same in every clone, whatever its location."""
+    try:
+        return str(Path(path).relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
 # Numeric settings from the environment that do not parse are collected here, not raised: an
 # exception at import would be a traceback before any command could explain it. The CLI refuses
 # to run with any of them (check_environment), naming the variable and what to write.

@@ -21,7 +21,7 @@ def parse_date(ctx: click.Context | None, param: click.Parameter | None, value: 
 
 
 db_option = click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
-                         default=config.DEFAULT_DB, show_default=True, help="SQLite database file.")
+                         default=config.DEFAULT_DB, show_default=config.shown(config.DEFAULT_DB), help="SQLite database file.")
 today_option = click.option("--today", callback=parse_date, metavar="YYYY-MM-DD",
                             help="Pretend today is this date (tests, replays). Default: the real date.")
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="No progress bars or log lines.")

@@ -58,6 +58,19 @@ def test_cli_reference_is_generated_from_the_current_help() -> None:
     assert result.returncode == 0, f"docs/cli.md is out of date: run .venv/bin/cog -r docs/cli.md\n{result.stderr}"
 
 
+def test_help_never_shows_the_checkout_path() -> None:
+    """Defaults show relative to the checkout: an absolute path would make --help (and docs/cli.md,
+    which click wraps from it) differ between a clone in /work and one in /check/work."""
+    from click.testing import CliRunner
+
+    from pipeline import config
+    from pipeline.cli import cli
+
+    shown = {name: CliRunner().invoke(cli, [name, "--help"], terminal_width=100).output for name in cli.commands}
+    leaking = [name for name, text in shown.items() if str(config.ROOT) in text]
+    assert not leaking, f"--help of {leaking} shows the checkout's absolute path"
+
+
 def test_every_command_and_option_is_documented() -> None:
     from pipeline.cli import cli
 
