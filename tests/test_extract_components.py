@@ -99,6 +99,17 @@ def test_dates_partial_and_relative() -> None:
     assert ("公布之日起", "publication") in cues
 
 
+def test_yearless_date_takes_the_year_of_its_sentence_unless_it_says_its_own() -> None:
+    # spoken: the full date opens the sentence, the yearless one follows it (a page of 2025)
+    spoken = "二〇二三年七月三号,中国宣布对镓、锗实施出口管制,八月一号开始实施。"
+    assert labels(spoken, "dates", published="2025-03-01") == ["2023-07-03", "2023-08-01"]
+    # a list of 'since' dates: 'this year' is the page's year, not the year of the date before it
+    listed = "Licences have been required since Aug. 1, 2023, and for antimony since Sept. 15 this year."
+    assert "2023-09-15" not in labels(listed, "dates", "en", published="2024-12-03")
+    # ...and a new sentence does not inherit the year
+    assert labels("2023年7月3日公布。8月1日起实施。", "dates", published="2025-03-01")[1] != "2023-08-01"
+
+
 def test_relation_and_scope_cues() -> None:
     assert "suspends" in labels("暂停实施下列公告", "relation_cues")
     assert "repeals" in labels("2025年第18号公告同时废止", "relation_cues")

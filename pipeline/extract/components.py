@@ -592,7 +592,8 @@ def page_date(scan: Scan, head: int = 300) -> dt.date | None:
     return None
 
 
-def _local_anchor(text: str, matches: list[tuple], i: int, same_year: re.Pattern[str]) -> dt.date | None:
+def _local_anchor(text: str, matches: list[tuple], i: int, same_year: re.Pattern[str],
+                  until: re.Pattern[str], stops: str, year_after: re.Pattern[str]) -> dt.date | None:
     """The dated entry a yearless date belongs to, when its text says so: a timeline's date line
     just above it ("2023.7.3" then "…同年8月1日起实施"), or 同年/that year after a full date."""
     s = matches[i][0]
@@ -605,6 +606,12 @@ def _local_anchor(text: str, matches: list[tuple], i: int, same_year: re.Pattern
     date_line = prev_line_start <= p[0] and p[1] <= line_start and \
         len(text[prev_line_start:line_start].strip()) <= (p[1] - p[0]) + 6
     if date_line or (same_year.search(text[max(0, s - 8):s + 2]) and s - p[1] <= 200):
+        return vals.make_date(p[2], p[3], p[4])
+    # "二〇二三年七月三号,中国宣布…,八月一号开始": a full date shortly before in the same sentence
+    # (not a period's end: "至2026年11月10日")
+    between = text[p[1]:s]
+    if s - p[1] <= 100 and not any(ch in between for ch in stops) and not until.search(text, max(0, p[0] - 6), p[0]) \
+            and not year_after.match(text, matches[i][1]):
         return vals.make_date(p[2], p[3], p[4])
     return None
 
@@ -632,9 +639,12 @@ def find_dates(scan: Scan, pub: dt.date | None) -> list[SpanTuple]:
     out: list[SpanTuple] = []
     same_year = re.compile(g.dates["same_year_before"])
     past_before, past_after = re.compile(g.dates["past_before"]), re.compile(g.dates["past_after"])
+    until = re.compile(scan.book.meta["acts"]["until_before"])
+    stops = scan.book.meta["elements"]["list_stops"]  # sentence ends
+    year_after = re.compile(g.dates["year_after"])
     for i, (s, e, year, month, day) in enumerate(matches):
         if year is None:
-            anchor = _local_anchor(text, matches, i, same_year)
+            anchor = _local_anchor(text, matches, i, same_year, until, stops, year_after)
             past = past_before.search(text, max(0, s - 24), s) or past_after.match(text, e)
             if anchor:
                 year = vals.nearest_year(month, day, anchor)

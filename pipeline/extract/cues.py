@@ -210,7 +210,7 @@ def _dates(rows: list[dict[str, Any]], meta: dict[str, Any], data: dict[str, Any
         for label, d in data[family].items():
             _add(rows, "date" if family == "forms" else "relative_date", label, "any", d["pattern"],
                  caseless=True, not_before=d.get("not_before", ""), not_after=d.get("not_after", ""))
-    meta["dates"] = {k: data[k] for k in ("months", "weekdays", "relative_days", "relative_years", "day_words", "same_year_before", "past_before", "past_after", "zh_digits", "zh_ten",
+    meta["dates"] = {k: data[k] for k in ("months", "weekdays", "relative_days", "relative_years", "day_words", "same_year_before", "past_before", "past_after", "year_after", "zh_digits", "zh_ten",
                                           "ambiguous_months")}
 
 

@@ -170,8 +170,9 @@ def act_refs(match: re.Match[str], label: str, g: Grammar) -> list[ActRef]:
     mofcom = not issuer or any(name in issuer for name in g.acts["issuers_mofcom"])
     scheme = "UEL" if label in g.acts["uel"] else "MOFCOM"
     bare = label in g.acts.get("bare", ())
-    first = int(gd["n"])
-    refs = [ActRef(match.start(), match.end() if not gd.get("more") else match.end("n"), year, first, mofcom,
+    n_group = "n" if gd.get("n") else "n2"  # "第46号公告" or the spoken "46号公告"
+    first = int(gd[n_group])
+    refs = [ActRef(match.start(), match.end() if not gd.get("more") else match.end(n_group), year, first, mofcom,
                    scheme, bare)]
     more = gd.get("more") or ""
     if not more:
