@@ -165,12 +165,16 @@ class Reader:
 
     def columns(self, row: "Unit") -> dict[str, list[int]] | None:
         cols: dict[str, list[int]] = {}
+        note = self.sh.rx("header_note", re.I)
         for k, (s, e) in enumerate(row.cells):
             cell = self.text[s:e].strip()
-            for kind in ("header_name_zh", "header_name_en", "header_country", "header_address", "header_number"):
-                if self.sh.rx(kind, re.I).match(cell):
-                    cols.setdefault(kind, []).append(k)
-                    break
+            kinds = ("header_name_zh", "header_name_en", "header_country", "header_address", "header_number",
+                     "header_list", "header_action")
+            # as printed, else without a note after the column's name ("Entity (as given in the annex)")
+            kind = next((x for x in kinds if self.sh.rx(x, re.I).match(cell)), None) or next(
+                (x for x in kinds if self.sh.rx(x, re.I).match(note.sub("", cell).strip())), None)
+            if kind:
+                cols.setdefault(kind, []).append(k)
         return cols if ("header_name_zh" in cols or "header_name_en" in cols) else None
 
     def table(self, index: int, rows: list["Unit"]) -> list[Found]:
@@ -179,7 +183,7 @@ class Reader:
             return []
         header, cols = head
         lst, act = self.context(index)
-        if not lst:
+        if not lst and "header_list" not in cols:
             return []
         zh, en = cols.get("header_name_zh", []), cols.get("header_name_en", [])
         names = (zh + en) if self.ctx.lang == "zh" else (en + zh)
@@ -201,8 +205,20 @@ class Reader:
             for k in cols.get("header_country", []):
                 if k < len(row.cells):
                     country = self.country_of(self.text[row.cells[k][0]:row.cells[k][1]].strip(), whole=True)
-            out.append(Found(name, lst, act or "added", "table", country))
+            # a List or Action column says it per row ("Export control list | Added")
+            row_lst, row_act = self.cell_cue(row, cols, "header_list", "party_list"), \
+                self.cell_cue(row, cols, "header_action", "party_action")
+            out.append(Found(name, row_lst or lst, row_act or act or "added", "table", country))
         return out
+
+    def cell_cue(self, row: "Unit", cols: dict[str, list[int]], kind: str, family: str) -> str | None:
+        for k in cols.get(kind, []):
+            if k < len(row.cells):
+                found = self.cues(family, *row.cells[k])
+                other = [h for h in found if h.label in NOT_ADDED]
+                if found:
+                    return (other or found)[-1].label
+        return None
 
     # ----------------------------------------------------------------------------- lists
     def is_item(self, u: "Unit") -> bool:
@@ -299,7 +315,9 @@ class Reader:
             for name in names:
                 lst = self.prose_list(name, s, e, prev, counts)
                 if lst:
-                    out.append(Found(name, lst, self.prose_action(name, s, e, u), "prose"))
+                    group = self.group_of(name, s, e)
+                    out.append(Found(name, lst, self.prose_action(name, s, e, u), "prose",
+                                     group[1] if group and group[0] == lst else None))
         return out
 
     def chinese(self, s: int, e: int) -> bool:
@@ -358,6 +376,8 @@ class Reader:
             before = [c for c in self.hits["party_list"] if c.end <= h.start]
             if before:
                 cues.append(Hit(h.start, h.end, before[-1].label, "party_list", -1))
+        if len({h.label for h in cues}) > 1 and (group := self.group_of(name, s, e)):
+            return group[0]
         if cues:
             clause = self.clause(name, s, e)
             inside = [h for h in cues if clause[0] <= h.start < clause[1]] or cues
@@ -376,6 +396,38 @@ class Reader:
         if before:
             return before[-1].label
         return self.fallback_list(s)
+
+    def groups(self, s: int, e: int) -> list[tuple[int, str, str | None]]:
+        """The groups of parties a sentence gives per list, each opened by a count ("placed 20
+        Japanese entities on the control list, among them A and B, and 20 others, including C,
+        on the watch list"): (where the count starts, its list, the country it names). A group's
+        list is the first list word after its count and before the next count, else the last
+        one before it."""
+        lc = self.cues("party_list", s, e)
+        found = list(self.sh.rx("count_en").finditer(self.text, s, e)) + \
+            list(self.sh.rx("count_zh").finditer(self.text, s, e))
+        found.sort(key=lambda m: m.start())
+        out = []
+        for i, m in enumerate(found):
+            nxt = found[i + 1].start() if i + 1 < len(found) else e
+            after = [h for h in lc if m.end() <= h.start < nxt]
+            before = [h for h in lc if h.end <= m.start()]
+            pick = after[0] if after else (before[-1] if before else None)
+            if pick is not None:
+                head = self.text[m.start():self.entity_end(m.end(), nxt)]
+                out.append((m.start(), pick.label, self.country_of(head)))
+        return out
+
+    def entity_end(self, pos: int, limit: int) -> int:
+        """End of the noun a count goes with ("20 Japanese entities", "3家美国实体")."""
+        ent = [h for h in self.cues("party_entity", pos, limit)]
+        return ent[0].end if ent and ent[0].start - pos <= 30 else pos
+
+    def group_of(self, name: Name, s: int, e: int) -> tuple[str, str | None] | None:
+        """The list (and country) of the count group a name is enumerated in, when its sentence
+        gives more than one list."""
+        before = [g for g in self.groups(s, e) if g[0] < name.start]
+        return (before[-1][1], before[-1][2]) if before else None
 
     def clause(self, name: Name, s: int, e: int) -> tuple[int, int]:
         left = self.text.rfind(";", s, name.start)
@@ -413,8 +465,10 @@ class Reader:
                     seen.setdefault(near.label, set()).add(iso)
         return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
 
-    def read(self) -> list[Party]:
+    def read(self, region: tuple[int, int] | None = None) -> list[Party]:
         found = self.tables() + self.lists() + self.coded_rows() + self.prose()
+        if region is not None:
+            found = [f for f in found if region[0] <= f.name.start < region[1]]
         parties: list[Party] = []
         index: dict[str, Party] = {}
         for f in found:
@@ -449,14 +503,16 @@ def final_action(actions: list[str]) -> str:
 
 
 def fill(ctx: "Ctx", rec: dict[str, Any], ev: Callable[[str, Any, int, int], None], scan: Any,
-         extra: dict[str, Any]) -> None:
+         extra: dict[str, Any], region: tuple[int, int] | None = None) -> None:
     """`rec["parties"]` with an evidence item per party (its name as printed), and the party rows
-    with their aliases in `extra["parties"]` (for the parties table)."""
+    with their aliases in `extra["parties"]` (for the parties table). Only parties named inside
+    `region`: a page's copy of an act, not the page's own notes around it (an editor's note on
+    another act the same day names that act's parties)."""
     if scan is None or "parties" not in scan.book.meta:
         return
     rows = extra.setdefault("parties", [])
     text = ctx.doc.text
-    for p in Reader(ctx, scan).read():
+    for p in Reader(ctx, scan).read(region):
         name = text[p.name.start:p.name.end]
         for lst, actions in p.lists.items():
             value = {"name": name, "country": p.country, "list": lst, "action": final_action(actions)}

@@ -201,6 +201,8 @@ class EnglishRun:
                 j -= 1
             if not _is_cap(toks[j][2]) or self._stop(toks[j][2]):
                 break
+            if not _is_cap(toks[last][2]) and not self.sh.rx("en_legal_tail", re.I).match(toks[last][2]):
+                break  # "20 other Japanese entities, among them …": a description ends in a common noun
             before = toks[j - 1][2] if j > 0 else ""
             whole = before in ("", ",", "and", "or") or not _is_word(before)
             if not whole and not first:

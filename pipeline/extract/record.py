@@ -508,6 +508,6 @@ def build_record(doc: Document, spans: dict[str, list[Mention]], user_data: dict
         add("relations", {k: rel[k] for k in ("type", "target", "until")}, at,
             at + (rel["end"] - rel["start"]) if at == rel["start"] else next(
                 sc["end"] for sc in scopes if sc["start"] == at), key=(rel["type"], rel["target"]))
-    parties.fill(ctx, rec, ev, user_data.get("ew_scan"), extra)
+    parties.fill(ctx, rec, ev, user_data.get("ew_scan"), extra, region)
     rec["evidence"] = evidence
     return {**rec, "_extra": extra}
