@@ -233,6 +233,7 @@ def chinese_names(text: str, start: int, end: int, sh: Shapes) -> list[Name]:
     out: list[Name] = []
     suffix, boundary = sh.rx("zh_suffix"), sh.rx("zh_boundary")
     name_char = sh.rx("zh_name_char")
+    depth_at = _bracket_depths(text, start, end)
     floor = start
     pos = start
     while True:
@@ -260,10 +261,20 @@ def chinese_names(text: str, start: int, end: int, sh: Shapes) -> list[Name]:
         tr = sh.trailer_at.match(text, e)
         if tr:
             pos = tr.end()
-        if e - s > m.end() - m.start() and not sh.rx("zh_generic").match(name) and len(name) <= 40:
+        if e - s > m.end() - m.start() and not sh.rx("zh_generic").match(name) and len(name) <= 40 \
+                and not sh.rx("zh_generic_part").search(name) and not depth_at(s):
+            if out and out[-1].end == s and not out[-1].aliases:
+                # "美国服装集团PVH集团": a description run into the name it describes
+                out.pop()
             found = Name(s, e)
             a = sh.rx("alias_paren").match(text, pos)
-            if a:
+            bare = sh.rx("zh_bare_name").match(text, pos) if not a and pos == e else None
+            if bare:
+                # "基因测序公司因美纳(Illumina)": the organisation word ends a description; the
+                # name after it has no organisation word of its own but a Latin name beside it
+                found = Name(bare.start(1), bare.end(1), [(bare.start(2), bare.end(2))])
+                pos = bare.end()
+            elif a:
                 found.aliases.append((a.start(1), a.end(1)))
                 pos = a.end()
             out.append(found)
