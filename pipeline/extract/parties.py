@@ -82,6 +82,8 @@ class Reader:
         self._starts = {f: [h.start for h in hs] for f, hs in self.hits.items()}
         self.acts = ctx.spans.get("announcements", [])
         self.claimed: set[int] = set()
+        self.signed: int | None = None  # an act's signature: sentences below it citing another act are notes
+        self.own: str | None = None  # the act the document is
         self.en = EnglishRun(self.text, self.sh)
 
     # ------------------------------------------------------------------------------ cues
@@ -308,6 +310,8 @@ class Reader:
                                                                    or self.cues("party_list", prev.start, prev.end)))
             if not (lc or (runs and entity)):
                 continue
+            if self.note_on_other_act(s, e):
+                continue
             if self.chinese(s, e):
                 names = chinese_names(self.text, s, e, self.sh)
             else:
@@ -319,6 +323,13 @@ class Reader:
                     out.append(Found(name, lst, self.prose_action(name, s, e, u), "prose",
                                      group[1] if group and group[0] == lst else None))
         return out
+
+    def note_on_other_act(self, s: int, e: int) -> bool:
+        """A sentence below an act's signature that cites another act (a page's note: "同日商务部
+        另以2026年第12号公告, 将…列入关注名单"): its parties are that act's, not this one's."""
+        if self.signed is None or s < self.signed:
+            return False
+        return any(r.label != self.own for r in self.acts if s <= r.start < e)
 
     def chinese(self, s: int, e: int) -> bool:
         """Read as Chinese: a sentence of a Chinese text, or one mostly in Chinese characters (an
@@ -503,16 +514,19 @@ def final_action(actions: list[str]) -> str:
 
 
 def fill(ctx: "Ctx", rec: dict[str, Any], ev: Callable[[str, Any, int, int], None], scan: Any,
-         extra: dict[str, Any], region: tuple[int, int] | None = None) -> None:
+         extra: dict[str, Any], region: tuple[int, int] | None = None, signed: int | None = None) -> None:
     """`rec["parties"]` with an evidence item per party (its name as printed), and the party rows
     with their aliases in `extra["parties"]` (for the parties table). Only parties named inside
     `region`: a page's copy of an act, not the page's own notes around it (an editor's note on
-    another act the same day names that act's parties)."""
+    another act the same day names that act's parties), and after the act's signature (`signed`)
+    none from a sentence citing another act."""
     if scan is None or "parties" not in scan.book.meta:
         return
     rows = extra.setdefault("parties", [])
     text = ctx.doc.text
-    for p in Reader(ctx, scan).read(region):
+    reader = Reader(ctx, scan)
+    reader.signed, reader.own = signed, rec.get("announcement")
+    for p in reader.read(region):
         name = text[p.name.start:p.name.end]
         for lst, actions in p.lists.items():
             value = {"name": name, "country": p.country, "list": lst, "action": final_action(actions)}
