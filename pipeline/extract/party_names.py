@@ -80,6 +80,10 @@ class EnglishRun:
     def _stop(self, tok: str) -> bool:
         return bool(self.sh.rx("en_stop").match(tok))
 
+    def _owner(self, tok: str) -> bool:
+        """A possessive ("Japan's", "Boeing’s"): whose the name after it is, not part of it."""
+        return bool(self.sh.rx("en_possessive").match(tok))
+
     def _cap_run(self, toks: list[tuple[int, int, str]], j: int) -> int:
         """Index of the last token of the capitalised run starting at j (joiners inside)."""
         last, k = j, j + 1
@@ -130,6 +134,8 @@ class EnglishRun:
                 j, skipped = j + 1, skipped + 1
             if j >= n or not _is_cap(toks[j][2]) or self._stop(toks[j][2]):
                 break
+            while j + 1 < n and self._owner(toks[j][2]) and _is_cap(toks[j + 1][2]) and not self._stop(toks[j + 1][2]):
+                j += 1  # "Japan's Subaru Corporation", "Boeing's Insitu": the owner describes the name
             last = self._cap_run(toks, j)
             if last == j and self.sh.rx("en_place").match(toks[j][2]):
                 break
@@ -203,11 +209,14 @@ class EnglishRun:
                 break
             if not _is_cap(toks[last][2]) and not self.sh.rx("en_legal_tail", re.I).match(toks[last][2]):
                 break  # "20 other Japanese entities, among them …": a description ends in a common noun
+            head = j
+            while head < last and self._owner(toks[head][2]):
+                head += 1
             before = toks[j - 1][2] if j > 0 else ""
             whole = before in ("", ",", "and", "or") or not _is_word(before)
             if not whole and not first:
                 break
-            out.append(Name(*self._span(toks, j, last)))
+            out.append(Name(*self._span(toks, head, last)))
             first = False
             if not whole:
                 break
