@@ -387,8 +387,12 @@ class Reader:
             before = [c for c in self.hits["party_list"] if c.end <= h.start]
             if before:
                 cues.append(Hit(h.start, h.end, before[-1].label, "party_list", -1))
-        if len({h.label for h in cues}) > 1 and (group := self.group_of(name, s, e)):
-            return group[0]
+        if len({h.label for h in cues}) > 1:
+            # a count between a name and a list word opens another group ("…, among them A, and
+            # 20 others, including C, on the watch list": the watch list is not A's)
+            starts = [g[0] for g in self.groups(s, e)]
+            cues = [h for h in cues if not any(min(h.end, name.end) <= c < max(h.start, name.start) for c in starts)] \
+                or cues
         if cues:
             clause = self.clause(name, s, e)
             inside = [h for h in cues if clause[0] <= h.start < clause[1]] or cues
@@ -450,10 +454,18 @@ class Reader:
             if not hits:
                 return None
             return min(hits, key=lambda h: abs(h.start - name.start)).label
-        sent = self.cues("party_action", s, e)
+        sent = [h for h in self.cues("party_action", s, e) if h.label in NOT_ADDED]
         para = self.cues("party_action", u.start, u.end)
-        return (nearest([h for h in sent if h.label in NOT_ADDED]) or nearest([h for h in para if h.label in NOT_ADDED])
-                or "added")
+        if sent and not self.chinese(s, e):
+            # English puts the verb before its objects ("suspend the measures on A and B, and stop
+            # enforcing the listing of C"), or right after them in the passive ("C was removed")
+            after = [h for h in sent if h.start >= name.end]
+            if after and self.sh.rx("en_passive_gap", re.I).fullmatch(self.text, name.end, after[0].start):
+                return after[0].label
+            before = [h for h in sent if h.end <= name.start]
+            if before:
+                return before[-1].label
+        return (nearest(sent) or nearest([h for h in para if h.label in NOT_ADDED]) or "added")
 
     # ---------------------------------------------------------------------------- merge
     def country_of(self, text: str, whole: bool = False) -> str | None:
