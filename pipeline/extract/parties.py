@@ -237,13 +237,14 @@ class Reader:
             if not marks or not (u.ends_colon or caption):
                 continue
             tail = self.text[max(h.end for h in marks):u.end]
-            if self.sh.rx("measure_lead", re.I).search(tail):
-                continue
+            # a lead-in to measures ("并采取下列措施:") lists measures, unless what follows it
+            # first are names (each with an organisation word or a name beside it in brackets)
+            measures = bool(self.sh.rx("measure_lead", re.I).search(tail))
             items = []
             for k, v in enumerate(self.units[u.index + 1:], u.index + 1):
-                if self.is_item(v):
+                if self.is_item(v) and not (measures and not self.named_item(v)):
                     items.append(v)
-                elif not (v.role == "meta" and k + 1 < len(self.units) and self.is_item(self.units[k + 1])):
+                elif measures or not (v.role == "meta" and k + 1 < len(self.units) and self.is_item(self.units[k + 1])):
                     break  # a line of chrome between two items (a forum's advertisement) is skipped
             if not items:
                 continue
@@ -260,6 +261,15 @@ class Reader:
                 if name is not None:
                     out.append(Found(name, lst, act or "added", "list"))
         return out
+
+    def named_item(self, v: "Unit") -> bool:
+        """A list item that is plainly a party's name: it ends with an organisation word or a
+        legal form, or a name stands beside it in brackets."""
+        name = split_alias(self.text, v.start, v.end, self.sh)
+        if name is None:
+            return False
+        body = self.text[name.start:name.end]
+        return bool(name.aliases) or bool(self.sh.rx("named_item_end").search(body))
 
     # ------------------------------------------------------------------------- coded rows
     def coded_rows(self) -> list[Found]:

@@ -80,6 +80,10 @@ class EnglishRun:
     def _stop(self, tok: str) -> bool:
         return bool(self.sh.rx("en_stop").match(tok))
 
+    def _based(self, tok: str) -> bool:
+        """Where a name is from ("Virginia-based", "Taiwan-linked"): not part of it."""
+        return bool(self.sh.rx("en_based").match(tok))
+
     def _owner(self, tok: str) -> bool:
         """A possessive ("Japan's", "Boeing’s"): whose the name after it is, not part of it."""
         return bool(self.sh.rx("en_possessive").match(tok))
@@ -132,9 +136,17 @@ class EnglishRun:
                 if toks[j][2].lower() in self.sh.run_stops or skipped >= 5:
                     return out
                 j, skipped = j + 1, skipped + 1
+            if out and skipped and j + 1 < n and toks[j][2] == ",":
+                # "A (HII), America's largest military shipbuilder, and B": a description of the
+                # name before it, set off by commas; the enumeration goes on after it
+                i = j + 1
+                if toks[i][2] in ("and", "or"):
+                    i += 1
+                continue
             if j >= n or not _is_cap(toks[j][2]) or self._stop(toks[j][2]):
                 break
-            while j + 1 < n and self._owner(toks[j][2]) and _is_cap(toks[j + 1][2]) and not self._stop(toks[j + 1][2]):
+            while j + 1 < n and (self._owner(toks[j][2]) or self._based(toks[j][2])) and _is_cap(toks[j + 1][2]) \
+                    and not self._stop(toks[j + 1][2]):
                 j += 1  # "Japan's Subaru Corporation", "Boeing's Insitu": the owner describes the name
             last = self._cap_run(toks, j)
             if last == j and self.sh.rx("en_place").match(toks[j][2]):
@@ -210,7 +222,7 @@ class EnglishRun:
             if not _is_cap(toks[last][2]) and not self.sh.rx("en_legal_tail", re.I).match(toks[last][2]):
                 break  # "20 other Japanese entities, among them …": a description ends in a common noun
             head = j
-            while head < last and self._owner(toks[head][2]):
+            while head < last and (self._owner(toks[head][2]) or self._based(toks[head][2])):
                 head += 1
             before = toks[j - 1][2] if j > 0 else ""
             whole = before in ("", ",", "and", "or") or not _is_word(before)
