@@ -127,7 +127,7 @@ class Reader:
         own = self.ctx.spans.get("announcements", [])
         return self.act_list(own[0].label) if own and self.ctx.kind == "announcement" else None
 
-    def context(self, index: int) -> tuple[str | None, str | None]:
+    def context(self, index: int, near: bool = False) -> tuple[str | None, str | None]:
         """List and action of a table or list from the lines above it: its caption, heading or
         lead-in (short lines only, so a measure clause above an annex says nothing), up to the
         first line that names a list; then the title."""
@@ -145,6 +145,8 @@ class Reader:
         title = next((u for u in self.units if u.role == "title"), None)
         if title is not None:
             act = act or self.unit_action(title)
+        if near:  # only a caption or lead-in says it
+            return lst, act
         return lst or self.fallback_list(self.units[index].start), act
 
     # ---------------------------------------------------------------------------- tables
@@ -171,12 +173,15 @@ class Reader:
         for k, (s, e) in enumerate(row.cells):
             cell = self.text[s:e].strip()
             kinds = ("header_name_zh", "header_name_en", "header_country", "header_address", "header_number",
-                     "header_list", "header_action")
+                     "header_list", "header_action", "header_name_weak")
             # as printed, else without a note after the column's name ("Entity (as given in the annex)")
             kind = next((x for x in kinds if self.sh.rx(x, re.I).match(cell)), None) or next(
                 (x for x in kinds if self.sh.rx(x, re.I).match(note.sub("", cell).strip())), None)
             if kind:
                 cols.setdefault(kind, []).append(k)
+        if "header_name_weak" in cols and "header_name_zh" not in cols and "header_name_en" not in cols:
+            cols["header_name_zh" if self.ctx.lang == "zh" else "header_name_en"] = cols["header_name_weak"]
+            cols["weak"] = []
         return cols if ("header_name_zh" in cols or "header_name_en" in cols) else None
 
     def table(self, index: int, rows: list["Unit"]) -> list[Found]:
@@ -184,7 +189,7 @@ class Reader:
         if head is None:
             return []
         header, cols = head
-        lst, act = self.context(index)
+        lst, act = self.context(index, near="weak" in cols)
         if not lst and "header_list" not in cols:
             return []
         zh, en = cols.get("header_name_zh", []), cols.get("header_name_en", [])
