@@ -503,6 +503,25 @@ class Reader:
                     seen.setdefault(near.label, set()).add(iso)
         return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
 
+    def merge_country_prefixed(self, parties: list[Party]) -> list[Party]:
+        """"美国天穹防务公司" and later "天穹防务公司": one party, under the name without the
+        country word before it (a name printed only with it keeps it: 美国光子公司)."""
+        words = {norm(w): iso for w, iso in self.country_words}
+        by_key = {k: p for p in parties for k in p.keys}
+        out = []
+        for p in parties:
+            name = norm(self.text[p.name.start:p.name.end])
+            bare = next((by_key[name[len(w):]] for w in words if name.startswith(w) and by_key.get(name[len(w):])
+                         not in (None, p)), None)
+            if bare is not None:
+                _merge(bare, p)
+                bare.country = bare.country or words[next(w for w in words if name.startswith(w))]
+                for k in p.keys:
+                    by_key[k] = bare
+                continue
+            out.append(p)
+        return out
+
     def read(self, region: tuple[int, int] | None = None) -> list[Party]:
         found = self.tables() + self.lists() + self.coded_rows() + self.prose()
         if region is not None:
@@ -526,11 +545,19 @@ class Reader:
             for k in keys:
                 index.setdefault(k, party)
             party.lists.setdefault(f.list, []).append(f.action)
+        parties = self.merge_country_prefixed(parties)
         by_list = self.list_countries()
         for p in parties:
             if p.country is None and len(p.lists) == 1:
                 p.country = by_list.get(next(iter(p.lists)))
         return parties
+
+
+def _merge(into: Party, other: Party) -> None:
+    into.keys |= other.keys
+    into.country = into.country or other.country
+    for lst, actions in other.lists.items():
+        into.lists.setdefault(lst, []).extend(actions)
 
 
 def final_action(actions: list[str]) -> str:

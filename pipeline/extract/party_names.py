@@ -282,8 +282,9 @@ def chinese_names(text: str, start: int, end: int, sh: Shapes) -> list[Name]:
         tr = sh.trailer_at.match(text, e)
         if tr:
             pos = tr.end()
+        owner = sh.rx("zh_owner_after").match(text, pos)  # "X公司旗下的三家子公司": X owns the parties
         if e - s > m.end() - m.start() and not sh.rx("zh_generic").match(name) and len(name) <= 40 \
-                and not sh.rx("zh_generic_part").search(name) and not depth_at(s):
+                and not sh.rx("zh_generic_part").search(name) and not depth_at(s) and not owner:
             if out and out[-1].end == s and not out[-1].aliases:
                 # "美国服装集团PVH集团": a description run into the name it describes
                 out.pop()
