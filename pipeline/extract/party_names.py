@@ -92,8 +92,11 @@ class EnglishRun:
         """Index of the last token of the capitalised run starting at j (joiners inside)."""
         last, k = j, j + 1
         joiner = self.sh.rx("en_joiners")
+        legal = self.sh.rx("en_legal_form")
         while k < len(toks):
             t = toks[k][2]
+            if legal.match(toks[last][2]) and toks[last][2].endswith(".") and not legal.match(t):
+                break  # "… Mu Electronics K.K. Two further firms …": a legal form ends the name
             if _is_cap(t):
                 last, k = k, k + 1
             elif joiner.match(t) and k + 1 < len(toks) and _is_cap(toks[k + 1][2]):
