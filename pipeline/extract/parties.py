@@ -325,6 +325,9 @@ class Reader:
                                                                    or self.cues("party_list", prev.start, prev.end)))
             if not (lc or (runs and entity)):
                 continue
+            if not lc and not self.cues("party_action", s, e) and not (
+                    prev and self.cues("party_list", prev.start, prev.end)) and not self.counted(s, e, prev, counts):
+                continue  # "Chinese companies such as X said …": no list, no listing, no listed count
             if self.note_on_other_act(s, e):
                 continue
             if self.chinese(s, e):
@@ -338,6 +341,15 @@ class Reader:
                     out.append(Found(name, lst, self.prose_action(name, s, e, u), "prose",
                                      group[1] if group and group[0] == lst else None))
         return out
+
+    def counted(self, s: int, e: int, prev: Any, counts: dict[str, str]) -> bool:
+        """Does this sentence or the one before give a count of parties given with a list ("the
+        12 firms")?"""
+        for a, b in [(s, e)] + ([(prev.start, prev.end)] if prev else []):
+            for rx in (self.sh.rx("count_en"), self.sh.rx("count_zh")):
+                if any(m.group(1).lower() in counts for m in rx.finditer(self.text, a, b)):
+                    return True
+        return False
 
     def note_on_other_act(self, s: int, e: int) -> bool:
         """A sentence below an act's signature that cites another act (a page's note: "同日商务部
