@@ -79,6 +79,10 @@ class Reader:
         self.country_words = sorted(((w, iso) for iso, ws in meta["countries"].items() for w in ws),
                                     key=lambda p: -len(p[0]))
         self.hits = {f: leftmost_longest(scan.family(f)) for f in FAMILIES}
+        owner = self.sh.rx("foreign_list_owner")
+        # another country's list ("Japan's export control list") holds none of China's parties
+        self.hits["party_list"] = [h for h in self.hits["party_list"]
+                                   if not owner.search(self.text, max(0, h.start - 40), h.start)]
         self._starts = {f: [h.start for h in hs] for f, hs in self.hits.items()}
         self.acts = ctx.spans.get("announcements", [])
         self.claimed: set[int] = set()
