@@ -323,12 +323,14 @@ def act_start(ctx: Ctx, own: Mention | None) -> int:
     return 0
 
 
-def signature(ctx: Ctx, own: Mention | None, issued: Mention | None) -> int | None:
+def signature(ctx: Ctx, own: Mention | None, issued: Mention | None, dated_line: bool = False) -> int | None:
     """End of the act's signature date when it stands below the act's clauses (not a 发文日期
-    line above them), else None."""
+    line above them), else None; a date on a line of its own (role meta) counts when
+    `dated_line`."""
     a = act_start(ctx, own)
     unit = ctx.unit_at(issued.start) if issued is not None else None
-    if issued is not None and issued.start >= a and (unit is None or unit.role not in ("meta", "title")) \
+    roles = ("title",) if dated_line else ("meta", "title")
+    if issued is not None and issued.start >= a and (unit is None or unit.role not in roles) \
             and any((u.role in ("clause", "sub") or u.style not in (None, "table")) and a <= u.start < issued.start
                     for u in ctx.units):
         return issued.end
@@ -523,6 +525,6 @@ def build_record(doc: Document, spans: dict[str, list[Mention]], user_data: dict
             at + (rel["end"] - rel["start"]) if at == rel["start"] else next(
                 sc["end"] for sc in scopes if sc["start"] == at), key=(rel["type"], rel["target"]))
     parties.fill(ctx, rec, ev, user_data.get("ew_scan"), extra, region,
-                 signature(ctx, own, issued) if kind == "announcement" else None)
+                 signature(ctx, own, issued, dated_line=True) if kind == "announcement" else None)
     rec["evidence"] = evidence
     return {**rec, "_extra": extra}
