@@ -13,6 +13,14 @@ sentence or paragraph wins over the listing it recalls (a text's entry carries w
 happening; the earlier listing is history). A name printed in both languages is one party under
 the document's language, the other kept as an alias. The cue words and name shapes are data
 (models/src/grammar/parties.yml); the cue families are scanned with every other cue.
+
+What is not a party: a description before a name (美国最大军用造船企业X公司, "Japan's X",
+"Virginia-based X"), a generic phrase (本地一家律师事务所, "20 other Japanese entities"), an owner
+named before its listed subsidiaries, a name in a bracketed aside, anything on another country's
+list, and, on a page copying an act, a party its own notes name (outside the copy, or in a sentence
+below the signature citing another act). Where a sentence gives several lists, a count ("and 20
+others, including C, on the watch list") opens a new group: a list word past it is not for the
+names before it.
 """
 from __future__ import annotations
 
