@@ -13,6 +13,14 @@ sentence or paragraph wins over the listing it recalls (a text's entry carries w
 happening; the earlier listing is history). A name printed in both languages is one party under
 the document's language, the other kept as an alias. The cue words and name shapes are data
 (models/src/grammar/parties.yml); the cue families are scanned with every other cue.
+
+What is not a party: a description before a name (美国最大军用造船企业X公司, "Japan's X",
+"Virginia-based X"), a generic phrase (本地一家律师事务所, "20 other Japanese entities"), an owner
+named before its listed subsidiaries, a name in a bracketed aside, anything on another country's
+list, and, on a page copying an act, a party its own notes name (outside the copy, or in a sentence
+below the signature citing another act). Where a sentence gives several lists, a count ("and 20
+others, including C, on the watch list") opens a new group: a list word past it is not for the
+names before it.
 """
 from __future__ import annotations
 
@@ -79,9 +87,15 @@ class Reader:
         self.country_words = sorted(((w, iso) for iso, ws in meta["countries"].items() for w in ws),
                                     key=lambda p: -len(p[0]))
         self.hits = {f: leftmost_longest(scan.family(f)) for f in FAMILIES}
+        owner = self.sh.rx("foreign_list_owner")
+        # another country's list ("Japan's export control list") holds none of China's parties
+        self.hits["party_list"] = [h for h in self.hits["party_list"]
+                                   if not owner.search(self.text, max(0, h.start - 40), h.start)]
         self._starts = {f: [h.start for h in hs] for f, hs in self.hits.items()}
         self.acts = ctx.spans.get("announcements", [])
         self.claimed: set[int] = set()
+        self.signed: int | None = None  # an act's signature: sentences below it citing another act are notes
+        self.own: str | None = None  # the act the document is
         self.en = EnglishRun(self.text, self.sh)
 
     # ------------------------------------------------------------------------------ cues
@@ -125,7 +139,7 @@ class Reader:
         own = self.ctx.spans.get("announcements", [])
         return self.act_list(own[0].label) if own and self.ctx.kind == "announcement" else None
 
-    def context(self, index: int) -> tuple[str | None, str | None]:
+    def context(self, index: int, near: bool = False) -> tuple[str | None, str | None]:
         """List and action of a table or list from the lines above it: its caption, heading or
         lead-in (short lines only, so a measure clause above an annex says nothing), up to the
         first line that names a list; then the title."""
@@ -143,6 +157,8 @@ class Reader:
         title = next((u for u in self.units if u.role == "title"), None)
         if title is not None:
             act = act or self.unit_action(title)
+        if near:  # only a caption or lead-in says it
+            return lst, act
         return lst or self.fallback_list(self.units[index].start), act
 
     # ---------------------------------------------------------------------------- tables
@@ -165,12 +181,19 @@ class Reader:
 
     def columns(self, row: "Unit") -> dict[str, list[int]] | None:
         cols: dict[str, list[int]] = {}
+        note = self.sh.rx("header_note", re.I)
         for k, (s, e) in enumerate(row.cells):
             cell = self.text[s:e].strip()
-            for kind in ("header_name_zh", "header_name_en", "header_country", "header_address", "header_number"):
-                if self.sh.rx(kind, re.I).match(cell):
-                    cols.setdefault(kind, []).append(k)
-                    break
+            kinds = ("header_name_zh", "header_name_en", "header_country", "header_address", "header_number",
+                     "header_list", "header_action", "header_name_weak")
+            # as printed, else without a note after the column's name ("Entity (as given in the annex)")
+            kind = next((x for x in kinds if self.sh.rx(x, re.I).match(cell)), None) or next(
+                (x for x in kinds if self.sh.rx(x, re.I).match(note.sub("", cell).strip())), None)
+            if kind:
+                cols.setdefault(kind, []).append(k)
+        if "header_name_weak" in cols and "header_name_zh" not in cols and "header_name_en" not in cols:
+            cols["header_name_zh" if self.ctx.lang == "zh" else "header_name_en"] = cols["header_name_weak"]
+            cols["weak"] = []
         return cols if ("header_name_zh" in cols or "header_name_en" in cols) else None
 
     def table(self, index: int, rows: list["Unit"]) -> list[Found]:
@@ -178,8 +201,8 @@ class Reader:
         if head is None:
             return []
         header, cols = head
-        lst, act = self.context(index)
-        if not lst:
+        lst, act = self.context(index, near="weak" in cols)
+        if not lst and "header_list" not in cols:
             return []
         zh, en = cols.get("header_name_zh", []), cols.get("header_name_en", [])
         names = (zh + en) if self.ctx.lang == "zh" else (en + zh)
@@ -201,8 +224,20 @@ class Reader:
             for k in cols.get("header_country", []):
                 if k < len(row.cells):
                     country = self.country_of(self.text[row.cells[k][0]:row.cells[k][1]].strip(), whole=True)
-            out.append(Found(name, lst, act or "added", "table", country))
+            # a List or Action column says it per row ("Export control list | Added")
+            row_lst, row_act = self.cell_cue(row, cols, "header_list", "party_list"), \
+                self.cell_cue(row, cols, "header_action", "party_action")
+            out.append(Found(name, row_lst or lst, row_act or act or "added", "table", country))
         return out
+
+    def cell_cue(self, row: "Unit", cols: dict[str, list[int]], kind: str, family: str) -> str | None:
+        for k in cols.get(kind, []):
+            if k < len(row.cells):
+                found = self.cues(family, *row.cells[k])
+                other = [h for h in found if h.label in NOT_ADDED]
+                if found:
+                    return (other or found)[-1].label
+        return None
 
     # ----------------------------------------------------------------------------- lists
     def is_item(self, u: "Unit") -> bool:
@@ -219,13 +254,14 @@ class Reader:
             if not marks or not (u.ends_colon or caption):
                 continue
             tail = self.text[max(h.end for h in marks):u.end]
-            if self.sh.rx("measure_lead", re.I).search(tail):
-                continue
+            # a lead-in to measures ("并采取下列措施:") lists measures, unless what follows it
+            # first are names (each with an organisation word or a name beside it in brackets)
+            measures = bool(self.sh.rx("measure_lead", re.I).search(tail))
             items = []
             for k, v in enumerate(self.units[u.index + 1:], u.index + 1):
-                if self.is_item(v):
+                if self.is_item(v) and not (measures and not self.named_item(v)):
                     items.append(v)
-                elif not (v.role == "meta" and k + 1 < len(self.units) and self.is_item(self.units[k + 1])):
+                elif measures or not (v.role == "meta" and k + 1 < len(self.units) and self.is_item(self.units[k + 1])):
                     break  # a line of chrome between two items (a forum's advertisement) is skipped
             if not items:
                 continue
@@ -242,6 +278,15 @@ class Reader:
                 if name is not None:
                     out.append(Found(name, lst, act or "added", "list"))
         return out
+
+    def named_item(self, v: "Unit") -> bool:
+        """A list item that is plainly a party's name: it ends with an organisation word or a
+        legal form, or a name stands beside it in brackets."""
+        name = split_alias(self.text, v.start, v.end, self.sh)
+        if name is None:
+            return False
+        body = self.text[name.start:name.end]
+        return bool(name.aliases) or bool(self.sh.rx("named_item_end").search(body))
 
     # ------------------------------------------------------------------------- coded rows
     def coded_rows(self) -> list[Found]:
@@ -292,6 +337,11 @@ class Reader:
                                                                    or self.cues("party_list", prev.start, prev.end)))
             if not (lc or (runs and entity)):
                 continue
+            if not lc and not self.cues("party_action", s, e) and not (
+                    prev and self.cues("party_list", prev.start, prev.end)) and not self.counted(s, e, prev, counts):
+                continue  # "Chinese companies such as X said …": no list, no listing, no listed count
+            if self.note_on_other_act(s, e):
+                continue
             if self.chinese(s, e):
                 names = chinese_names(self.text, s, e, self.sh)
             else:
@@ -299,8 +349,26 @@ class Reader:
             for name in names:
                 lst = self.prose_list(name, s, e, prev, counts)
                 if lst:
-                    out.append(Found(name, lst, self.prose_action(name, s, e, u), "prose"))
+                    group = self.group_of(name, s, e)
+                    out.append(Found(name, lst, self.prose_action(name, s, e, u), "prose",
+                                     group[1] if group and group[0] == lst else None))
         return out
+
+    def counted(self, s: int, e: int, prev: Any, counts: dict[str, str]) -> bool:
+        """Does this sentence or the one before give a count of parties given with a list ("the
+        12 firms")?"""
+        for a, b in [(s, e)] + ([(prev.start, prev.end)] if prev else []):
+            for rx in (self.sh.rx("count_en"), self.sh.rx("count_zh")):
+                if any(m.group(1).lower() in counts for m in rx.finditer(self.text, a, b)):
+                    return True
+        return False
+
+    def note_on_other_act(self, s: int, e: int) -> bool:
+        """A sentence below an act's signature that cites another act (a page's note: "同日商务部
+        另以2026年第12号公告, 将…列入关注名单"): its parties are that act's, not this one's."""
+        if self.signed is None or s < self.signed:
+            return False
+        return any(r.label != self.own for r in self.acts if s <= r.start < e)
 
     def chinese(self, s: int, e: int) -> bool:
         """Read as Chinese: a sentence of a Chinese text, or one mostly in Chinese characters (an
@@ -358,6 +426,12 @@ class Reader:
             before = [c for c in self.hits["party_list"] if c.end <= h.start]
             if before:
                 cues.append(Hit(h.start, h.end, before[-1].label, "party_list", -1))
+        if len({h.label for h in cues}) > 1:
+            # a count between a name and a list word opens another group ("…, among them A, and
+            # 20 others, including C, on the watch list": the watch list is not A's)
+            starts = [g[0] for g in self.groups(s, e)]
+            cues = [h for h in cues if not any(min(h.end, name.end) <= c < max(h.start, name.start) for c in starts)] \
+                or cues
         if cues:
             clause = self.clause(name, s, e)
             inside = [h for h in cues if clause[0] <= h.start < clause[1]] or cues
@@ -377,6 +451,38 @@ class Reader:
             return before[-1].label
         return self.fallback_list(s)
 
+    def groups(self, s: int, e: int) -> list[tuple[int, str, str | None]]:
+        """The groups of parties a sentence gives per list, each opened by a count ("placed 20
+        Japanese entities on the control list, among them A and B, and 20 others, including C,
+        on the watch list"): (where the count starts, its list, the country it names). A group's
+        list is the first list word after its count and before the next count, else the last
+        one before it."""
+        lc = self.cues("party_list", s, e)
+        found = list(self.sh.rx("count_en").finditer(self.text, s, e)) + \
+            list(self.sh.rx("count_zh").finditer(self.text, s, e))
+        found.sort(key=lambda m: m.start())
+        out = []
+        for i, m in enumerate(found):
+            nxt = found[i + 1].start() if i + 1 < len(found) else e
+            after = [h for h in lc if m.end() <= h.start < nxt]
+            before = [h for h in lc if h.end <= m.start()]
+            pick = after[0] if after else (before[-1] if before else None)
+            if pick is not None:
+                head = self.text[m.start():self.entity_end(m.end(), nxt)]
+                out.append((m.start(), pick.label, self.country_of(head)))
+        return out
+
+    def entity_end(self, pos: int, limit: int) -> int:
+        """End of the noun a count goes with ("20 Japanese entities", "3家美国实体")."""
+        ent = [h for h in self.cues("party_entity", pos, limit)]
+        return ent[0].end if ent and ent[0].start - pos <= 30 else pos
+
+    def group_of(self, name: Name, s: int, e: int) -> tuple[str, str | None] | None:
+        """The list (and country) of the count group a name is enumerated in, when its sentence
+        gives more than one list."""
+        before = [g for g in self.groups(s, e) if g[0] < name.start]
+        return (before[-1][1], before[-1][2]) if before else None
+
     def clause(self, name: Name, s: int, e: int) -> tuple[int, int]:
         left = self.text.rfind(";", s, name.start)
         right = self.text.find(";", name.end, e)
@@ -387,10 +493,18 @@ class Reader:
             if not hits:
                 return None
             return min(hits, key=lambda h: abs(h.start - name.start)).label
-        sent = self.cues("party_action", s, e)
+        sent = [h for h in self.cues("party_action", s, e) if h.label in NOT_ADDED]
         para = self.cues("party_action", u.start, u.end)
-        return (nearest([h for h in sent if h.label in NOT_ADDED]) or nearest([h for h in para if h.label in NOT_ADDED])
-                or "added")
+        if sent and not self.chinese(s, e):
+            # English puts the verb before its objects ("suspend the measures on A and B, and stop
+            # enforcing the listing of C"), or right after them in the passive ("C was removed")
+            after = [h for h in sent if h.start >= name.end]
+            if after and self.sh.rx("en_passive_gap", re.I).fullmatch(self.text, name.end, after[0].start):
+                return after[0].label
+            before = [h for h in sent if h.end <= name.start]
+            if before:
+                return before[-1].label
+        return (nearest(sent) or nearest([h for h in para if h.label in NOT_ADDED]) or "added")
 
     # ---------------------------------------------------------------------------- merge
     def country_of(self, text: str, whole: bool = False) -> str | None:
@@ -413,8 +527,29 @@ class Reader:
                     seen.setdefault(near.label, set()).add(iso)
         return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
 
-    def read(self) -> list[Party]:
+    def merge_country_prefixed(self, parties: list[Party]) -> list[Party]:
+        """"美国天穹防务公司" and later "天穹防务公司": one party, under the name without the
+        country word before it (a name printed only with it keeps it: 美国光子公司)."""
+        words = {norm(w): iso for w, iso in self.country_words}
+        by_key = {k: p for p in parties for k in p.keys}
+        out = []
+        for p in parties:
+            name = norm(self.text[p.name.start:p.name.end])
+            bare = next((by_key[name[len(w):]] for w in words if name.startswith(w) and by_key.get(name[len(w):])
+                         not in (None, p)), None)
+            if bare is not None:
+                _merge(bare, p)
+                bare.country = bare.country or words[next(w for w in words if name.startswith(w))]
+                for k in p.keys:
+                    by_key[k] = bare
+                continue
+            out.append(p)
+        return out
+
+    def read(self, region: tuple[int, int] | None = None) -> list[Party]:
         found = self.tables() + self.lists() + self.coded_rows() + self.prose()
+        if region is not None:
+            found = [f for f in found if region[0] <= f.name.start < region[1]]
         parties: list[Party] = []
         index: dict[str, Party] = {}
         for f in found:
@@ -434,11 +569,19 @@ class Reader:
             for k in keys:
                 index.setdefault(k, party)
             party.lists.setdefault(f.list, []).append(f.action)
+        parties = self.merge_country_prefixed(parties)
         by_list = self.list_countries()
         for p in parties:
             if p.country is None and len(p.lists) == 1:
                 p.country = by_list.get(next(iter(p.lists)))
         return parties
+
+
+def _merge(into: Party, other: Party) -> None:
+    into.keys |= other.keys
+    into.country = into.country or other.country
+    for lst, actions in other.lists.items():
+        into.lists.setdefault(lst, []).extend(actions)
 
 
 def final_action(actions: list[str]) -> str:
@@ -449,14 +592,19 @@ def final_action(actions: list[str]) -> str:
 
 
 def fill(ctx: "Ctx", rec: dict[str, Any], ev: Callable[[str, Any, int, int], None], scan: Any,
-         extra: dict[str, Any]) -> None:
+         extra: dict[str, Any], region: tuple[int, int] | None = None, signed: int | None = None) -> None:
     """`rec["parties"]` with an evidence item per party (its name as printed), and the party rows
-    with their aliases in `extra["parties"]` (for the parties table)."""
+    with their aliases in `extra["parties"]` (for the parties table). Only parties named inside
+    `region`: a page's copy of an act, not the page's own notes around it (an editor's note on
+    another act the same day names that act's parties), and after the act's signature (`signed`)
+    none from a sentence citing another act."""
     if scan is None or "parties" not in scan.book.meta:
         return
     rows = extra.setdefault("parties", [])
     text = ctx.doc.text
-    for p in Reader(ctx, scan).read():
+    reader = Reader(ctx, scan)
+    reader.signed, reader.own = signed, rec.get("announcement")
+    for p in reader.read(region):
         name = text[p.name.start:p.name.end]
         for lst, actions in p.lists.items():
             value = {"name": name, "country": p.country, "list": lst, "action": final_action(actions)}

@@ -80,12 +80,23 @@ class EnglishRun:
     def _stop(self, tok: str) -> bool:
         return bool(self.sh.rx("en_stop").match(tok))
 
+    def _based(self, tok: str) -> bool:
+        """Where a name is from ("Virginia-based", "Taiwan-linked"): not part of it."""
+        return bool(self.sh.rx("en_based").match(tok))
+
+    def _owner(self, tok: str) -> bool:
+        """A possessive ("Japan's", "Boeing’s"): whose the name after it is, not part of it."""
+        return bool(self.sh.rx("en_possessive").match(tok))
+
     def _cap_run(self, toks: list[tuple[int, int, str]], j: int) -> int:
         """Index of the last token of the capitalised run starting at j (joiners inside)."""
         last, k = j, j + 1
         joiner = self.sh.rx("en_joiners")
+        legal = self.sh.rx("en_legal_form")
         while k < len(toks):
             t = toks[k][2]
+            if legal.match(toks[last][2]) and toks[last][2].endswith(".") and not legal.match(t):
+                break  # "… Mu Electronics K.K. Two further firms …": a legal form ends the name
             if _is_cap(t):
                 last, k = k, k + 1
             elif joiner.match(t) and k + 1 < len(toks) and _is_cap(toks[k + 1][2]):
@@ -128,8 +139,18 @@ class EnglishRun:
                 if toks[j][2].lower() in self.sh.run_stops or skipped >= 5:
                     return out
                 j, skipped = j + 1, skipped + 1
+            if out and skipped and j + 1 < n and toks[j][2] == ",":
+                # "A (HII), America's largest military shipbuilder, and B": a description of the
+                # name before it, set off by commas; the enumeration goes on after it
+                i = j + 1
+                if toks[i][2] in ("and", "or"):
+                    i += 1
+                continue
             if j >= n or not _is_cap(toks[j][2]) or self._stop(toks[j][2]):
                 break
+            while j + 1 < n and (self._owner(toks[j][2]) or self._based(toks[j][2])) and _is_cap(toks[j + 1][2]) \
+                    and not self._stop(toks[j + 1][2]):
+                j += 1  # "Japan's Subaru Corporation", "Boeing's Insitu": the owner describes the name
             last = self._cap_run(toks, j)
             if last == j and self.sh.rx("en_place").match(toks[j][2]):
                 break
@@ -201,11 +222,16 @@ class EnglishRun:
                 j -= 1
             if not _is_cap(toks[j][2]) or self._stop(toks[j][2]):
                 break
+            if not _is_cap(toks[last][2]) and not self.sh.rx("en_legal_tail", re.I).match(toks[last][2]):
+                break  # "20 other Japanese entities, among them …": a description ends in a common noun
+            head = j
+            while head < last and (self._owner(toks[head][2]) or self._based(toks[head][2])):
+                head += 1
             before = toks[j - 1][2] if j > 0 else ""
             whole = before in ("", ",", "and", "or") or not _is_word(before)
             if not whole and not first:
                 break
-            out.append(Name(*self._span(toks, j, last)))
+            out.append(Name(*self._span(toks, head, last)))
             first = False
             if not whole:
                 break
@@ -231,6 +257,7 @@ def chinese_names(text: str, start: int, end: int, sh: Shapes) -> list[Name]:
     out: list[Name] = []
     suffix, boundary = sh.rx("zh_suffix"), sh.rx("zh_boundary")
     name_char = sh.rx("zh_name_char")
+    depth_at = _bracket_depths(text, start, end)
     floor = start
     pos = start
     while True:
@@ -258,10 +285,21 @@ def chinese_names(text: str, start: int, end: int, sh: Shapes) -> list[Name]:
         tr = sh.trailer_at.match(text, e)
         if tr:
             pos = tr.end()
-        if e - s > m.end() - m.start() and not sh.rx("zh_generic").match(name) and len(name) <= 40:
+        owner = sh.rx("zh_owner_after").match(text, pos)  # "X公司旗下的三家子公司": X owns the parties
+        if e - s > m.end() - m.start() and not sh.rx("zh_generic").match(name) and len(name) <= 40 \
+                and not sh.rx("zh_generic_part").search(name) and not depth_at(s) and not owner:
+            if out and out[-1].end == s and not out[-1].aliases:
+                # "美国服装集团PVH集团": a description run into the name it describes
+                out.pop()
             found = Name(s, e)
             a = sh.rx("alias_paren").match(text, pos)
-            if a:
+            bare = sh.rx("zh_bare_name").match(text, pos) if not a and pos == e else None
+            if bare:
+                # "基因测序公司因美纳(Illumina)": the organisation word ends a description; the
+                # name after it has no organisation word of its own but a Latin name beside it
+                found = Name(bare.start(1), bare.end(1), [(bare.start(2), bare.end(2))])
+                pos = bare.end()
+            elif a:
                 found.aliases.append((a.start(1), a.end(1)))
                 pos = a.end()
             out.append(found)

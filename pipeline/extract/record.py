@@ -313,23 +313,39 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
     return out
 
 
-def act_region(ctx: Ctx, own: Mention | None, issued: Mention | None) -> tuple[int, int]:
-    """Where a page's copy of an act runs: from the line with the act's number to the first
-    commentary heading after its signature (a firm's "本所说明", "Our comments")."""
-    a = 0
+def act_start(ctx: Ctx, own: Mention | None) -> int:
+    """Where a page's copy of an act starts: the line with the act's number (the page's own
+    introduction comes first), else the top."""
     if own is not None:
         unit = ctx.unit_at(own.start)
         if unit is not None and unit.role not in ("title", "meta") and unit.index > 5:
-            a = unit.start  # the page's own introduction comes first
-    b = len(ctx.doc.text)
+            return unit.start
+    return 0
+
+
+def signature(ctx: Ctx, own: Mention | None, issued: Mention | None, dated_line: bool = False) -> int | None:
+    """End of the act's signature date when it stands below the act's clauses (not a 发文日期
+    line above them), else None; a date on a line of its own (role meta) counts when
+    `dated_line`."""
+    a = act_start(ctx, own)
     unit = ctx.unit_at(issued.start) if issued is not None else None
-    if issued is not None and issued.start >= a and (unit is None or unit.role not in ("meta", "title")) \
+    roles = ("title",) if dated_line else ("meta", "title")
+    if issued is not None and issued.start >= a and (unit is None or unit.role not in roles) \
             and any((u.role in ("clause", "sub") or u.style not in (None, "table")) and a <= u.start < issued.start
                     for u in ctx.units):
-        # (a signature below the act's clauses, not a 发文日期 line above them)
+        return issued.end
+    return None
+
+
+def act_region(ctx: Ctx, own: Mention | None, issued: Mention | None) -> tuple[int, int]:
+    """Where a page's copy of an act runs: from the line with the act's number to the first
+    commentary heading after its signature (a firm's "本所说明", "Our comments")."""
+    a, b = act_start(ctx, own), len(ctx.doc.text)
+    signed = signature(ctx, own, issued)
+    if signed is not None:
         commentary = ctx.rx("items", "commentary_heading")
         for u in ctx.units:
-            if u.start > issued.end and u.heading and commentary.search(u.text):
+            if u.start > signed and u.heading and commentary.search(u.text):
                 b = u.start
                 break
     return a, b
@@ -508,6 +524,7 @@ def build_record(doc: Document, spans: dict[str, list[Mention]], user_data: dict
         add("relations", {k: rel[k] for k in ("type", "target", "until")}, at,
             at + (rel["end"] - rel["start"]) if at == rel["start"] else next(
                 sc["end"] for sc in scopes if sc["start"] == at), key=(rel["type"], rel["target"]))
-    parties.fill(ctx, rec, ev, user_data.get("ew_scan"), extra)
+    parties.fill(ctx, rec, ev, user_data.get("ew_scan"), extra, region,
+                 signature(ctx, own, issued, dated_line=True) if kind == "announcement" else None)
     rec["evidence"] = evidence
     return {**rec, "_extra": extra}

@@ -1,0 +1,151 @@
+"""Party extraction rules on short documents written for these tests (not taken from any batch):
+descriptions before a name are not the name, generic phrases are never parties, a note on another
+act names none of this act's parties, and each name takes the list and action of its own clause.
+
+Each test states one rule; the documents are parsed as files are (pipeline.parse), so tables and
+lines get the roles the layout gives them."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract import extract
+from pipeline.parse import parse
+from pipeline.records import Raw
+
+
+def parties(text: str, name: str = "probe.txt") -> set[tuple[str, str, str]]:
+    doc = parse(Raw(content=text.encode("utf-8"), source=name))
+    rec = extract(doc).record
+    for ev in rec["evidence"]:
+        if ev["field"] == "parties":
+            assert ev["value"]["name"] == ev["text"]
+    return {(p["name"], p["list"], p["action"]) for p in rec["parties"]}
+
+
+def names(text: str, name: str = "probe.txt") -> set[str]:
+    return {n for n, _, _ in parties(text, name)}
+
+
+def test_a_chinese_description_before_a_name_is_not_the_name() -> None:
+    got = parties("商务部将美国企业列入出口管制管控名单\n\n"
+                  "商务部25日宣布,将美国最大军用无人机企业天穹动力公司和知名雷达制造商北辰电子公司列入出口管制管控名单,"
+                  "禁止向其出口两用物项。\n")
+    assert got == {("天穹动力公司", "control_list", "added"), ("北辰电子公司", "control_list", "added")}
+
+
+def test_a_description_run_into_the_name_it_describes() -> None:
+    got = names("反制措施\n\n商务部同海关总署宣布对钨、碲相关物项实施出口管制。不可靠实体清单工作机制亦宣布,"
+                "将美国服装集团ABC集团,同基因测序公司星辰基因(Stargene)列入不可靠实体清单。钨出口管制同日生效。\n")
+    assert got == {"ABC集团", "星辰基因"}
+
+
+@pytest.mark.parametrize("phrase", ["本地一家律师事务所", "如果本地公司", "一家德国贸易公司"])
+def test_a_phrase_with_a_count_or_an_unnamed_one_is_no_party(phrase: str) -> None:
+    got = names("管控名单\n\n商务部将北辰电子公司列入出口管制管控名单,涉及两用物项出口管制。"
+                f"{phrase}表示,名单上的企业都会受到影响,出口管制管控名单措施需要重视。\n")
+    assert got == {"北辰电子公司"}
+
+
+def test_a_name_in_a_bracketed_aside_is_no_party() -> None:
+    got = names("新闻\n\n商务部宣布对钨、碲相关物项实施出口管制,不可靠实体清单工作机制将北辰电子公司列入不可靠实体清单,"
+                "钨出口管制同日生效,(受访者 贸易公司董事 陈先生)客户都好担心\n")
+    assert got == {"北辰电子公司"}
+
+
+def test_an_owner_named_before_its_subsidiaries_is_no_party() -> None:
+    got = names("管控名单\n\n商务部将天穹动力公司旗下的两家子公司,即天穹航空公司和天穹太空公司列入出口管制管控名单,涉及两用物项。\n")
+    assert got == {"天穹航空公司", "天穹太空公司"}
+
+
+def test_a_name_printed_with_and_without_its_country_word_is_one_party() -> None:
+    got = parties("答记者问\n\n问:工作机制宣布将美国天穹动力公司移出不可靠实体清单,有何考虑?\n"
+                  "答:经审查,工作机制决定将天穹动力公司移出不可靠实体清单。商务部对稀土的出口管制措施不变,稀土出口仍须申请许可。\n")
+    assert got == {("天穹动力公司", "unreliable_entity", "removed")}
+
+
+def test_an_english_possessive_or_origin_before_a_name_is_not_the_name() -> None:
+    got = names("China adds firms to its export control list\n\n"
+                "China's commerce ministry placed Japan's Kappa Aerospace Corporation, Virginia-based Lambda Systems "
+                "and America's largest drone maker Mu Robotics on its export control list, barring dual-use exports.\n")
+    assert got == {"Kappa Aerospace Corporation", "Lambda Systems", "Mu Robotics"}
+
+
+def test_an_appositive_between_commas_does_not_end_the_enumeration() -> None:
+    got = names("China blacklists firms\n\n"
+                "China placed Kappa Industries (KI), the country's largest military shipbuilder, and Lambda Systems "
+                "on its unreliable entity list, citing export controls on dual-use items.\n")
+    assert got == {"Kappa Industries", "Lambda Systems"}
+
+
+def test_generic_phrases_are_never_parties() -> None:
+    got = names("China lists Japanese entities\n\n"
+                "On 2 March MOFCOM placed 20 other Japanese entities, among them Kappa Shipbuilding Co., "
+                "on the export control list for dual-use items.\n"
+                "Chinese companies such as Lambda Magnetics said they would comply with the export controls.\n")
+    assert got == {"Kappa Shipbuilding Co."}
+
+
+def test_each_name_takes_the_list_of_its_count_group() -> None:
+    got = parties("China lists 40 Japanese entities\n\n"
+                  "On 24 February MOFCOM placed 20 Japanese entities on the control list, among them Kappa Shipbuilding Co. "
+                  "and the National Institute of Lambda, and 20 others, including Mu Corporation, on the watch list, "
+                  "under its export controls on dual-use items.\n")
+    assert got == {("Kappa Shipbuilding Co.", "control_list", "added"),
+                   ("National Institute of Lambda", "control_list", "added"),
+                   ("Mu Corporation", "watch_list", "added")}
+
+
+def test_a_later_verb_acts_on_the_names_after_it_and_a_passive_on_the_one_before() -> None:
+    got = parties("MOFCOM eases export control listings\n\n"
+                  "MOFCOM said it would suspend the measures against 15 U.S. entities it had placed on its export control "
+                  "list in March, including Kappa, Inc. and Lambda Corporation, and stop enforcing the listing of Mu Robotics, "
+                  "which had been on the unreliable entity list since 2024.\n"
+                  "Separately, Nu Technologies, Inc. was removed from the unreliable entity list.\n")
+    assert got == {("Kappa, Inc.", "control_list", "suspended"), ("Lambda Corporation", "control_list", "suspended"),
+                   ("Mu Robotics", "unreliable_entity", "removed"), ("Nu Technologies, Inc.", "unreliable_entity", "removed")}
+
+
+def test_another_countrys_list_holds_none_of_chinas_parties() -> None:
+    got = names("Japan and China swap listings as rare earth curbs bite\n\n"
+                "Japan's trade ministry added Kappa Trading Co. to Japan's export control list on Tuesday. A day earlier, "
+                "China's commerce ministry had placed Lambda Shipbuilding Co. on its export control list, and China's export "
+                "controls on dysprosium items remain in force.\n")
+    assert got == {"Lambda Shipbuilding Co."}
+
+
+NOTE_ON_ANOTHER_ACT = """<html><head><meta charset="utf-8"><title>商务部公告2026年第21号</title></head><body>
+<h1>商务部公告2026年第21号</h1>
+<p>根据《中华人民共和国出口管制法》有关规定,商务部决定将天穹动力公司等2家实体列入出口管制管控名单(名单见附件),并采取下列措施:</p>
+<p>一、禁止出口经营者向上述2家实体出口两用物项。</p>
+<p>二、本公告自公布之日起正式实施。</p>
+<p>商务部</p>
+<p>2026年3月2日</p>
+<p>附件:出口管制管控名单</p>
+<ul><li>天穹动力公司(Tianqiong Power Co.)</li><li>北辰电子公司(Beichen Electronics Co.)</li></ul>
+<p>背景</p>
+<p>同日商务部另以2026年第22号公告,将南星航空公司列入关注名单。</p>
+</body></html>"""
+
+
+def test_a_note_below_the_act_on_another_act_names_none_of_its_parties() -> None:
+    got = parties(NOTE_ON_ANOTHER_ACT, "note.html")
+    assert got == {("天穹动力公司", "control_list", "added"), ("北辰电子公司", "control_list", "added")}
+
+
+LIST_COLUMNS = """<html><head><meta charset="utf-8"><title>Tracker: China's listings this week</title></head><body>
+<h1>Tracker: China's listings this week</h1>
+<p>MOFCOM added firms to its export control list and the UEL working mechanism added others to the unreliable entity list; dual-use export controls apply.</p>
+<table>
+<tr><th>Entity (as published)</th><th>Country</th><th>List</th><th>Action</th></tr>
+<tr><td>Kappa Industries, Inc.</td><td>US</td><td>Export control list</td><td>Added</td></tr>
+<tr><td>Lambda Systems LLC</td><td>US</td><td>Unreliable entity list</td><td>Added</td></tr>
+<tr><td>Mu Robotics Inc.</td><td>US</td><td>Unreliable entity list</td><td>Removed</td></tr>
+<tr><td>[others not reproduced]</td><td></td><td></td><td></td></tr>
+</table>
+</body></html>"""
+
+
+def test_a_table_says_list_and_action_per_row() -> None:
+    got = parties(LIST_COLUMNS, "tracker.html")
+    assert got == {("Kappa Industries, Inc.", "control_list", "added"), ("Lambda Systems LLC", "unreliable_entity", "added"),
+                   ("Mu Robotics Inc.", "unreliable_entity", "removed")}
