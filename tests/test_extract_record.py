@@ -180,3 +180,52 @@ def test_english_suspension_list_shares_the_end_date() -> None:
     assert r["effective"] == ["2025-11-07"]
     assert sorted((d["type"], d["target"], d["until"]) for d in r["relations"]) == [
         ("suspends", f"MOFCOM-2025-{n}", "2026-11-10") for n in (55, 56, 61)]
+
+
+def test_an_annex_list_printed_below_the_signature_gives_the_act_its_elements() -> None:
+    # the act's clauses name no element; its annex, on the same page after the signature, lists them
+    text = """商务部公告2025年第99号
+为维护国家安全,决定实施下列出口管制措施:
+一、出口附件所列物项,应当向商务部申请许可。
+二、本公告自公布之日起施行。
+附件:1.有关金属物项清单
+商务部
+2025年3月3日
+附件1
+有关金属物项清单(节录)
+第一部分 原产物项:金属铽,金属钪,镝铁合金。"""
+    x = run(text, "zh", "2025-03-03")
+    assert x.record["elements"] == ["Tb", "Sc", "Dy"]
+    # the act's own list of its attachments is not the annex: with no annex printed, no elements
+    head = text.split("附件1")[0]
+    assert run(head, "zh", "2025-03-03").record["elements"] == []
+
+
+def test_an_editors_gloss_above_an_act_that_suspends_is_not_the_act() -> None:
+    # the gloss retells what the suspended act controls; the suspending act itself controls nothing
+    text = """商务部公告2025年第98号 关于暂停实施商务部公告2024年第40号第三款的公告
+【导读】第40号公告第三款规定对某国出口镓、锑相关两用物项原则上不予许可。
+商务部公告2025年第98号
+关于暂停实施商务部公告2024年第40号第三款的公告
+现就有关事项公告如下:
+一、暂停实施《商务部关于加强相关两用物项出口管制的公告》(商务部公告2024年第40号)第三款,暂停期限至2026年6月30日。
+二、本公告自发布之日起施行。
+商务部
+2025年6月30日"""
+    rec = run(text, "zh", "2025-06-30").record
+    assert rec["elements"] == [] and rec["end_user_rules"] == []
+    assert [(r["type"], r["target"], r["until"]) for r in rec["relations"]] == \
+        [("suspends", "MOFCOM-2024-40", "2026-06-30")]
+
+
+def test_an_english_signature_block_ends_the_act_before_an_editors_background_note() -> None:
+    text = """Announcement No. 97 of 2025 of the Ministry of Commerce
+The third paragraph of Announcement No. 41 of 2024 (Announcement on Strengthening Export Control of Relevant Dual-Use Items) shall be suspended from the date of this Announcement until June 30, 2026.
+This Announcement is hereby issued.
+Ministry of Commerce
+June 30, 2025
+Background
+Announcement No. 41 of 2024 bans exports of gallium and antimony to military users."""
+    rec = run(text, "en", "2025-06-30").record
+    assert rec["elements"] == [] and rec["end_user_rules"] == []
+    assert rec["effective"] == ["2025-06-30"]

@@ -170,6 +170,25 @@ def table_acts(ctx: Ctx) -> set[int]:
     return out
 
 
+def annex_lists(ctx: Ctx) -> set[int]:
+    """Indices of annex headings that open a list of items printed on the act's own page ("附件1"
+    over "境外相关稀土物项清单", "Annex 1 – List of Items"); not the act's list of its attachments
+    ("附件:1.境外相关稀土物项清单 2.…"), which names files printed elsewhere."""
+    heading, title = ctx.rx("items", "annex_heading"), ctx.rx("items", "annex_list_title")
+    out: set[int] = set()
+    for i, u in enumerate(ctx.units):
+        m = heading.match(u.text)
+        if not m or len(u.text) > 80 or u.role == "clause":
+            continue
+        rest = u.text[m.end():]
+        if rest[:1].isdigit() or (rest and not u.heading_like()):
+            continue  # "附件:1.…清单" lists attachments; a sentence starting "Annex 1 lists …" is prose
+        named = rest if rest.strip() else (ctx.units[i + 1].text if i + 1 < len(ctx.units) else "")
+        if title.search(named):
+            out.add(u.index)
+    return out
+
+
 def item_rows(ctx: Ctx, own: str | None) -> list[dict[str, Any]]:
     """One row per controlled item as printed, with its code, HS codes, section heading and element.
 
@@ -188,8 +207,16 @@ def item_rows(ctx: Ctx, own: str | None) -> list[dict[str, Any]]:
     parent_code: str | None = None
     name_col: int | None = None
     rows: list[dict[str, Any]] = []
+    annex = annex_lists(ctx)
+    in_annex = False
     for u in ctx.units:
-        if u.role == "clause" and u.index not in led:
+        if u.index in annex:
+            in_region = in_annex = True
+            section, section_elements, parent_code = None, [], None
+            continue
+        if in_annex and u.heading and u.role != "row" and ctx.rx("items", "commentary_heading").search(u.text):
+            in_region = in_annex = False  # a reposter's "说明"/"Our comments" after the annex
+        if u.role == "clause" and u.index not in led and not in_annex:
             in_region = ctx.has_cue(u.start, u.end, {"control_intro"})
             section, section_elements, parent_code = None, [], None
             continue
@@ -208,7 +235,8 @@ def item_rows(ctx: Ctx, own: str | None) -> list[dict[str, Any]]:
         if u.role == "row" and any(name_header.search(ctx.doc.text[s:e]) for s, e in u.cells):
             name_col = next(i for i, (s, e) in enumerate(u.cells) if name_header.search(ctx.doc.text[s:e]))
             continue
-        if u.role not in ("item", "subitem", "row", "codeled", "sub", "clause", "bullet"):
+        if u.role not in ("item", "subitem", "row", "codeled", "sub", "clause", "bullet") and not (
+                in_annex and u.role in ("part", "text")):
             continue
         codes = ctx.within("control_codes", u.start, u.end)
         code = codes[0].label if codes else (parent_code if u.role == "subitem" else None)
@@ -318,7 +346,17 @@ def act_start(ctx: Ctx, own: Mention | None) -> int:
     introduction comes first), else the top."""
     if own is not None:
         unit = ctx.unit_at(own.start)
-        if unit is not None and unit.role not in ("title", "meta") and unit.index > 5:
+        gloss = ctx.rx("items", "editor_gloss")
+        if unit is not None and (unit.role in ("title", "meta") or unit.index == 0):
+            # the page's title names the act, an editor's gloss follows, then the copy of the act
+            # names it again: the copy starts there (not at a page footer naming it at the end)
+            again = next((u for m in ctx.spans.get("announcements", []) if m.label == own.label
+                          and m.start > unit.end and (u := ctx.unit_at(m.start)) is not None
+                          and u.role not in ("title", "meta") and u.index > unit.index), None)
+            if again is not None and any(gloss.match(u.text) for u in ctx.units[unit.index + 1:again.index]):
+                unit = again
+        if unit is not None and unit.role not in ("title", "meta") and (unit.index > 5 or any(
+                gloss.match(u.text) for u in ctx.units[:unit.index])):
             return unit.start
     return 0
 
@@ -334,6 +372,13 @@ def signature(ctx: Ctx, own: Mention | None, issued: Mention | None, dated_line:
             and any((u.role in ("clause", "sub") or u.style not in (None, "table")) and a <= u.start < issued.start
                     for u in ctx.units):
         return issued.end
+    if issued is not None and unit is not None and unit.index > 0 and issued.start >= a and unit.role != "title":
+        # the signature block of an act without numbered clauses (a translation: "…hereby issued." /
+        # "Ministry of Commerce" / "November 9, 2025"): the issuer's line right above the date line
+        above = ctx.units[unit.index - 1]
+        if ctx.rx("dates", "signature_before").search(above.text.strip()) and len(above.text) <= 80 \
+                and not ctx.doc.text[unit.start:issued.start].strip() and above.start > a:
+            return issued.end
     return None
 
 
