@@ -227,6 +227,8 @@ class Reader:
             # a List or Action column says it per row ("Export control list | Added")
             row_lst, row_act = self.cell_cue(row, cols, "header_list", "party_list"), \
                 self.cell_cue(row, cols, "header_action", "party_action")
+            if "header_action" in cols:  # a status column that says no change ("ACTIVE") keeps the listing
+                row_act = row_act or "added"
             out.append(Found(name, row_lst or lst, row_act or act or "added", "table", country))
         return out
 
@@ -250,7 +252,8 @@ class Reader:
                 continue
             marks = self.cues("party_list", u.start, u.end) + self.cues("party_entity", u.start, u.end)
             # a lead-in ("列入出口管制管控名单的实体:") or a caption ("附件:出口管制管控名单")
-            caption = len(u.text) <= 40 and bool(self.cues("party_list", u.start, u.end))
+            caption = len(u.text) <= 40 and bool(self.cues("party_list", u.start, u.end)) \
+                and not self.sh.rx("not_caption").search(u.text)
             if not marks or not (u.ends_colon or caption):
                 continue
             tail = self.text[max(h.end for h in marks):u.end]
@@ -325,6 +328,7 @@ class Reader:
         out: list[Found] = []
         sents = self.layout.sentences
         counts = self.count_lists()
+        notes = self.notes()
         for k, sent in enumerate(sents):
             u = self.units[sent.line]
             if u.index in self.claimed or u.role in ("title", "meta") or self.layout.in_boilerplate(sent.start):
@@ -340,7 +344,7 @@ class Reader:
             if not lc and not self.cues("party_action", s, e) and not (
                     prev and self.cues("party_list", prev.start, prev.end)) and not self.counted(s, e, prev, counts):
                 continue  # "Chinese companies such as X said …": no list, no listing, no listed count
-            if self.note_on_other_act(s, e):
+            if self.note_on_other_act(s, e) or u.index in notes:
                 continue
             if self.chinese(s, e):
                 names = chinese_names(self.text, s, e, self.sh)
@@ -352,6 +356,24 @@ class Reader:
                     group = self.group_of(name, s, e)
                     out.append(Found(name, lst, self.prose_action(name, s, e, u), "prose",
                                      group[1] if group and group[0] == lst else None))
+        return out
+
+    def notes(self) -> set[int]:
+        """Lines of a page's note on the act it copies or translates (编者按, "Translator's note"):
+        on a copy of an act, or under a note that says it is not part of the act. A note heading
+        covers the lines below it up to a divider; a note paragraph covers itself."""
+        mark, not_act, divider = self.sh.rx("note_mark"), self.sh.rx("note_not_act"), self.sh.rx("divider")
+        out: set[int] = set()
+        for u in self.units:
+            if not mark.search(u.text) or not (self.ctx.kind == "announcement" or not_act.search(u.text)):
+                continue
+            out.add(u.index)
+            below_act = self.signed is not None and u.start > self.signed
+            if (below_act or not_act.search(u.text)) and (u.heading or u.role == "heading" or len(u.text) <= 120):
+                for v in self.units[u.index + 1:]:
+                    if divider.match(v.text):
+                        break
+                    out.add(v.index)
         return out
 
     def counted(self, s: int, e: int, prev: Any, counts: dict[str, str]) -> bool:
