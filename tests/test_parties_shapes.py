@@ -278,3 +278,14 @@ TRANSLATOR'S NOTE (not part of the announcement)
 
 def test_a_translators_note_that_is_not_part_of_the_act_names_none_of_its_parties() -> None:
     assert names(TRANSLATION_NOTE) == {"Kappa Corp."}
+
+
+def test_names_recalled_by_date_take_what_a_later_clause_does_to_the_act_of_their_date() -> None:
+    got = parties("商务部新闻发言人就调整不可靠实体清单措施答记者问\n\n"
+                  "问:中方对不可靠实体清单有何调整?\n\n"
+                  "答:工作机制于2026年1月6日、2月9日先后发布公告,将天穹动力公司等5家美国实体,以及北辰电子公司、"
+                  "南星航空公司等7家美国实体列入不可靠实体清单,并禁止其从事与中国有关的两用物项进出口活动。\n\n"
+                  "中方决定,自2026年6月1日起:对2月9日公告涉及的相关措施,继续暂停实施1年;"
+                  "对1月6日公告涉及的相关措施,停止实施。\n")
+    assert got == {("天穹动力公司", "unreliable_entity", "removed"), ("北辰电子公司", "unreliable_entity", "suspended"),
+                   ("南星航空公司", "unreliable_entity", "suspended")}

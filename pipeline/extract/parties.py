@@ -350,13 +350,45 @@ class Reader:
                 names = chinese_names(self.text, s, e, self.sh)
             else:
                 names = self.english(s, e, runs)
-            for name in names:
+            dated = self.dated_actions(names, s, e, k) if names else {}
+            for i, name in enumerate(names):
                 lst = self.prose_list(name, s, e, prev, counts)
                 if lst:
                     group = self.group_of(name, s, e)
-                    out.append(Found(name, lst, self.prose_action(name, s, e, u), "prose",
+                    out.append(Found(name, lst, dated.get(i) or self.prose_action(name, s, e, u), "prose",
                                      group[1] if group and group[0] == lst else None))
         return out
+
+    def dated_actions(self, names: list[Name], s: int, e: int, k: int) -> dict[int, str]:
+        """Names a sentence recalls as listed by acts of several dates, group by group ("于3月4日、
+        4月4日先后发布公告,将A、B等10家…,以及C、D等11家…列入"), take what a later clause says
+        happens to the measures of the act of their date ("对4月4日公告涉及的相关措施,继续暂停实施;
+        对3月4日公告…停止实施"): name index -> action."""
+        if any(h.label in NOT_ADDED for h in self.cues("party_action", s, e)):
+            return {}
+        first = names[0].start
+        dates = [m for m in self.ctx.spans.get("dates", []) if s <= m.start < first]
+        if len(dates) < 2 or not self.sh.rx("respectively", re.I).search(self.text, s, first):
+            return {}
+        found = [m for rx in (self.sh.rx("count_en"), self.sh.rx("count_zh")) for m in rx.finditer(self.text, first, e)]
+        found.sort(key=lambda m: m.start())
+        if len(found) != len(dates):
+            return {}
+        group = {i: next((g for g, m in enumerate(found) if n.start < m.start()), None) for i, n in enumerate(names)}
+        day = [d.label[5:] for d in dates]  # month and day: a recalled date's year may be guessed wrong
+        actions: dict[int, str] = {}
+        sents = self.layout.sentences
+        for sent in sents[k + 1:k + 8]:
+            a = sent.start
+            for m in list(re.finditer(";", self.text[sent.start:sent.end])) + [None]:
+                b = sent.start + m.start() if m else sent.end
+                acts = [h for h in self.cues("party_action", a, b) if h.label in NOT_ADDED]
+                if acts:
+                    for d in self.ctx.spans.get("dates", []):
+                        if a <= d.start < b and d.label[5:] in day:
+                            actions.setdefault(day.index(d.label[5:]), acts[-1].label)
+                a = b + 1
+        return {i: actions[g] for i, g in group.items() if g is not None and g in actions}
 
     def notes(self) -> set[int]:
         """Lines of a page's note on the act it copies or translates (编者按, "Translator's note"):
