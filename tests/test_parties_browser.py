@@ -50,8 +50,10 @@ def test_is_this_party_listed(page, parties_server: Server) -> None:  # noqa: F8
 
 def test_party_query_through_the_json_api(parties_server: Server) -> None:
     rows = parties_server.json("/exportwatch/party_listed", name="GIBBS AND COX CORP")
+    # the name in the act's language (p04 holds a Chinese copy of MOFCOM No. 13), the English one beside it
     assert [(r["name"], r["list"], r["announcement"], r["status"]) for r in rows] == [
-        ("Gibbs & Cox, Inc.", "control_list", "MOFCOM-2025-13", "in_force")]
+        ("吉布斯和考克斯公司", "control_list", "MOFCOM-2025-13", "in_force")]
+    assert "Gibbs & Cox, Inc." in rows[0]["other_names"]
     assert rows[0]["score"] == 100.0 and "Gibbs & Cox" in rows[0]["evidence"]
     assert rows[0]["source_url"].startswith("https://")
     assert parties_server.json("/exportwatch/party_listed", name="Okinawa Pearl Traders") == []

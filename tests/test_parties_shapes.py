@@ -149,3 +149,143 @@ def test_a_table_says_list_and_action_per_row() -> None:
     got = parties(LIST_COLUMNS, "tracker.html")
     assert got == {("Kappa Industries, Inc.", "control_list", "added"), ("Lambda Systems LLC", "unreliable_entity", "added"),
                    ("Mu Robotics Inc.", "unreliable_entity", "removed")}
+
+
+# ----------------------------------------------------------------------------- batch p04 shapes
+ANNEX_NAME_COLUMNS = """<html><head><meta charset="utf-8"><title>不可靠实体清单工作机制公告</title></head><body>
+<h1>关于将2家美国实体列入不可靠实体清单的公告</h1>
+<p>不可靠实体清单工作机制决定将本公告附件所列2家美国实体纳入不可靠实体清单,禁止其从事与中国有关的两用物项进出口活动。</p>
+<p>附件 不可靠实体清单</p>
+<table>
+<tr><th>序号</th><th>实体中文名称</th><th>实体英文名称</th><th>国别</th></tr>
+<tr><td>1</td><td>天穹动力公司</td><td>Tianqiong Power, Inc.</td><td>美国</td></tr>
+<tr><td>2</td><td>KappaAI公司</td><td>KappaAI</td><td>美国</td></tr>
+</table>
+</body></html>"""
+
+
+def test_an_annex_column_headed_entity_chinese_name_holds_the_names() -> None:
+    got = parties(ANNEX_NAME_COLUMNS, "annex.html")
+    assert got == {("天穹动力公司", "unreliable_entity", "added"), ("KappaAI公司", "unreliable_entity", "added")}
+
+
+def test_a_short_question_naming_a_list_is_no_caption_and_a_names_lead_in_follows_the_list_named_before() -> None:
+    got = names("论坛\n\n商务部今天把3家实体列进了出口管制管控名单,禁止出口两用物项。\n\n"
+                "名单我抄在下面:\n\n1、天穹动力公司\n\n2、北辰电子公司\n\n3、南星研究院\n\n"
+                "这也算管控名单的新用法吧?\n\n- 我的签名档,欢迎来玩 -\n")
+    assert got == {"天穹动力公司", "北辰电子公司", "南星研究院"}
+
+
+def test_on_the_list_slang_and_an_enumeration_inside_a_chinese_name() -> None:
+    got = parties("商務部將美國實體列入管控名單\n\n商務部周一宣布把10間美國實體納入出口管制管控名單,禁止出口兩用物項。\n\n"
+                  "今次上榜的包括美國軍火巨頭天穹動力公司、北辰防務、海洋與太空集團,以及南星電子公司;"
+                  "其餘7間本網不逐一列出。\n")
+    assert got == {("天穹動力公司", "control_list", "added"), ("北辰防務、海洋與太空集團", "control_list", "added"),
+                   ("南星電子公司", "control_list", "added")}
+
+
+def test_names_given_as_a_count_named_as() -> None:
+    got = names("China blacklists three U.S. firms\n\n"
+                "China on Monday put three U.S. companies on its unreliable entity list over dual-use exports. "
+                "The ministry named the three as Kappa Electronics, Lambda & Mu Simulation and Nu Solutions.\n")
+    assert got == {"Kappa Electronics", "Lambda & Mu Simulation", "Nu Solutions"}
+
+
+def test_owners_and_founders_after_a_count_are_not_parties() -> None:
+    got = names("China lists firms\n\n"
+                "China placed Kappa Tactical on its export control list for dual-use items. The same day it also added "
+                "six other defence companies, most of them units of Lambda Corporation and Mu Dynamics, to the list.\n")
+    assert got == {"Kappa Tactical"}
+
+
+def test_among_them_are_and_best_known_of_which_open_a_run() -> None:
+    got = parties("China's party lists: an update\n\n"
+                  "Listing on MOFCOM's export control list bars dual-use exports to the listed party. MOFCOM stopped applying "
+                  "its export control list measures to the 12 U.S. entities designated in March. Among them are the design firm Kappa & Co., Inc. "
+                  "and Lambda Systems, Inc.; the others are not repeated here.\n\n"
+                  "The measures against the 9 U.S. entities on the export control list designated in April, the best known of "
+                  "which is Mu Aerospace Technologies, were suspended in May.\n")
+    assert got == {("Kappa & Co., Inc.", "control_list", "removed"), ("Lambda Systems, Inc.", "control_list", "removed"),
+                   ("Mu Aerospace Technologies", "control_list", "suspended")}
+
+
+def test_one_of_a_count_and_a_comma_aside_before_the_verb() -> None:
+    got = parties("China's lists\n\n"
+                  "Kappa Maritime Systems was already one of 20 U.S. entities placed on the export control list in January, "
+                  "which bars dual-use exports. Lambda Industries, for its part, has been on the unreliable entity list "
+                  "since 2024.\n")
+    assert got == {("Kappa Maritime Systems", "control_list", "added"), ("Lambda Industries", "unreliable_entity", "added")}
+
+
+STATUS_TABLE = """<html><head><meta charset="utf-8"><title>Lifted, paused, live: our unreliable entity list coding</title></head><body>
+<h1>Lifted, paused, live: our unreliable entity list coding</h1>
+<p>Clients asked how the unreliable entity list (UEL) records changed; export controls on rare earths and dual-use
+items are unaffected, and rare earth export licences are still required.</p>
+<p>MOFCOM said on 1 May that the measures under some working mechanism announcements stop applying, while others stay
+suspended for one more year; our feed shows each change in the status column below, and the export controls on rare
+earth items of the other announcements are not touched by it.</p>
+<table>
+<tr><th>Entity</th><th>Source act</th><th>Status before</th><th>Status from 1 May</th></tr>
+<tr><td>Kappa, L.P.</td><td>UEL No. 3</td><td>ACTIVE</td><td>LIFTED</td></tr>
+<tr><td>Lambda Corporation</td><td>UEL No. 4</td><td>SUSPENDED</td><td>SUSPENDED</td></tr>
+<tr><td colspan="4">+ 6 further No. 4 entities, see the feed</td></tr>
+<tr><td>Mu Genomics, Inc.</td><td>UEL No. 2</td><td>ACTIVE</td><td>ACTIVE</td></tr>
+</table>
+</body></html>"""
+
+
+def test_a_status_column_gives_each_row_its_action_and_a_count_row_is_no_name() -> None:
+    got = parties(STATUS_TABLE, "status.html")
+    assert got == {("Kappa, L.P.", "unreliable_entity", "removed"), ("Lambda Corporation", "unreliable_entity", "suspended"),
+                   ("Mu Genomics, Inc.", "unreliable_entity", "added")}
+
+
+def test_a_name_together_with_another_on_the_list() -> None:
+    got = names("Why Kappa still screens as a hit\n\n"
+                "Kappa Genomics, the sequencing company, was put on the unreliable entity list in February, together with "
+                "the clothing group Lambda Corp. The same day China announced export controls on tungsten and tellurium items, "
+                "and export licences for tungsten are now required.\n")
+    assert got == {"Kappa Genomics", "Lambda Corp."}
+
+
+TRANSLATION_NOTE = """UNOFFICIAL TRANSLATION OF THE UNRELIABLE ENTITY LIST DECISION ON KAPPA (EXPORT CONTROLS ON RARE EARTHS)
+
+Announcement of the Unreliable Entity List Working Mechanism
+
+Adding Kappa Corp. to the Unreliable Entity List
+
+The Working Mechanism decides to add the following entity to the Unreliable Entity List:
+
+1. Kappa Corp.
+
+The entity has taken discriminatory measures against Chinese enterprises and harmed China's interests. Any import or
+export of dual-use items with it, and any new investment by it in China, is prohibited. This announcement takes effect
+on the date of its publication.
+
+Unreliable Entity List Working Mechanism
+4 May 2026
+
+----------------------------------------
+
+TRANSLATOR'S NOTE (not part of the announcement)
+
+- Its previous decision placed six U.S. firms on the list, Lambda Missiles and Mu Control among them.
+- The decision was published with export controls on tungsten and tellurium items; tungsten exports now need a licence.
+
+----------------------------------------
+"""
+
+
+def test_a_translators_note_that_is_not_part_of_the_act_names_none_of_its_parties() -> None:
+    assert names(TRANSLATION_NOTE) == {"Kappa Corp."}
+
+
+def test_names_recalled_by_date_take_what_a_later_clause_does_to_the_act_of_their_date() -> None:
+    got = parties("商务部新闻发言人就调整不可靠实体清单措施答记者问\n\n"
+                  "问:中方对不可靠实体清单有何调整?\n\n"
+                  "答:工作机制于2026年1月6日、2月9日先后发布公告,将天穹动力公司等5家美国实体,以及北辰电子公司、"
+                  "南星航空公司等7家美国实体列入不可靠实体清单,并禁止其从事与中国有关的两用物项进出口活动。\n\n"
+                  "中方决定,自2026年6月1日起:对2月9日公告涉及的相关措施,继续暂停实施1年;"
+                  "对1月6日公告涉及的相关措施,停止实施。\n")
+    assert got == {("天穹动力公司", "unreliable_entity", "removed"), ("北辰电子公司", "unreliable_entity", "suspended"),
+                   ("南星航空公司", "unreliable_entity", "suspended")}

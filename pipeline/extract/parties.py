@@ -227,6 +227,8 @@ class Reader:
             # a List or Action column says it per row ("Export control list | Added")
             row_lst, row_act = self.cell_cue(row, cols, "header_list", "party_list"), \
                 self.cell_cue(row, cols, "header_action", "party_action")
+            if "header_action" in cols:  # a status column that says no change ("ACTIVE") keeps the listing
+                row_act = row_act or "added"
             out.append(Found(name, row_lst or lst, row_act or act or "added", "table", country))
         return out
 
@@ -250,7 +252,8 @@ class Reader:
                 continue
             marks = self.cues("party_list", u.start, u.end) + self.cues("party_entity", u.start, u.end)
             # a lead-in ("列入出口管制管控名单的实体:") or a caption ("附件:出口管制管控名单")
-            caption = len(u.text) <= 40 and bool(self.cues("party_list", u.start, u.end))
+            caption = len(u.text) <= 40 and bool(self.cues("party_list", u.start, u.end)) \
+                and not self.sh.rx("not_caption").search(u.text)
             if not marks or not (u.ends_colon or caption):
                 continue
             tail = self.text[max(h.end for h in marks):u.end]
@@ -325,6 +328,7 @@ class Reader:
         out: list[Found] = []
         sents = self.layout.sentences
         counts = self.count_lists()
+        notes = self.notes()
         for k, sent in enumerate(sents):
             u = self.units[sent.line]
             if u.index in self.claimed or u.role in ("title", "meta") or self.layout.in_boilerplate(sent.start):
@@ -340,18 +344,68 @@ class Reader:
             if not lc and not self.cues("party_action", s, e) and not (
                     prev and self.cues("party_list", prev.start, prev.end)) and not self.counted(s, e, prev, counts):
                 continue  # "Chinese companies such as X said …": no list, no listing, no listed count
-            if self.note_on_other_act(s, e):
+            if self.note_on_other_act(s, e) or u.index in notes:
                 continue
             if self.chinese(s, e):
                 names = chinese_names(self.text, s, e, self.sh)
             else:
                 names = self.english(s, e, runs)
-            for name in names:
+            dated = self.dated_actions(names, s, e, k) if names else {}
+            for i, name in enumerate(names):
                 lst = self.prose_list(name, s, e, prev, counts)
                 if lst:
                     group = self.group_of(name, s, e)
-                    out.append(Found(name, lst, self.prose_action(name, s, e, u), "prose",
+                    out.append(Found(name, lst, dated.get(i) or self.prose_action(name, s, e, u), "prose",
                                      group[1] if group and group[0] == lst else None))
+        return out
+
+    def dated_actions(self, names: list[Name], s: int, e: int, k: int) -> dict[int, str]:
+        """Names a sentence recalls as listed by acts of several dates, group by group ("于3月4日、
+        4月4日先后发布公告,将A、B等10家…,以及C、D等11家…列入"), take what a later clause says
+        happens to the measures of the act of their date ("对4月4日公告涉及的相关措施,继续暂停实施;
+        对3月4日公告…停止实施"): name index -> action."""
+        if any(h.label in NOT_ADDED for h in self.cues("party_action", s, e)):
+            return {}
+        first = names[0].start
+        dates = [m for m in self.ctx.spans.get("dates", []) if s <= m.start < first]
+        if len(dates) < 2 or not self.sh.rx("respectively", re.I).search(self.text, s, first):
+            return {}
+        found = [m for rx in (self.sh.rx("count_en"), self.sh.rx("count_zh")) for m in rx.finditer(self.text, first, e)]
+        found.sort(key=lambda m: m.start())
+        if len(found) != len(dates):
+            return {}
+        group = {i: next((g for g, m in enumerate(found) if n.start < m.start()), None) for i, n in enumerate(names)}
+        day = [d.label[5:] for d in dates]  # month and day: a recalled date's year may be guessed wrong
+        actions: dict[int, str] = {}
+        sents = self.layout.sentences
+        for sent in sents[k + 1:k + 8]:
+            a = sent.start
+            for m in list(re.finditer(";", self.text[sent.start:sent.end])) + [None]:
+                b = sent.start + m.start() if m else sent.end
+                acts = [h for h in self.cues("party_action", a, b) if h.label in NOT_ADDED]
+                if acts:
+                    for d in self.ctx.spans.get("dates", []):
+                        if a <= d.start < b and d.label[5:] in day:
+                            actions.setdefault(day.index(d.label[5:]), acts[-1].label)
+                a = b + 1
+        return {i: actions[g] for i, g in group.items() if g is not None and g in actions}
+
+    def notes(self) -> set[int]:
+        """Lines of a page's note on the act it copies or translates (编者按, "Translator's note"):
+        on a copy of an act, or under a note that says it is not part of the act. A note heading
+        covers the lines below it up to a divider; a note paragraph covers itself."""
+        mark, not_act, divider = self.sh.rx("note_mark"), self.sh.rx("note_not_act"), self.sh.rx("divider")
+        out: set[int] = set()
+        for u in self.units:
+            if not mark.search(u.text) or not (self.ctx.kind == "announcement" or not_act.search(u.text)):
+                continue
+            out.add(u.index)
+            below_act = self.signed is not None and u.start > self.signed
+            if (below_act or not_act.search(u.text)) and (u.heading or u.role == "heading" or len(u.text) <= 120):
+                for v in self.units[u.index + 1:]:
+                    if divider.match(v.text):
+                        break
+                    out.add(v.index)
         return out
 
     def counted(self, s: int, e: int, prev: Any, counts: dict[str, str]) -> bool:

@@ -124,6 +124,7 @@ class EnglishRun:
         legal = self.sh.rx("en_legal_form")
         tail_rx = self.sh.rx("en_legal_tail", re.I)
         head = self.sh.rx("en_group_head")
+        owner_lead = self.sh.rx("en_owner_lead", re.I)
         if toks and toks[0][2] == ",":
             i = 1
         while i < n:
@@ -139,6 +140,8 @@ class EnglishRun:
                 if toks[j][2].lower() in self.sh.run_stops or skipped >= 5:
                     return out
                 j, skipped = j + 1, skipped + 1
+            if skipped and owner_lead.search(self.text, toks[i][0], toks[j - 1][1]):
+                return out  # "most of them units of A, B and C", "co-founded by D": owners, not parties
             if out and skipped and j + 1 < n and toks[j][2] == ",":
                 # "A (HII), America's largest military shipbuilder, and B": a description of the
                 # name before it, set off by commas; the enumeration goes on after it
@@ -196,7 +199,11 @@ class EnglishRun:
         """Names right before a cue ('…, Dedrone by Axon and TechInsights Inc. and its branches
         among them'): whole capitalised elements, right to left; the rightmost may follow a
         description ('gene sequencers made by Illumina, which it had put on …')."""
-        piece = self.text[start:end].rstrip(" ,")
+        piece = self.text[start:end].rstrip(" ")
+        aside = self.sh.rx("en_aside").search(piece)
+        if aside:  # "A, for its part, has been on the list"
+            piece = piece[:aside.start()]
+        piece = piece.rstrip(" ,")
         alias = None
         m = re.search(r"\(([^()]{2,80})\)$", piece)
         if m:  # "FN Herstal (also known as Fabrique Nationale de Herstal) were among …"
@@ -280,6 +287,15 @@ def chinese_names(text: str, start: int, end: int, sh: Shapes) -> list[Name]:
         if d:
             s = d.end()
         s += len(text[s:e]) - len(text[s:e].lstrip(" -·"))
+        if s - 1 > floor and sh.rx("zh_list_sep").match(text, s - 1) and sh.rx("zh_inner_and").search(text, s, m.start()):
+            # "波音防务、空间与安全集团": an enumeration inside one name (a translated "Defense, Space &
+            # Security"), its head without an organisation word of its own
+            ps = s - 1
+            while ps > floor and name_char.match(text, ps - 1):
+                ps -= 1
+            ps += max([b.end() for b in boundary.finditer(text, ps, s - 1)] + [ps]) - ps
+            if 2 <= s - 1 - ps <= 8 and not suffix.search(text, ps, s - 1):
+                s = ps
         name = text[s:e]
         pos = e
         tr = sh.trailer_at.match(text, e)
