@@ -229,3 +229,16 @@ Announcement No. 41 of 2024 bans exports of gallium and antimony to military use
     rec = run(text, "en", "2025-06-30").record
     assert rec["elements"] == [] and rec["end_user_rules"] == []
     assert rec["effective"] == ["2025-06-30"]
+
+
+def test_put_on_hold_suspends_the_acts_between_verb_and_hold() -> None:
+    text = """Rare earth export controls: where things stand
+Those rules never began: Announcement No. 70 put Nos. 55, 56 and 61 on hold until 10 November 2026.
+Paragraph 2 of Announcement No. 46 of 2024 is suspended until 27 November 2026 under Announcement No. 72."""
+    rec = run(text, "en", "2025-12-03").record
+    assert {(r["type"], r["target"], r["until"]) for r in rec["relations"]} == {
+        ("suspends", "MOFCOM-2025-55", "2026-11-10"), ("suspends", "MOFCOM-2025-56", "2026-11-10"),
+        ("suspends", "MOFCOM-2025-61", "2026-11-10"), ("suspends", "MOFCOM-2024-46", "2026-11-27")}
+    # a firm putting its own plans on hold after an act suspends nothing
+    other = "Export controls on gallium\nThe refiner put its expansion on hold after Announcement No. 58 of 2025."
+    assert run(other, "en", "2025-12-03").record["relations"] == []

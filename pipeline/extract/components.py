@@ -550,8 +550,12 @@ def announcement_spans(scan: Scan, pub: dt.date | None,
                           key=lambda r: abs(r.start - ref.start))
             before = [r for r in refs[:i] if r.year and r.scheme == ref.scheme]
             after = [r for r in refs[i + 1:] if r.year and r.scheme == ref.scheme]
+            # a dated reference after it speaks for it only in its own sentence ("Nos. 55 and 58 …
+            # under No. 70 of 2025"); a later sentence's "No. 46 of 2024" is another year's act
+            s_end = scan.layout.sentence(ref.start)[1]
+            near_after = [r for r in after if r.start < s_end]
             year = same[0].year if same else (before[-1].year if before else (
-                after[0].year if after else (pub.year if pub else None)))
+                near_after[0].year if near_after else (pub.year if pub else (after[0].year if after else None))))
         if year:
             out.append((ref.start, ref.end, vals.act_id(ref.scheme, year, ref.number)))
     return out

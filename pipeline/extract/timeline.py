@@ -446,6 +446,10 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
                 targets = [] if acting_row else [r for r in refs if unit.start <= r.start < cell[0] and r.label != own]
                 linked.add((cue.label, unit.start))
                 linked.add((cue.label, s))
+        if not targets and ctx.rx("dates", "hold_cue").fullmatch(text[cue.start:cue.end]):
+            verbs = list(ctx.rx("dates", "hold_verb").finditer(text, s, cue.start))
+            if verbs:  # "No. 70 put Nos. 55, 56 … on hold": the acts between verb and 'on hold'
+                targets = [r for r in refs if verbs[-1].end() <= r.start < cue.start and r.label != own]
         if not targets and (cue.label, s) not in linked and (ctx.lang == "zh" or ctx.rx(
                 "dates", "passive_before").search(text[max(0, cue.start - 20):cue.start])):
             # "第61号公告…暂停实施", "No. 58 was suspended": the act before the verb (in English only
