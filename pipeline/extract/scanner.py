@@ -154,14 +154,19 @@ class Scanner:
             # offset there is the number of characters before it
             raw = [(idx[s], idx[e], pid) for s, e, pid in raw]
         if self.end_only:
-            raw = [t if t[2] not in self.end_only else self._start(text, t[1], t[2]) for t in raw]
-        # longest first at each start, per pattern: drop hits contained in a longer one
-        raw.sort(key=lambda t: (t[2], t[0], -t[1]))
-        hits: list[Hit] = []
-        labels, fams, edges = self._labels, self._fams, self._edges
+            end_only = self.end_only
+            raw = [t if t[2] not in end_only else self._start(text, t[1], t[2]) for t in raw]
+        # longest first at each start, per pattern: drop hits contained in a longer one. Plain
+        # tuples (pid, start, -end) sort natively, without a key function per hit.
+        keyed = [(pid, s, -e) for s, e, pid in raw]
+        keyed.sort()
+        kept: list[tuple[int, int, int]] = []
+        keep = kept.append
+        edges = self._edges
         last_pid, reach = -1, -1
         n = len(text)
-        for s, e, pid in raw:
+        for pid, s, neg_e in keyed:
+            e = -neg_e
             if e <= s:
                 continue
             if pid != last_pid:
@@ -174,9 +179,11 @@ class Scanner:
             if after is not None and e < n and after.match(text, e):
                 continue
             reach = e
-            hits.append(Hit(s, e, labels[pid], fams[pid], pid))
-        hits.sort(key=lambda h: (h.start, -h.end))
-        return hits
+            keep((s, neg_e, pid))
+        # by (start, -end); equal spans keep pattern order (no pattern has two equal hits)
+        kept.sort()
+        labels, fams = self._labels, self._fams
+        return [Hit(s, -neg_e, labels[pid], fams[pid], pid) for s, neg_e, pid in kept]
 
     def _start(self, text: str, end: int, pid: int) -> tuple[int, int, int]:
         m = self.patterns[pid].ending.search(text, max(0, end - _START_WINDOW), end)
