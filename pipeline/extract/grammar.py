@@ -40,6 +40,17 @@ class Grammar:
         return [(name, re.compile(p)) for name, p in self.layout["styles"].items()]
 
     @cached_property
+    def any_role(self) -> re.Pattern[str] | None:
+        """Matches a line that some role pattern matches (one regex call rejects a line of prose
+        instead of one per pattern); None when the patterns cannot be joined faithfully."""
+        return _any_of(p for pats in self.layout["roles"].values() for p in pats)
+
+    @cached_property
+    def any_style(self) -> re.Pattern[str] | None:
+        """Matches a line that some enumerator style matches (as any_role)."""
+        return _any_of(self.layout["styles"].values())
+
+    @cached_property
     def style_first(self) -> frozenset[str]:
         """Characters a styled line may start with (a cheap test before the regexes)."""
         chars = set(" \t0123456789(IVXLabcdefghijklmnopqrstuvwxyz")
@@ -121,3 +132,17 @@ def grammar_of(meta: dict[str, Any]) -> Grammar:
     if g is None or g.layout is not meta["layout"]:
         g = _CACHE[key] = Grammar(meta)
     return g
+
+
+def _any_of(patterns: Any) -> re.Pattern[str] | None:
+    """One regex whose match at a position succeeds exactly when one of `patterns` does: their
+    alternation, each in a group of its own. None when a pattern refers to a group (a
+    backreference would count the groups of the patterns before it) or the join does not compile
+    (a group name used twice, global flags that only the start of a regex may set)."""
+    pats = list(patterns)
+    if not pats or any(re.search(r"\\\d|\(\?P=|\\g<", p) for p in pats):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in pats))
+    except re.error:
+        return None
