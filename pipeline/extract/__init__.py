@@ -91,7 +91,7 @@ def _finish(doc: Document, sdoc: Any, lang: str, tiers: dict[str, int], source: 
     for key, group in sdoc.spans.items():
         known = sdoc.user_data.get(("ew_mentions", key))  # written by components.set_spans
         if known is not None and known[0] == len(group):
-            spans[key] = sorted(Mention(*t) for t in known[1])
+            spans[key] = sorted(map(Mention._make, known[1]))
             continue
         found = []
         for s in group:
@@ -107,8 +107,9 @@ def _finish(doc: Document, sdoc: Any, lang: str, tiers: dict[str, int], source: 
     scan = sdoc.user_data["ew_scan"]
     built = build_record(doc, spans, user_data, lang, tiers, scan.layout, scan.grammar, source)
     extra = built.pop("_extra")
-    mentions = [{"label": key, "value": m.label, "start": m.start, "end": m.end, "quote": doc.text[m.start:m.end]}
-                for key, group in spans.items() for m in group]
+    text = doc.text
+    mentions = [{"label": key, "value": label, "start": start, "end": end, "quote": text[start:end]}
+                for key, group in spans.items() for start, end, label in group]
     x = Extraction(document_id=doc.id, record=built, mentions=mentions, items=extra["items"],
                    clauses=extra["clauses"], relation_scopes=extra["relation_scopes"],
                    pipeline_version=pipeline_version(), parties=extra.get("parties", []))

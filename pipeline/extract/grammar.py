@@ -21,14 +21,15 @@ class Grammar:
         self.codes = meta["codes"]
         self.acts = meta["acts"]
         self.elements = meta["elements"]
-        self._rx: dict[str, re.Pattern[str]] = {}
+        self._rx: dict[tuple[str, str], re.Pattern[str]] = {}
 
     def rx(self, section: str, name: str) -> re.Pattern[str]:
-        """A context regex by section and name (context.yml)."""
-        key = f"{section}.{name}"
-        if key not in self._rx:
-            self._rx[key] = re.compile(self.context[section][name])
-        return self._rx[key]
+        """A context regex by section and name (context.yml), compiled on first use. Called some
+        100,000 times per 1,000 documents: one dict lookup on a tuple key."""
+        pat = self._rx.get((section, name))
+        if pat is None:
+            pat = self._rx[(section, name)] = re.compile(self.context[section][name])
+        return pat
 
     # ----------------------------------------------------------------------------- layout
     @cached_property
