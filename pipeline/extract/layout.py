@@ -95,6 +95,7 @@ class Layout:
         out: list[Unit] = []
         clause: int | None = None
         head = g.layout["heading"]
+        any_role = g.any_role
         for start, end, kind in self._lines():
             text = self.text[start:end]
             u = Unit(start, end, text, kind, index=len(out))
@@ -110,7 +111,7 @@ class Layout:
                 u.cells = self._cells(text, start)
             elif kind in ("title", "meta"):
                 u.role = kind
-            else:
+            elif any_role is None or any_role.match(text):
                 for role, pats in g.roles:
                     m = next(filter(None, (rx.match(text) for rx in pats)), None)
                     if m is None:
@@ -127,14 +128,24 @@ class Layout:
                         u.clause_id = f"{clause}({u.number})" if clause is not None else None
                     break
                 else:
-                    if kind == "heading":
-                        u.role = "heading"
-                    elif kind == "list_item":  # an <li> without a printed marker is still a list item
-                        u.role = "bullet"
+                    self._plain_role(u, kind)
+            else:  # no role pattern matches the line
+                self._plain_role(u, kind)
             out.append(u)
         return out
 
+    @staticmethod
+    def _plain_role(u: Unit, kind: str) -> None:
+        """The role of a line no role pattern takes, from its block kind."""
+        if kind == "heading":
+            u.role = "heading"
+        elif kind == "list_item":  # an <li> without a printed marker is still a list item
+            u.role = "bullet"
+
     def style_of(self, line: str) -> str | None:
+        any_style = self.g.any_style
+        if any_style is not None and not any_style.match(line):
+            return None
         for name, rx in self.g.styles:
             if rx.match(line):
                 return name

@@ -47,6 +47,9 @@ class Ctx:
     units: list[Unit] = field(default_factory=list)
     sents: list[tuple[int, int]] = field(default_factory=list)
     cited: list[tuple[int, int]] = field(default_factory=list)
+    # span key -> (group, its length, starts when sorted by start) for within()
+    _within_index: dict[str, tuple[list[Mention], int, list[int] | None]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.units = self.layout.units
@@ -65,17 +68,22 @@ class Ctx:
         return self.units[end].start if end < len(self.units) else len(self.doc.text)
 
     def within(self, key: str, start: int, end: int) -> list[Mention]:
-        group = self.spans.get(key, [])
-        index = self.__dict__.setdefault("_within_index", {})
-        known = index.get(key)
+        """The mentions of span group `key` that start in [start, end) (some 70,000 calls per
+        1,000 documents: an empty range or group returns at once, else two bisections)."""
+        if start >= end:
+            return []
+        group = self.spans.get(key)
+        if not group:
+            return []
+        known = self._within_index.get(key)
         if known is None or known[0] is not group or known[1] != len(group):
             starts = [m.start for m in group]
-            known = index[key] = (group, len(group),
-                                  starts if all(a <= b for a, b in zip(starts, starts[1:])) else None)
+            known = self._within_index[key] = (group, len(group),
+                                               starts if all(a <= b for a, b in zip(starts, starts[1:])) else None)
         starts = known[2]
         if starts is None:  # not sorted by start (the extractor sorts): the plain scan
             return [m for m in group if start <= m.start < end]
-        return group[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)] if start < end else []
+        return group[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]
 
     def has_cue(self, start: int, end: int, labels: set[str]) -> bool:
         return any(m.label in labels for m in self.within("scope_cues", start, end))

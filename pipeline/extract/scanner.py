@@ -142,26 +142,34 @@ class Scanner:
         append = raw.append
 
         def on_match(pid: int, start: int, end: int, flags: int, ctx: Any) -> None:
-            append((start, end, pid))
+            append((pid, start, end))
 
         self.db.scan(data, match_event_handler=on_match)
         if not raw:
             return []
         offsets = char_offsets(text, data)
+        # (pid, start, -end) in characters: a match starts and ends on character boundaries
+        # (UTF-8 mode), so the index of a byte offset there is the number of characters before it;
+        # end-only patterns get their start from Python's re
+        end_only, start_of = self.end_only, self._start
         if offsets is not None:
             idx = offsets.tolist()
-            # a match starts and ends on character boundaries (UTF-8 mode): the index of a byte
-            # offset there is the number of characters before it
-            raw = [(idx[s], idx[e], pid) for s, e, pid in raw]
-        if self.end_only:
-            raw = [t if t[2] not in self.end_only else self._start(text, t[1], t[2]) for t in raw]
-        # longest first at each start, per pattern: drop hits contained in a longer one
-        raw.sort(key=lambda t: (t[2], t[0], -t[1]))
-        hits: list[Hit] = []
-        labels, fams, edges = self._labels, self._fams, self._edges
+            keyed = [(pid, idx[s], -idx[e]) if pid not in end_only else start_of(text, idx[e], pid)
+                     for pid, s, e in raw]
+        elif end_only:
+            keyed = [(pid, s, -e) if pid not in end_only else start_of(text, e, pid) for pid, s, e in raw]
+        else:
+            keyed = [(pid, s, -e) for pid, s, e in raw]
+        # longest first at each start, per pattern: drop hits contained in a longer one. Plain
+        # tuples (pid, start, -end) sort natively, without a key function per hit.
+        keyed.sort()
+        kept: list[tuple[int, int, int]] = []
+        keep = kept.append
+        edges = self._edges
         last_pid, reach = -1, -1
         n = len(text)
-        for s, e, pid in raw:
+        for pid, s, neg_e in keyed:
+            e = -neg_e
             if e <= s:
                 continue
             if pid != last_pid:
@@ -174,13 +182,16 @@ class Scanner:
             if after is not None and e < n and after.match(text, e):
                 continue
             reach = e
-            hits.append(Hit(s, e, labels[pid], fams[pid], pid))
-        hits.sort(key=lambda h: (h.start, -h.end))
-        return hits
+            keep((s, neg_e, pid))
+        # by (start, -end); equal spans keep pattern order (no pattern has two equal hits)
+        kept.sort()
+        labels, fams, new = self._labels, self._fams, tuple.__new__  # Hit._make without its Python frame
+        return [new(Hit, (s, -neg_e, labels[pid], fams[pid], pid)) for s, neg_e, pid in kept]
 
     def _start(self, text: str, end: int, pid: int) -> tuple[int, int, int]:
+        """(pid, start, -end) of an end-only match: the leftmost start Python's re finds."""
         m = self.patterns[pid].ending.search(text, max(0, end - _START_WINDOW), end)
-        return (m.start(), end, pid) if m else (end, end, pid)
+        return (pid, m.start() if m else end, -end)
 
     def groups(self, text: str, hit: Hit) -> dict[str, str | None]:
         """The named groups of the hit's pattern, re-matched on the hit's text."""

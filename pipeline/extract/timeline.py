@@ -277,12 +277,12 @@ def effective_dates(ctx: "Ctx", issued: str | None,
             before = text[max(0, d.start - 16):d.start]
             s, e = ctx.sentence(d.start)
             since = ctx.rx("dates", "since_before").search(before) and not ctx.has_cue(s, e, {"statistic"})
-            if _other_measure(ctx, d.start, s, e):
-                continue  # "自2月10日起对…加征关税": a tariff's start; a BIS rule's
             if (ctx.rx("dates", "from_before").search(before) or since
                     or ctx.rx("dates", "from_after").match(text, d.end)) and (
                     ctx.has_cue(s, e, {"control", "control_intro"})
-                    or any(c.label == "suspends" for c in ctx.within("relation_cues", s, e))):
+                    or any(c.label == "suspends" for c in ctx.within("relation_cues", s, e))) \
+                    and not _other_measure(ctx, d.start, s, e):  # last: the costly clause scan
+                # (other measures: "自2月10日起对…加征关税", a tariff's start; a BIS rule's)
                 found.append((d.label, d.start, d.end))
     return found, overrides, whole
 
