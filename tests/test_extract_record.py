@@ -242,3 +242,23 @@ Paragraph 2 of Announcement No. 46 of 2024 is suspended until 27 November 2026 u
     # a firm putting its own plans on hold after an act suspends nothing
     other = "Export controls on gallium\nThe refiner put its expansion on hold after Announcement No. 58 of 2025."
     assert run(other, "en", "2025-12-03").record["relations"] == []
+
+
+def test_an_act_with_numbered_items_and_related_links_is_no_listing_page() -> None:
+    """A page is a list of other documents only when its list items are link entries; an act's own
+    numbered items beside a sidebar of related links keep it an announcement."""
+    from pipeline.extract.record import is_listing
+    from pipeline.records import Link
+
+    lines = ["商务部公告2025年第96号", "决定对下列物项实施出口管制:"] + \
+        [f"{i}. 1C90{i}.a 某某稀土金属及其合金,包括锭、块、粉等形态" for i in range(1, 8)] + \
+        ["相关链接", "商务部公告2025年第61号", "商务部公告2025年第62号"]
+    text = "\n".join(lines)
+    doc = make_doc(text, "zh", "2025-10-09")
+    doc.blocks = [Block("list_item" if line[:1].isdigit() or line.startswith("商务部公告2025年第6") else "paragraph",
+                        b.start, b.end) for line, b in zip(lines, doc.blocks)]
+    doc.links = [Link(href=f"https://e.org/{n}", text=f"商务部公告2025年第{n}号", rel="detail") for n in (61, 62)]
+    assert not is_listing(doc)
+    # the same page with its list items all being linked entries is a listing
+    doc.links = [Link(href=f"https://e.org/{i}", text=line, rel="detail") for i, line in enumerate(lines[2:9])]
+    assert is_listing(doc)

@@ -492,7 +492,11 @@ def is_listing(doc: Document) -> bool:
     if len(entries) < 2:
         return False
     body = sum(b.end - b.start for b in doc.blocks if b.kind not in ("title", "meta")) or len(doc.text)
-    listed = sum(b.end - b.start for b in doc.blocks if b.kind in ("list_item", "table_row"))
+    # only list items that are entries (hold a linked title) count: an act's own numbered items
+    # ("1. 1C909.a 金属钬…") are its content, not a list of other documents
+    titles = [link.text.strip() for link in entries if len(link.text.strip()) >= 4]
+    listed = sum(b.end - b.start for b in doc.blocks if b.kind in ("list_item", "table_row")
+                 and any(t in doc.text[b.start:b.end] for t in titles))
     return listed >= 0.5 * body
 
 
