@@ -262,3 +262,26 @@ def test_an_act_with_numbered_items_and_related_links_is_no_listing_page() -> No
     # the same page with its list items all being linked entries is a listing
     doc.links = [Link(href=f"https://e.org/{i}", text=line, rel="detail") for i, line in enumerate(lines[2:9])]
     assert is_listing(doc)
+
+
+def test_a_suspensions_end_date_in_the_next_sentence_and_dates_that_never_applied() -> None:
+    text = """稀土出口管制
+11月7號晚上,商務部發咗2025年第70號公告,即日起暫停實施,分別係第55、56號,同埋第61號。暫停去到2026年11月10號。
+當中55號本來話11月8號先生效,而家未生效就已經暫停咗。
+11月9號商務部出咗2025年第72號公告,暫停去年第46號公告第二款,由即日起到2026年11月27號。"""
+    rec = run(text, "zh", "2025-11-10").record
+    assert {(r["target"], r["until"]) for r in rec["relations"]} == {
+        ("MOFCOM-2025-55", "2026-11-10"), ("MOFCOM-2025-56", "2026-11-10"), ("MOFCOM-2025-61", "2026-11-10"),
+        ("MOFCOM-2024-46", "2026-11-27")}
+    assert "2025-11-08" not in rec["effective"]  # 本來話…先生效: planned, never applied
+    en = """Graphite export controls
+Announcement No. 58 of 9 October 2025 covered anode material. It was due to start on 8 November but was suspended."""
+    assert "2025-11-08" not in run(en, "en", "2025-12-03").record["effective"]
+
+
+def test_last_years_act_takes_the_year_of_the_date_printed_atop_a_page_without_metadata() -> None:
+    text = """稀土出口管制
+播出日期:2025年11月10日
+商務部出咗2025年第72號公告,暫停去年第46號公告第二款,到2026年11月27號。"""
+    rec = run(text, "zh", None).record
+    assert ("suspends", "MOFCOM-2024-46", "2026-11-27") in {(r["type"], r["target"], r["until"]) for r in rec["relations"]}

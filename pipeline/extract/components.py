@@ -488,7 +488,8 @@ class AnnouncementsComponent:
     def __call__(self, doc: Doc) -> Doc:
         scan = scan_of(doc)
         dated = [(s.start_char, int(s.label_[:4])) for s in doc.spans.get("dates", [])]
-        set_spans(doc, "announcements", announcement_spans(scan, published(doc), dated))
+        # the page's date (or the first full date printed above its content, as ew_dates reads it)
+        set_spans(doc, "announcements", announcement_spans(scan, published(doc) or page_date(scan), dated))
         return doc
 
 

@@ -474,6 +474,13 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
             continue
         linked.add((cue.label, s))
         untils = [d for d in ctx.spans.get("dates", []) if s <= d.start < scope_end and _is_until(ctx, d)]
+        if not untils and cue.label == "suspends" and e < len(text):
+            # "…分别系第55、56号。暂停去到2026年11月10号。", "… Nos. 55 and 56. The suspension runs
+            # until …": a next sentence that speaks of the suspension, names no act, gives its end
+            s2, e2 = ctx.sentence(e)
+            if s2 >= e and not any(s2 <= r.start < e2 for r in refs) and any(
+                    s2 <= c.start < e2 and c.label in ("suspends", "period") for c in all_cues):
+                untils = [d for d in ctx.spans.get("dates", []) if s2 <= d.start < e2 and _is_until(ctx, d)]
         until = untils[0].label if untils and cue.label in ("suspends",) else None
         for ref in targets:
             key = (cue.label, ref.label)
