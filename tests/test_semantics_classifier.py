@@ -138,3 +138,17 @@ def test_evidence_spans_name_their_decision() -> None:
     assert {"kind:qa", "relevant", "modality:official"} <= found
     qa_cues = [s.text for s in doc.spans["doc_class"] if s.label_ == "kind:qa"]
     assert "答记者问" in qa_cues
+
+
+def test_a_press_conference_transcript_with_agency_reporters_is_a_qa() -> None:
+    """Turns labelled 'Reporter from Reuters:' are questions put at an official briefing, not a
+    news story by Reuters; a newspaper's byline '本报记者:' is no such turn."""
+    text = """MOFCOM Regular Press Conference (March 3, 2026)
+Spokesperson Lin Qiao: Good afternoon. I will now take your questions.
+Reporter from Reuters: Exporters say rare earth licence applications are slow. Will MOFCOM speed up approvals?
+Lin Qiao: Export control of rare earth items is a legitimate measure. Compliant civilian trade will be licensed.
+Reporter from Bloomberg: Are general licences being considered for magnet exports?
+Lin Qiao: We are studying facilitation measures for export controls, including general licences."""
+    assert classify("en", text)[0] == "qa"
+    news = "稀土出口管制新闻\n本报记者:张三\n商务部10月9日发布公告,对稀土相关物项实施出口管制。"
+    assert classify("zh", news)[0] != "qa"
