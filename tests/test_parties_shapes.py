@@ -373,3 +373,10 @@ def test_a_university_whose_scholar_is_quoted_is_no_party() -> None:
     got = names("商务部将三家美企列入不可靠实体清单\n\n商务部将青石科技公司列入不可靠实体清单。"
                 "对外经济贸易大学一位学者表示,本次措施针对性较强,被列入的企业与中国贸易往来不多。\n")
     assert got == {"青石科技公司"}
+
+
+def test_after_a_singular_firm_an_enumeration_with_legal_forms_stays_several_names() -> None:
+    got = names("China's export control list: the status\n\nMOFCOM lifted its export control list measures on "
+                "several U.S. firms. Among them are the ship design firm Harbor & Lane, Inc., Ridge Land Vehicles, "
+                "Inc. and Tallow Aerospace.\n")
+    assert got == {"Harbor & Lane, Inc.", "Ridge Land Vehicles, Inc.", "Tallow Aerospace"}

@@ -162,9 +162,16 @@ class EnglishRun:
             if not out and skipped and self.sh.rx("en_singular_head", re.I).match(toks[j - 1][2]):
                 # "add the U.S. company Boeing Defense, Space & Security, which …": after a singular
                 # head noun one name follows; capitalised parts set off by commas are inside it
-                while k + 1 < n and toks[k][2] == "," and _is_cap(toks[k + 1][2]) and not self._stop(toks[k + 1][2]):
-                    last = self._cap_run(toks, k + 1)
-                    k = last + 1
+                # (not an enumeration: "the firm A, Inc., B and C" keeps its legal forms and its "and")
+                jl, jk = last, k
+                while jk + 1 < n and toks[jk][2] == "," and _is_cap(toks[jk + 1][2]) and not self._stop(toks[jk + 1][2]) \
+                        and not legal.match(toks[jk + 1][2]) and not legal.match(toks[jl][2]):
+                    jl = self._cap_run(toks, jk + 1)
+                    jk = jl + 1
+                enum = jk < n and toks[jk][2] in ("and", "or") or (
+                    jk + 1 < n and toks[jk][2] == "," and (_is_cap(toks[jk + 1][2]) or toks[jk + 1][2] in ("and", "or")))
+                if jk > k and not enum and not legal.match(toks[jl][2]):
+                    last, k = jl, jk
             while k < n and (tail_rx.match(toks[k][2]) or (
                     toks[k][2] == "," and k + 1 < n and (legal.match(toks[k + 1][2]) or tail_rx.match(toks[k + 1][2])))):
                 k += 1 if toks[k][2] != "," else 2
