@@ -289,3 +289,94 @@ def test_names_recalled_by_date_take_what_a_later_clause_does_to_the_act_of_thei
                   "对1月6日公告涉及的相关措施,停止实施。\n")
     assert got == {("天穹动力公司", "unreliable_entity", "removed"), ("北辰电子公司", "unreliable_entity", "suspended"),
                    ("南星航空公司", "unreliable_entity", "suspended")}
+
+
+def test_a_table_cell_may_hold_several_names_and_a_count_is_no_name() -> None:
+    doc = ("China's unreliable entity list and export control list at a glance\n\n"
+           "<table><tr><th>Date</th><th>List</th><th>Entities named</th><th>Jurisdiction</th></tr>"
+           "<tr><td>3 Mar 2026</td><td>UEL</td><td>Orion Fields Inc.; Vega Marine Systems; four others</td>"
+           "<td>U.S.</td></tr>"
+           "<tr><td>9 Apr 2026</td><td>Export control list</td><td>Polaris Avionics Corporation (PAC); "
+           "three shipyards and suppliers</td><td>Taiwan</td></tr></table>\n")
+    got = parties(doc, "probe.html")
+    assert got == {("Orion Fields Inc.", "unreliable_entity", "added"),
+                   ("Vega Marine Systems", "unreliable_entity", "added"),
+                   ("Polaris Avionics Corporation", "control_list", "added")}
+
+
+def test_measures_that_remain_in_place_start_no_run_of_names() -> None:
+    got = names("China adds a drone firm to its unreliable entity list\n\nChina added Helix Rotor Inc. to its unreliable entity list in May. "
+                "Helix had earlier faced foreign-ministry countermeasures, which remain in place and fall outside the UEL.\n")
+    assert got == {"Helix Rotor Inc."}
+
+
+def test_a_name_set_off_before_an_appositive_best_known_of_them() -> None:
+    got = parties("Drone firms on China's unreliable entity list\n\nThe measures of the April decision, which had designated nine drone firms, "
+                  "remain suspended under the unreliable entity list rules. Quill Aerial, Inc., the best known of them, "
+                  "is in that position.\n")
+    assert got == {("Quill Aerial, Inc.", "unreliable_entity", "suspended")}
+
+
+def test_a_chinese_lead_in_the_entities_are_colon_and_a_generic_and_phrase() -> None:
+    got = parties("商务部将台湾实体列入管控名单\n\n商务部今日宣布,将3家台湾企业与机构列入出口管制管控名单。\n\n"
+                  "被列管的3家实体为:青峰航电股份有限公司、海岚精密公司及北辰研究院。\n")
+    assert got == {("青峰航电股份有限公司", "control_list", "added"), ("海岚精密公司", "control_list", "added"),
+                   ("北辰研究院", "control_list", "added")}
+
+
+def test_a_warning_about_a_named_company_is_no_listing() -> None:
+    got = names("商务部将两家美企列入不可靠实体清单\n\n工作机制决定将天弓防务公司列入不可靠实体清单。"
+                "有证据显示,美国林湾贸易公司规避有关规定,将自中国采购的货物转移给清单中的企业,境内企业应加强尽职调查。\n")
+    assert got == {"天弓防务公司"}
+    got = names("Two firms listed\n\nChina added Tern Defense Corp to its unreliable entity list. The notice also "
+                "warned exporters about Marlow Parts LLC, which was not itself listed on the unreliable entity list.\n")
+    assert got == {"Tern Defense Corp"}
+
+
+def test_an_act_recalling_an_earlier_listing_does_not_list_those_again() -> None:
+    doc = ("不可靠实体清单工作机制公告2026年第3号\n\n"
+           "一、决定将参与对台湾地区军售的赤霄航空公司列入不可靠实体清单。\n\n"
+           "二、2025年3月1日,工作机制已将青锋导弹公司列入不可靠实体清单并采取相应处理措施。\n\n"
+           "本公告自公布之日起实施。\n\n不可靠实体清单工作机制\n\n2026年5月8日\n")
+    assert names(doc) == {"赤霄航空公司"}
+
+
+def test_a_country_word_before_a_chinese_name_with_a_latin_name_beside_it() -> None:
+    got = names("商务部公告\n\n商务部决定将美国鹰岩动力系统公司(Eagle Rock Power Systems)和"
+                "美国光栅公司(American Grating Inc.)列入出口管制管控名单。\n")
+    assert got == {"鹰岩动力系统公司", "美国光栅公司"}
+
+
+def test_names_in_the_paragraph_after_a_reported_listing() -> None:
+    got = names("商务部将三家美企列入不可靠实体清单\n\n商务部今日连发两份公告,将三家美国企业列入不可靠实体清单。\n\n"
+                "第一份公告涉及云帆航空系统公司(Yunfan Air Systems)及铁岭陆战系统公司;第二份公告则针对"
+                "美国军火巨头星河旗下的星河防务、航天与安全集团。\n")
+    assert got == {"云帆航空系统公司", "铁岭陆战系统公司", "星河防务、航天与安全集团"}
+
+
+def test_a_short_name_after_a_maker_description_before_and() -> None:
+    got = names("商务部首次动用不可靠实体清单\n\n商务部去年首次动用不可靠实体清单,当时将美国军火商雷岩及北风导弹与防务公司列入清单。\n")
+    assert got == {"雷岩", "北风导弹与防务公司"}
+
+
+def test_the_list_name_in_quotes_and_one_name_after_a_singular_company() -> None:
+    got = names("China puts two firms on 'unreliable entity' list\n\nBEIJING, May 2 - China on Friday added Kestrel "
+                "Dynamics Corp and Brant Missiles & Defense, a unit of Brant Holdings, to its unreliable entity list.\n")
+    assert got == {"Kestrel Dynamics Corp", "Brant Missiles & Defense"}
+    got = names("China puts a U.S. firm on its unreliable entity list\n\nThe Unreliable Entity List Working Mechanism has decided to add the U.S. company "
+                "Harrow Land, Sea & Air, which has taken part in arms sales to the Taiwan region, to the Unreliable "
+                "Entity List.\n")
+    assert got == {"Harrow Land, Sea & Air"}
+
+
+def test_a_university_whose_scholar_is_quoted_is_no_party() -> None:
+    got = names("商务部将三家美企列入不可靠实体清单\n\n商务部将青石科技公司列入不可靠实体清单。"
+                "对外经济贸易大学一位学者表示,本次措施针对性较强,被列入的企业与中国贸易往来不多。\n")
+    assert got == {"青石科技公司"}
+
+
+def test_after_a_singular_firm_an_enumeration_with_legal_forms_stays_several_names() -> None:
+    got = names("China's export control list: the status\n\nMOFCOM lifted its export control list measures on "
+                "several U.S. firms. Among them are the ship design firm Harbor & Lane, Inc., Ridge Land Vehicles, "
+                "Inc. and Tallow Aerospace.\n")
+    assert got == {"Harbor & Lane, Inc.", "Ridge Land Vehicles, Inc.", "Tallow Aerospace"}

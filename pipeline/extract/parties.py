@@ -211,15 +211,21 @@ class Reader:
             self.claimed.add(row.index)
             if self.columns(row) or len(row.cells) <= names[0]:
                 continue
-            s, e = row.cells[names[0]]
-            name = split_alias(self.text, s, e, self.sh)
-            if name is None or not re.search(r"[^\W\d_]", self.text[name.start:name.end]):
+            # a cell may hold several names ("Lockheed Martin Corporation; Raytheon Missiles & Defense")
+            pieces = self.cell_pieces(*row.cells[names[0]])
+            found = []
+            for s, e in pieces:
+                name = split_alias(self.text, s, e, self.sh)
+                if name is None or not re.search(r"[^\W\d_]", self.text[name.start:name.end]):
+                    continue
+                found.append(name)
+            if not found:
                 continue
             for k in names[1:]:
-                if k < len(row.cells):
+                if k < len(row.cells) and len(pieces) == 1:
                     a = split_alias(self.text, *row.cells[k], self.sh)
                     if a is not None:
-                        name.aliases.append((a.start, a.end))
+                        found[0].aliases.append((a.start, a.end))
             country = None
             for k in cols.get("header_country", []):
                 if k < len(row.cells):
@@ -229,8 +235,17 @@ class Reader:
                 self.cell_cue(row, cols, "header_action", "party_action")
             if "header_action" in cols:  # a status column that says no change ("ACTIVE") keeps the listing
                 row_act = row_act or "added"
-            out.append(Found(name, row_lst or lst, row_act or act or "added", "table", country))
+            out.extend(Found(name, row_lst or lst, row_act or act or "added", "table", country) for name in found)
         return out
+
+    def cell_pieces(self, s: int, e: int) -> list[tuple[int, int]]:
+        """A table cell's names: split where the cell separates names (`cell_sep`)."""
+        out, a = [], s
+        for m in self.sh.rx("cell_sep").finditer(self.text, s, e):
+            out.append((a, m.start()))
+            a = m.end()
+        out.append((a, e))
+        return [(a, b) for a, b in out if self.text[a:b].strip()]
 
     def cell_cue(self, row: "Unit", cols: dict[str, list[int]], kind: str, family: str) -> str | None:
         for k in cols.get(kind, []):
@@ -335,17 +350,24 @@ class Reader:
                 continue
             s, e = sent.start, sent.end
             lc = self.cues("party_list", s, e) + self.cues("party_same", s, e)
-            runs = self.cues("party_run", s, e)
+            runs = [h for h in self.cues("party_run", s, e) if h.label != "idiom"]
             prev = sents[k - 1] if k and sents[k - 1].line == sent.line else None
             entity = self.cues("party_entity", s, e) or (prev and (self.cues("party_entity", prev.start, prev.end)
                                                                    or self.cues("party_list", prev.start, prev.end)))
             if not (lc or (runs and entity)):
                 continue
             if not lc and not self.cues("party_action", s, e) and not (
-                    prev and self.cues("party_list", prev.start, prev.end)) and not self.counted(s, e, prev, counts):
+                    prev and self.cues("party_list", prev.start, prev.end)) and not self.counted(s, e, prev, counts) \
+                    and not self.follows_listing(k, runs):
                 continue  # "Chinese companies such as X said …": no list, no listing, no listed count
             if self.note_on_other_act(s, e) or u.index in notes:
                 continue
+            acts = self.cues("party_action", s, e)
+            if not acts and self.sh.rx("warning").search(self.text, s, e):
+                continue  # a warning about a named party ("A规避有关规定, 将货物转移给清单中的企业")
+            if self.ctx.kind == "announcement" and self.sh.rx("recalled").search(self.text, s, e) \
+                    and not any(h.label in NOT_ADDED for h in acts):
+                continue  # an act recalling an earlier listing: history, not its own parties
             if self.chinese(s, e):
                 names = chinese_names(self.text, s, e, self.sh)
             else:
@@ -358,6 +380,21 @@ class Reader:
                     out.append(Found(name, lst, dated.get(i) or self.prose_action(name, s, e, u), "prose",
                                      group[1] if group and group[0] == lst else None))
         return out
+
+    def follows_listing(self, k: int, runs: list[Hit]) -> bool:
+        """A sentence whose run of names goes on from a listing reported in the paragraph before
+        ("…将三间美国军工企业列入不可靠实体清单。" then "第一份公告涉及A及B"): the sentence
+        right before (in the paragraph above) names a list and a listing, and this one speaks of
+        an act (公告, notice)."""
+        if not k or not any(h.label == "forward" for h in runs):
+            return False
+        sent = self.layout.sentences[k]
+        if not self.sh.rx("act_subject").search(self.text, sent.start, sent.end):
+            return False  # "Chinese companies such as X said …": no act's parties
+        prev = self.layout.sentences[k - 1]
+        if self.units[prev.line].role in ("title", "meta"):
+            return False
+        return bool(self.cues("party_list", prev.start, prev.end)) and bool(self.cues("party_action", prev.start, prev.end))
 
     def dated_actions(self, names: list[Name], s: int, e: int, k: int) -> dict[int, str]:
         """Names a sentence recalls as listed by acts of several dates, group by group ("于3月4日、
@@ -597,8 +634,30 @@ class Reader:
                 for k in p.keys:
                     by_key[k] = bare
                 continue
+            self.strip_country_word(p)
             out.append(p)
         return out
+
+    def strip_country_word(self, p: Party) -> None:
+        """"美国通用动力陆地系统公司(General Dynamics Land Systems)": a country word before a Chinese
+        name whose other-language name beside it does not start with that country is a description
+        (the name is 通用动力陆地系统公司, the country US); "美国光子公司(American Photonics)" keeps it."""
+        name = self.text[p.name.start:p.name.end]
+        if not p.name.aliases or not CJK.match(name):
+            return
+        word = next((w for w, _ in self.country_words if CJK.match(w) and len(w) >= 2 and name.startswith(w)
+                     and len(name) - len(w) >= 4), None)
+        if word is None:
+            return
+        iso = dict(self.country_words)[word]
+        others = [w for w, i in self.country_words if i == iso and not CJK.match(w)]
+        for a, b in p.name.aliases:
+            alias = self.text[a:b].strip()
+            if not alias or CJK.match(alias) or any(alias.casefold().startswith(w.casefold()) for w in others):
+                return
+        p.name = Name(p.name.start + len(word), p.name.end, p.name.aliases)
+        p.keys.add(norm(name[len(word):]))
+        p.country = p.country or iso
 
     def read(self, region: tuple[int, int] | None = None) -> list[Party]:
         found = self.tables() + self.lists() + self.coded_rows() + self.prose()

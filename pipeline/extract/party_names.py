@@ -78,7 +78,8 @@ class EnglishRun:
         return [(m.start(), m.end(), m.group(0)) for m in self.sh.token.finditer(self.text, start, end)]
 
     def _stop(self, tok: str) -> bool:
-        return bool(self.sh.rx("en_stop").match(tok))
+        # a stop word ending the sentence ("… fall outside the UEL.") is still one
+        return bool(self.sh.rx("en_stop").match(tok) or self.sh.rx("en_stop").match(tok.rstrip(".")))
 
     def _based(self, tok: str) -> bool:
         """Where a name is from ("Virginia-based", "Taiwan-linked"): not part of it."""
@@ -158,6 +159,19 @@ class EnglishRun:
             if last == j and self.sh.rx("en_place").match(toks[j][2]):
                 break
             k = last + 1
+            if not out and skipped and self.sh.rx("en_singular_head", re.I).match(toks[j - 1][2]):
+                # "add the U.S. company Boeing Defense, Space & Security, which …": after a singular
+                # head noun one name follows; capitalised parts set off by commas are inside it
+                # (not an enumeration: "the firm A, Inc., B and C" keeps its legal forms and its "and")
+                jl, jk = last, k
+                while jk + 1 < n and toks[jk][2] == "," and _is_cap(toks[jk + 1][2]) and not self._stop(toks[jk + 1][2]) \
+                        and not legal.match(toks[jk + 1][2]) and not legal.match(toks[jl][2]):
+                    jl = self._cap_run(toks, jk + 1)
+                    jk = jl + 1
+                enum = jk < n and toks[jk][2] in ("and", "or") or (
+                    jk + 1 < n and toks[jk][2] == "," and (_is_cap(toks[jk + 1][2]) or toks[jk + 1][2] in ("and", "or")))
+                if jk > k and not enum and not legal.match(toks[jl][2]):
+                    last, k = jl, jk
             while k < n and (tail_rx.match(toks[k][2]) or (
                     toks[k][2] == "," and k + 1 < n and (legal.match(toks[k + 1][2]) or tail_rx.match(toks[k + 1][2])))):
                 k += 1 if toks[k][2] != "," else 2
@@ -294,6 +308,9 @@ def chinese_names(text: str, start: int, end: int, sh: Shapes) -> list[Name]:
             while ps > floor and name_char.match(text, ps - 1):
                 ps -= 1
             ps += max([b.end() for b in boundary.finditer(text, ps, s - 1)] + [ps]) - ps
+            hd = sh.rx("zh_descriptor").match(text, ps, s - 1)  # "军火巨头波音旗下的波音防务、…"
+            if hd:
+                ps = hd.end()
             if 2 <= s - 1 - ps <= 8 and not suffix.search(text, ps, s - 1):
                 s = ps
         name = text[s:e]
@@ -302,6 +319,7 @@ def chinese_names(text: str, start: int, end: int, sh: Shapes) -> list[Name]:
         if tr:
             pos = tr.end()
         owner = sh.rx("zh_owner_after").match(text, pos)  # "X公司旗下的三家子公司": X owns the parties
+        owner = owner or sh.rx("zh_source_after").match(text, pos)  # "X大学一位学者表示": a source
         if e - s > m.end() - m.start() and not sh.rx("zh_generic").match(name) and len(name) <= 40 \
                 and not sh.rx("zh_generic_part").search(name) and not depth_at(s) and not owner:
             if out and out[-1].end == s and not out[-1].aliases:
@@ -322,7 +340,21 @@ def chinese_names(text: str, start: int, end: int, sh: Shapes) -> list[Name]:
             floor = pos
         else:
             floor = max(floor, s)
+    out += bare_before(text, start, sh, out)
+    out.sort(key=lambda n: n.start)
     return out + latin_in_chinese(text, start, end, sh, out)
+
+
+def bare_before(text: str, start: int, sh: Shapes, taken: list[Name]) -> list[Name]:
+    """A short name without an organisation word, between a description and the name after it
+    ("将美国军火商洛歇马丁及雷神导弹与防务公司列入清单": 洛歇马丁 is the first of two names)."""
+    out: list[Name] = []
+    rx = sh.rx("zh_bare_before")
+    for n in taken:
+        m = rx.search(text, max(start, n.start - 24), n.start)
+        if m and not any(o.start <= m.start(1) < o.end for o in taken):
+            out.append(Name(m.start(1), m.end(1)))
+    return out
 
 
 def latin_in_chinese(text: str, start: int, end: int, sh: Shapes, taken: list[Name]) -> list[Name]:
