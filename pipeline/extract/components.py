@@ -555,8 +555,13 @@ def announcement_spans(scan: Scan, pub: dt.date | None,
             # under No. 70 of 2025"); a later sentence's "No. 46 of 2024" is another year's act
             s_end = scan.layout.sentence(ref.start)[1]
             near_after = [r for r in after if r.start < s_end]
-            year = same[0].year if same else (before[-1].year if before else (
-                near_after[0].year if near_after else (pub.year if pub else (after[0].year if after else None))))
+            # likewise a dated reference before it, within its paragraph (a report's earlier
+            # paragraph on "No. 46 of 2024" says nothing of this year's Nos. 55-58)
+            unit = scan.layout.unit_at(ref.start)
+            near_before = [r for r in before if unit is not None and r.start >= unit.start]
+            year = same[0].year if same else (near_before[-1].year if near_before else (
+                near_after[0].year if near_after else (pub.year if pub else (
+                    before[-1].year if before else (after[0].year if after else None)))))
         if year:
             out.append((ref.start, ref.end, vals.act_id(ref.scheme, year, ref.number)))
     return out
