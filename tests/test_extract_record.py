@@ -285,3 +285,13 @@ def test_last_years_act_takes_the_year_of_the_date_printed_atop_a_page_without_m
 商務部出咗2025年第72號公告,暫停去年第46號公告第二款,到2026年11月27號。"""
     rec = run(text, "zh", None).record
     assert ("suspends", "MOFCOM-2024-46", "2026-11-27") in {(r["type"], r["target"], r["until"]) for r in rec["relations"]}
+
+
+def test_a_technology_catalogue_entry_names_technologies_not_items() -> None:
+    text = """商务部 科技部调整技术出口目录
+问:本次调整有哪些内容?
+答:修改的是限制出口部分的有色金属冶金技术条目,新增卤水提锂、金属锂(合金)及锂材制备等控制要点,并将从氧化铝母液中提取金属镓的技术表述得更加精准。
+属于限制出口的技术,实行许可证管理。"""
+    rec = run(text, "zh", "2025-07-16").record
+    assert rec["elements"] == []
+    assert {"smelting_separation", "metal_smelting"} <= set(rec["technologies"])

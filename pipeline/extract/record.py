@@ -331,8 +331,8 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
         prev_control = control and "negation" not in cues
         if not mentions or "negation" in cues or "statistic" in cues or "definition" in cues:
             continue
-        if "technology" in cues and "item_word" not in cues:
-            continue
+        if "technology" in cues and ("item_word" not in cues or "tech_catalogue" in cues):
+            continue  # a technology's words (有色金属冶金技术 … 金属锂制备), or a technology catalogue's entry
         if "technology" in cues:
             mentions = [m for m in mentions if not technology_bound(ctx, m, s, e)]
         listed = inline_led or (unit is not None and unit.index in led)
