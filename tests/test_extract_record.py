@@ -295,3 +295,28 @@ def test_a_technology_catalogue_entry_names_technologies_not_items() -> None:
     rec = run(text, "zh", "2025-07-16").record
     assert rec["elements"] == []
     assert {"smelting_separation", "metal_smelting"} <= set(rec["technologies"])
+
+
+def test_a_wire_stamp_dates_the_page_and_last_year_dates_a_month_day() -> None:
+    text = """METALS WIRE | 15-Sep-2024 06:41 GMT
+China's antimony export licensing kicks in
+China's licensing requirement for antimony exports took effect on Sunday, Sept 15.
+The rules follow licensing of gallium and germanium items from Aug. 1 last year."""
+    rec = run(text, "en", None).record
+    assert "2024-09-15" in rec["effective"] and "2023-08-01" in rec["effective"]
+    assert "2023-09-15" not in rec["effective"] and "2024-08-01" not in rec["effective"]
+
+
+def test_a_translations_signature_date_wins_over_its_status_log_and_lists_entities() -> None:
+    text = """Translation of MOFCOM Announcement No. 95 of 2025
+Ministry of Commerce Announcement No. 95 of 2025
+It has been decided to add 3 U.S. entities to the Export Control List and to take the following measures:
+1. The export of dual-use items to the above 3 U.S. entities is prohibited.
+This announcement shall come into force on the date of its publication.
+Ministry of Commerce
+4 March 2025
+Status log
+5 Mar 2025 — Translation posted."""
+    rec = run(text, "en", None).record
+    assert rec["issued"] == "2025-03-04" and rec["effective"] == ["2025-03-04"]
+    assert rec["end_user_rules"] == [{"category": "listed_entity", "policy": "deny"}]

@@ -89,7 +89,12 @@ def issued_date(ctx: "Ctx", own: "Mention | None") -> "Mention | None":
             r.label == own.label and strong.start < r.start < d.start for r in ctx.spans.get("announcements", []))]
         return later[-1] if later else strong
     if standalone:
-        return standalone[-1]
+        # a date line right under the issuer's line ("Ministry of Commerce" / "4 March 2025") is the
+        # signature, whatever dated lines a page adds below it (a status log's "5 Mar 2025 — posted")
+        signed = [d for d in standalone if (u := ctx.unit_at(d.start)) is not None and u.index > 0
+                  and ctx.rx("dates", "signature_before").search(ctx.units[u.index - 1].text.strip())
+                  and len(ctx.units[u.index - 1].text) <= 80]
+        return (signed or standalone)[-1]
     weak = after_cue("page_date")
     if weak:
         return weak
