@@ -152,3 +152,12 @@ Lin Qiao: We are studying facilitation measures for export controls, including g
     assert classify("en", text)[0] == "qa"
     news = "稀土出口管制新闻\n本报记者:张三\n商务部10月9日发布公告,对稀土相关物项实施出口管制。"
     assert classify("zh", news)[0] != "qa"
+
+
+def test_a_story_quoting_a_spokespersons_answers_stays_news() -> None:
+    """'商务部新闻发言人在答记者问中表示' reports a Q&A; the page itself is a news story."""
+    text = """商务部一日两公告:多家实体列入管控名单
+东岸晚报 2026-02-24 19:42记者 林远阅读 3.1万
+今天,商务部发布公告,将20家实体列入出口管制管控名单,禁止向其出口两用物项。
+商务部新闻发言人今天在答记者问中表示,相关措施只针对极少数实体。"""
+    assert classify("zh", text)[0] == "news"
