@@ -320,3 +320,19 @@ Status log
     rec = run(text, "en", None).record
     assert rec["issued"] == "2025-03-04" and rec["effective"] == ["2025-03-04"]
     assert rec["end_user_rules"] == [{"category": "listed_entity", "policy": "deny"}]
+
+
+def test_a_related_reading_list_gives_the_act_no_date_and_no_relation() -> None:
+    text = """商务部公告2026年第9号 关于加强两用物项对某国出口管制的公告
+[发文日期]2026年01月06日
+商务部公告2026年第9号
+现将有关事项公告如下:
+一、禁止向某国军事用户出口任何两用物项。
+二、本公告自公布之日起正式实施。
+商务部
+2026年1月6日
+相关阅读:
+· 商务部公告2025年第70号 关于暂停实施2025年第61号公告的公告 2025-11-07
+· 《中华人民共和国两用物项出口管制条例》 2024-10-19"""
+    rec = run(text, "zh", "2026-01-07").record
+    assert rec["issued"] == "2026-01-06" and rec["relations"] == []

@@ -73,6 +73,8 @@ def issued_date(ctx: "Ctx", own: "Mention | None") -> "Mention | None":
     # a line, or a cell of a bilingual table ("商务部 2024年12月3日 | Ministry of Commerce 3 December 2024")
     spans = [c for u in ctx.units if u.role != "title" for c in (u.cells if u.role == "row" and u.cells else [(u.start, u.end)])]
     for a, b in spans:
+        if ctx.layout.in_boilerplate(a):
+            continue  # a related-reading entry's date ("《…条例》 2024-10-19") is another page's
         inside = [d for d in dates if a <= d.start < b]
         if len(inside) != 1:
             continue
@@ -418,7 +420,9 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
     scopes: list[dict] = []
     linked: set[tuple[str, int]] = set()  # (verb, sentence) pairs that already found their targets
     negated = ctx.rx("dates", "negated_relation")
-    cues = [c for c in cues if not negated.search(text[max(0, c.start - 12):c.start])]
+    # a related-reading list's headline ("商务部公告2025年第70号 关于暂停实施…") is another page's
+    cues = [c for c in cues if not negated.search(text[max(0, c.start - 12):c.start])
+            and not ctx.layout.in_boilerplate(c.start)]
     actor = ctx.rx("dates", "actor_after")
     for i, cue in enumerate(cues):
         s, e = ctx.sentence(cue.start)
