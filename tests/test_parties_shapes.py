@@ -483,9 +483,9 @@ def test_a_name_broken_by_a_typeset_line_break_is_not_read_from_its_tail() -> No
     assert "力公司" not in got
 
 
-def test_a_name_without_its_legal_form_later_is_the_same_party() -> None:
+def test_a_name_that_also_appears_on_another_list_gets_an_entry_there() -> None:
     got = parties("China blacklists three firms\n\nChina's unreliable entity list working mechanism on Friday listed "
-                  "three U.S. companies: Kestrel Marine, Orrin Aerospace Inc. and Teal Subsea.\n\nOrrin Aerospace also "
+                  "three U.S. companies: Kestrel Marine, Orrin Aerospace and Teal Subsea.\n\nOrrin Aerospace also "
                   "appears on MOFCOM's export control list already: it was one of 15 U.S. entities added in March.\n")
-    assert got == {("Kestrel Marine", "unreliable_entity", "added"), ("Orrin Aerospace Inc.", "unreliable_entity", "added"),
-                   ("Teal Subsea", "unreliable_entity", "added"), ("Orrin Aerospace Inc.", "control_list", "added")}
+    assert got == {("Kestrel Marine", "unreliable_entity", "added"), ("Orrin Aerospace", "unreliable_entity", "added"),
+                   ("Teal Subsea", "unreliable_entity", "added"), ("Orrin Aerospace", "control_list", "added")}

@@ -671,29 +671,6 @@ class Reader:
             out.append(p)
         return out
 
-    def merge_short_forms(self, parties: list[Party]) -> list[Party]:
-        """"Aerkomm Inc." in one sentence and "Aerkomm" in a later one: one party, under the name
-        with its legal form (the short one is that name without it)."""
-        legal = self.sh.rx("en_legal_form")
-
-        def base(p: Party) -> str:
-            words = self.text[p.name.start:p.name.end].replace(",", " ").split()
-            while len(words) > 1 and legal.match(words[-1]):
-                words.pop()
-            return norm(" ".join(words))
-        full = {}
-        for p in parties:
-            if base(p) != norm(self.text[p.name.start:p.name.end]):
-                full.setdefault(base(p), p)
-        out = []
-        for p in parties:
-            into = full.get(norm(self.text[p.name.start:p.name.end]))
-            if into is not None and into is not p and not CJK.search(self.text[p.name.start:p.name.end]):
-                _merge(into, p)
-                continue
-            out.append(p)
-        return out
-
     def strip_country_word(self, p: Party) -> None:
         """"美国通用动力陆地系统公司(General Dynamics Land Systems)": a country word before a Chinese
         name whose other-language name beside it does not start with that country is a description
@@ -739,7 +716,6 @@ class Reader:
                 index.setdefault(k, party)
             party.lists.setdefault(f.list, []).append(f.action)
         parties = self.merge_country_prefixed(parties)
-        parties = self.merge_short_forms(parties)
         by_list = self.list_countries()
         for p in parties:
             if p.country is None and len(p.lists) == 1:
