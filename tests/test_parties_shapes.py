@@ -380,3 +380,112 @@ def test_after_a_singular_firm_an_enumeration_with_legal_forms_stays_several_nam
                 "several U.S. firms. Among them are the ship design firm Harbor & Lane, Inc., Ridge Land Vehicles, "
                 "Inc. and Tallow Aerospace.\n")
     assert got == {"Harbor & Lane, Inc.", "Ridge Land Vehicles, Inc.", "Tallow Aerospace"}
+
+
+# ----------------------------------------------------------------------------- batch p06 shapes
+def test_the_list_spoken_of_before_is_the_list_of_names_it_includes() -> None:
+    got = parties("China adds nine firms to its unreliable entity list\n\nBEIJING, June 3 - China on Tuesday put nine "
+                  "foreign firms on its unreliable entity list.\n\nThe U.S. names on the list include sensor maker "
+                  "Quarry Optics and Vantor Labs, Inc. The list also includes British analytics company Ferrow "
+                  "Insight and the Lisbon Maritime Forum, which hosts a yearly meeting.\n")
+    assert got == {("Quarry Optics", "unreliable_entity", "added"), ("Vantor Labs, Inc.", "unreliable_entity", "added"),
+                   ("Ferrow Insight", "unreliable_entity", "added"), ("Lisbon Maritime Forum", "unreliable_entity", "added")}
+
+
+def test_a_count_given_with_a_list_says_which_list_the_list_includes() -> None:
+    got = parties("China acts on two lists\n\nThe unreliable entity list working mechanism named two firms. "
+                  "Separately, MOFCOM put 12 U.S. companies on its export control list.\n\nExporters may no longer ship "
+                  "dual-use items to the 12 companies. The list includes radar maker Teal Sensing and Orrin Dynamics.\n")
+    assert got == {("Teal Sensing", "control_list", "added"), ("Orrin Dynamics", "control_list", "added")}
+
+
+ENTITY_COLUMN = """<html><head><meta charset="utf-8"><title>商务部将美国实体列入出口管制管控名单</title></head><body>
+<h1>商务部将美国实体列入出口管制管控名单</h1>
+<p>商务部今天决定将12家美国实体列入出口管制管控名单,禁止出口两用物项。</p>
+<p>本站整理了其中几家的情况(见下表)。</p>
+<table>
+<tr><th>实体</th><th>主营</th><th>备注</th></tr>
+<tr><td>青峰动力公司</td><td>发动机</td><td>—</td></tr>
+<tr><td>白杨电子公司</td><td>雷达</td><td>母公司另被列入不可靠实体清单</td></tr>
+</table>
+</body></html>"""
+
+
+def test_a_column_headed_entity_under_a_listing_holds_names() -> None:
+    got = parties(ENTITY_COLUMN, "portal.html")
+    assert got == {("青峰动力公司", "control_list", "added"), ("白杨电子公司", "control_list", "added")}
+
+
+SPANNED_ROWS = """<html><head><meta charset="utf-8"><title>两份名单解读</title></head><body>
+<h1>两份名单解读</h1>
+<p>2026年3月2日,商务部以2026年第31号公告将12家日本实体列入出口管制管控名单,以第32号公告将另外10家日本实体列入关注名单。</p>
+<p>三、移出程序</p>
+<p>被列入关注名单的实体配合核查后,可以申请移出。</p>
+<p>四、名单对照</p>
+<table>
+<tr><th>名单</th><th>实体(节选)</th><th>影响</th></tr>
+<tr><td rowspan="2">出口管制管控名单</td><td>松原精机株式会社</td><td rowspan="2">禁止出口两用物项</td></tr>
+<tr><td>北海大学</td></tr>
+<tr><td rowspan="2">关注名单</td><td>若叶航空株式会社</td><td rowspan="2">不得适用通用许可</td></tr>
+<tr><td>东山工业株式会社</td></tr>
+</table>
+</body></html>"""
+
+
+def test_rows_under_spanned_cells_go_on_with_the_row_above_and_a_section_heading_bounds_the_table() -> None:
+    got = parties(SPANNED_ROWS, "lawfirm.html")
+    assert got == {("松原精机株式会社", "control_list", "added"), ("北海大学", "control_list", "added"),
+                   ("若叶航空株式会社", "watch_list", "added"), ("东山工业株式会社", "watch_list", "added")}
+
+
+def test_a_name_set_apart_from_the_list_is_no_party() -> None:
+    got = names("名单列入的是子公司\n\n2026年3月2日,商务部以2026年第31号公告将12家日本实体列入出口管制管控名单。需要注意的是,松原重工株式会社本身并不在名单上,但其子公司松原精机株式会社被列入出口管制管控名单;"
+                "筛查时不宜按集团处理。\n")
+    assert got == {"松原精机株式会社"}
+    got = names("Subsidiaries, not parents\n\nOn March 2, 2026, MOFCOM placed 12 Japanese entities on its export "
+                "control list under Announcement No. 31 of 2026. It placed Pine Aero Engines Co., Ltd. on its export control list; "
+                "its parent Pine Heavy Industries itself is not on the list.\n")
+    assert got == {"Pine Aero Engines Co., Ltd."}
+
+
+def test_a_big_maker_description_before_a_name_is_not_the_name() -> None:
+    got = names("商务部调整不可靠实体清单措施\n\n对无人机大厂青鸟航空公司等企业,相关不可靠实体清单措施继续暂停实施。\n")
+    assert got == {"青鸟航空公司"}
+
+
+def test_a_secretariat_note_under_a_copied_act_names_none_of_its_parties() -> None:
+    got = names("商务部公告2026年第9号\n关于将2家美国实体列入出口管制管控名单的公告\n"
+                "商务部决定将青峰动力公司等2家美国实体列入出口管制管控名单。\n"
+                "附:出口管制管控名单\n1. 青峰动力公司\n2. 白杨电子公司\n商务部\n2026年3月2日\n"
+                "──────────\n【秘书处按】\n1. 同日,不可靠实体清单工作机制另行公告,将红杉科技公司列入不可靠实体清单。\n",
+                "circular.txt")
+    assert got == {"青峰动力公司", "白杨电子公司"}
+
+
+LIST_COLUMN_NAMED = """<html><head><meta charset="utf-8"><title>Two lists in one day</title></head><body>
+<h1>Two lists in one day</h1>
+<p>MOFCOM added two U.S. firms to its export control list and the working mechanism put two on the unreliable entity list.</p>
+<table>
+<tr><th>Company</th><th>Chinese list</th><th>Basis</th></tr>
+<tr><td>Kappa Shipyards, Inc.</td><td>Export control list</td><td>MOFCOM Ann. No. 9</td></tr>
+<tr><td>Lambda Subsea</td><td>Unreliable entity list</td><td>Working mechanism decision</td></tr>
+</table>
+</body></html>"""
+
+
+def test_a_column_named_chinese_list_says_each_rows_list() -> None:
+    got = parties(LIST_COLUMN_NAMED, "journal.html")
+    assert got == {("Kappa Shipyards, Inc.", "control_list", "added"), ("Lambda Subsea", "unreliable_entity", "added")}
+
+
+def test_a_name_broken_by_a_typeset_line_break_is_not_read_from_its_tail() -> None:
+    got = names("关于将2家美国实体列入出口管制管控名单的公告\n商务部决定将青峰动\n力公司等2家美国实体列入出口管制管控名单。\n")
+    assert "力公司" not in got
+
+
+def test_a_name_that_also_appears_on_another_list_gets_an_entry_there() -> None:
+    got = parties("China blacklists three firms\n\nChina's unreliable entity list working mechanism on Friday listed "
+                  "three U.S. companies: Kestrel Marine, Orrin Aerospace and Teal Subsea.\n\nOrrin Aerospace also "
+                  "appears on MOFCOM's export control list already: it was one of 15 U.S. entities added in March.\n")
+    assert got == {("Kestrel Marine", "unreliable_entity", "added"), ("Orrin Aerospace", "unreliable_entity", "added"),
+                   ("Teal Subsea", "unreliable_entity", "added"), ("Orrin Aerospace", "control_list", "added")}

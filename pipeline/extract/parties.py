@@ -87,6 +87,8 @@ class Reader:
         self.country_words = sorted(((w, iso) for iso, ws in meta["countries"].items() for w in ws),
                                     key=lambda p: -len(p[0]))
         self.hits = {f: leftmost_longest(scan.family(f)) for f in FAMILIES}
+        # an idiom found as the longer hit hides the action word inside it, and says none
+        self.hits["party_action"] = [h for h in self.hits["party_action"] if h.label != "idiom"]
         owner = self.sh.rx("foreign_list_owner")
         # another country's list ("Japan's export control list") holds none of China's parties
         self.hits["party_list"] = [h for h in self.hits["party_list"]
@@ -152,8 +154,8 @@ class Reader:
                 continue
             act = act or self.unit_action(u)
             lst = self.unit_list(u)
-            if lst:
-                break
+            if lst or (u.heading and u.role == "clause"):
+                break  # a numbered section heading opens the table's section: lines above it are another's
         title = next((u for u in self.units if u.role == "title"), None)
         if title is not None:
             act = act or self.unit_action(title)
@@ -207,12 +209,18 @@ class Reader:
         zh, en = cols.get("header_name_zh", []), cols.get("header_name_en", [])
         names = (zh + en) if self.ctx.lang == "zh" else (en + zh)
         out = []
+        carried: tuple[str | None, str | None, str | None] | None = None
         for row in rows:
             self.claimed.add(row.index)
-            if self.columns(row) or len(row.cells) <= names[0]:
+            if self.columns(row):
+                continue
+            # a row of one cell under a row of several: the other cells span it (rowspan), the
+            # one left is the next name, on the list and with the country and action of the row above
+            spanned = len(row.cells) == 1 and len(header.cells) > 1 and carried is not None
+            if len(row.cells) <= names[0] and not spanned:
                 continue
             # a cell may hold several names ("Lockheed Martin Corporation; Raytheon Missiles & Defense")
-            pieces = self.cell_pieces(*row.cells[names[0]])
+            pieces = self.cell_pieces(*row.cells[0 if spanned else names[0]])
             found = []
             for s, e in pieces:
                 name = split_alias(self.text, s, e, self.sh)
@@ -222,7 +230,7 @@ class Reader:
             if not found:
                 continue
             for k in names[1:]:
-                if k < len(row.cells) and len(pieces) == 1:
+                if k < len(row.cells) and len(pieces) == 1 and not spanned:
                     a = split_alias(self.text, *row.cells[k], self.sh)
                     if a is not None:
                         found[0].aliases.append((a.start, a.end))
@@ -235,6 +243,10 @@ class Reader:
                 self.cell_cue(row, cols, "header_action", "party_action")
             if "header_action" in cols:  # a status column that says no change ("ACTIVE") keeps the listing
                 row_act = row_act or "added"
+            if spanned and carried is not None:
+                row_lst, country, row_act = carried
+            else:
+                carried = (row_lst, country, row_act)
             out.extend(Found(name, row_lst or lst, row_act or act or "added", "table", country) for name in found)
         return out
 
@@ -370,8 +382,13 @@ class Reader:
                 continue  # an act recalling an earlier listing: history, not its own parties
             if self.chinese(s, e):
                 names = chinese_names(self.text, s, e, self.sh)
+                # a typeset line broken inside a name ("…商务部决定将莱多\n斯公司等15家"): the part on
+                # the next line is no name of its own
+                names = [n for n in names if not self.wrapped(n.start)]
             else:
                 names = self.english(s, e, runs)
+            # "A itself is not on the list": a name set apart from the listed ones
+            names = [n for n in names if not self.sh.rx("not_listed_after").match(self.text, n.end)]
             dated = self.dated_actions(names, s, e, k) if names else {}
             for i, name in enumerate(names):
                 lst = self.prose_list(name, s, e, prev, counts)
@@ -380,6 +397,19 @@ class Reader:
                     out.append(Found(name, lst, dated.get(i) or self.prose_action(name, s, e, u), "prose",
                                      group[1] if group and group[0] == lst else None))
         return out
+
+    def wrapped(self, pos: int) -> bool:
+        """Does a Chinese name start a line that goes on from a line broken without punctuation
+        (hand-set breaks of a PDF, the previous line ending in a name character)?"""
+        k = pos - 1
+        while k >= 0 and self.text[k] in " \t":
+            k -= 1
+        if k < 1 or self.text[k] != "\n":
+            return False
+        j = k - 1
+        while j >= 0 and self.text[j] in " \t":
+            j -= 1
+        return j >= 0 and bool(CJK.match(self.text[j])) and bool(self.sh.rx("zh_name_char").match(self.text[j]))
 
     def follows_listing(self, k: int, runs: list[Hit]) -> bool:
         """A sentence whose run of names goes on from a listing reported in the paragraph before
@@ -513,10 +543,11 @@ class Reader:
 
     def prose_list(self, name: Name, s: int, e: int, prev: Any, counts: dict[str, str]) -> str | None:
         cues = self.cues("party_list", s, e)
+        back = []
         for h in self.cues("party_same", s, e):
             before = [c for c in self.hits["party_list"] if c.end <= h.start]
             if before:
-                cues.append(Hit(h.start, h.end, before[-1].label, "party_list", -1))
+                (back if h.label == "back" else cues).append(Hit(h.start, h.end, before[-1].label, "party_list", -1))
         if len({h.label for h in cues}) > 1:
             # a count between a name and a list word opens another group ("…, among them A, and
             # 20 others, including C, on the watch list": the watch list is not A's)
@@ -536,6 +567,8 @@ class Reader:
                 for m in rx.finditer(piece):
                     if m.group(1).lower() in counts:
                         return counts[m.group(1).lower()]
+        if back:
+            return back[-1].label
         u = self.units[self.layout.sentences[self.layout.index_of(s)].line]
         before = [h for h in self.cues("party_list", u.start, s)]
         if before:

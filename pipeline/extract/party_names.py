@@ -320,6 +320,7 @@ def chinese_names(text: str, start: int, end: int, sh: Shapes) -> list[Name]:
             pos = tr.end()
         owner = sh.rx("zh_owner_after").match(text, pos)  # "X公司旗下的三家子公司": X owns the parties
         owner = owner or sh.rx("zh_source_after").match(text, pos)  # "X大学一位学者表示": a source
+        owner = owner or sh.rx("not_listed_after").match(text, pos)  # "X本身并不在名单上": set apart
         if e - s > m.end() - m.start() and not sh.rx("zh_generic").match(name) and len(name) <= 40 \
                 and not sh.rx("zh_generic_part").search(name) and not depth_at(s) and not owner:
             if out and out[-1].end == s and not out[-1].aliases:
