@@ -161,3 +161,11 @@ def test_a_story_quoting_a_spokespersons_answers_stays_news() -> None:
 今天,商务部发布公告,将20家实体列入出口管制管控名单,禁止向其出口两用物项。
 商务部新闻发言人今天在答记者问中表示,相关措施只针对极少数实体。"""
     assert classify("zh", text)[0] == "news"
+
+
+def test_another_countrys_export_halt_with_chinese_buyers_in_the_title_is_not_relevant() -> None:
+    text = """Congo extends cobalt export halt by three months; Chinese refiners draw down stocks
+The Democratic Republic of Congo will keep its ban on cobalt exports in place for another three months.
+Congo's regulator said the suspension that began in February restricts exports until stocks fall.
+Refiners in China have been living off inventories of hydroxide, one trader said."""
+    assert classify("en", text)[1] is False

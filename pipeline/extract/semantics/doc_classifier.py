@@ -131,7 +131,10 @@ class DocClassifier(SemanticComponent):
         acts = any(not r.bare for r in act_references(scan))
         if not china and not acts:
             return False, None  # nothing names China: another country's measure
-        in_title = any(title[0] <= h.start < title[1] for h in rel if h.label == "china")
+        # (a title naming another government too, "Congo extends cobalt export halt; Chinese refiners
+        # draw down stocks", does not make China the actor of every sentence)
+        in_title = any(title[0] <= h.start < title[1] for h in rel if h.label == "china") and not any(
+            title[0] <= h.start < title[1] for h in rel if h.label == "foreign")
         # (only a text that names another government acting needs its pairs near China's name)
         near_china = None if acts or in_title or not foreign else {k + d for k in china for d in (-1, 0, 1)}
         # Controls in text order: one in the title decides; past the title, min_pairs pairs do.
