@@ -336,3 +336,15 @@ def test_a_related_reading_list_gives_the_act_no_date_and_no_relation() -> None:
 · 《中华人民共和国两用物项出口管制条例》 2024-10-19"""
     rec = run(text, "zh", "2026-01-07").record
     assert rec["issued"] == "2026-01-06" and rec["relations"] == []
+
+
+def test_a_posts_yearless_stamp_ignores_an_end_date_and_acts_in_ranges_and_slashes() -> None:
+    text = """稀土出口管制暂停 - 稀土观察的微博
+11-7 20:16 来自 iPhone
+[商务部:10月9日发布的第55-57号、61号公告暂停实施一年]
+今天商务部发布2025年第70号公告,把10月9日那一批出口管制公告暂停实施至2026年11月10日。
+第55/56号原定11月8日实施,等于还没落地就先停了。"""
+    rec = run(text, "zh", None).record
+    targets = {r["target"] for r in rec["relations"]}
+    assert {"MOFCOM-2025-55", "MOFCOM-2025-56", "MOFCOM-2025-57", "MOFCOM-2025-61"} <= targets
+    assert not any(t.startswith("MOFCOM-2026") for t in targets)

@@ -588,9 +588,12 @@ def page_date(scan: Scan, head: int = 300) -> dt.date | None:
     "April 4, 2025 6:52 PM" stamp, a 2025-10-09 line), the anchor of weekdays and partial dates.
     A flash dated without a year ("财闻快讯2月24日电") takes the latest year of the acts it cites."""
     partial = None
+    until = re.compile(scan.book.meta["acts"]["until_before"])
     for h in leftmost_longest(scan.family("date")):
         if h.start >= head:
             break
+        if until.search(scan.text, max(0, h.start - 6), h.start):
+            continue  # a period's end in the first lines ("暂停实施至2026年11月10日") is no page date
         parts = vals.date_of(scan.groups(h), scan.text[h.start:h.end], scan.grammar)
         if parts and parts[0]:
             return vals.make_date(*parts)
