@@ -348,3 +348,16 @@ def test_a_posts_yearless_stamp_ignores_an_end_date_and_acts_in_ranges_and_slash
     targets = {r["target"] for r in rec["relations"]}
     assert {"MOFCOM-2025-55", "MOFCOM-2025-56", "MOFCOM-2025-57", "MOFCOM-2025-61"} <= targets
     assert not any(t.startswith("MOFCOM-2026") for t in targets)
+
+
+def test_a_date_sets_an_acts_year_only_when_it_narrates_the_issue() -> None:
+    text = """銻出口管制常見問題
+首次發佈:2024年9月2日
+對美國的額外限制(第46號公告第二款)已由2025年11月9日起暫停,至2026年11月27日止。
+商務部在2024年12月3日發佈第46號公告,自發佈之日起實施。"""
+    targets = {r["target"] for r in run(text, "zh", None).record["relations"]}
+    assert "MOFCOM-2024-46" in targets and "MOFCOM-2025-46" not in targets
+    en = ("China pauses rare earth export controls\nChina's commerce ministry said it freezes Announcements No. 55 "
+          "to No. 57 of 2025 until November 10, 2026.")
+    targets = {r["target"] for r in run(en, "en", "2025-11-08").record["relations"]}
+    assert {"MOFCOM-2025-55", "MOFCOM-2025-56", "MOFCOM-2025-57"} <= targets

@@ -529,12 +529,14 @@ def announcement_spans(scan: Scan, pub: dt.date | None,
         layout = scan.layout
         until = re.compile(scan.book.meta["acts"]["until_before"])
         relative = re.compile(scan.book.meta["acts"]["relative_year_before"])
+        issue = re.compile(scan.book.meta["acts"]["issue_verbs"])
         for i, ref in enumerate(refs):
             if ref.year is None and not any(r.year and r.number == ref.number and r.scheme == ref.scheme
                                             for r in refs):
                 s, e = layout.sentence(ref.start)
                 # (an end date "至2026年11月10日" is not the day the act was issued)
-                inside = [(pos, y) for pos, y in dated if s <= pos < e and not until.search(scan.text, max(s, pos - 6), pos)]
+                inside = [(pos, y) for pos, y in dated if s <= pos < e and not until.search(scan.text, max(s, pos - 6), pos)
+                          and issue.search(scan.text[min(pos, ref.start):max(pos, ref.end) + 8])]
                 before = [y for pos, y in inside if pos < ref.start]
                 rel = relative.search(scan.text, max(s, ref.start - 6), ref.start)
                 if rel and pub:  # 去年第46号公告, "last year's No. 46"
