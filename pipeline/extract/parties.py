@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Callable
 
 from pipeline.extract.party_names import EnglishRun, Name, Shapes, chinese_names, split_alias
@@ -281,7 +281,9 @@ class Reader:
             # a lead-in ("列入出口管制管控名单的实体:") or a caption ("附件:出口管制管控名单")
             caption = len(u.text) <= 40 and bool(self.cues("party_list", u.start, u.end)) \
                 and not self.sh.rx("not_caption").search(u.text)
-            if not marks or not (u.ends_colon or caption):
+            # an annex caption naming no list ("附:名单", "Annex: List of Entities"): the act's list
+            caption = caption or bool(self.sh.rx("annex_caption", re.I).match(u.text))
+            if not (marks or caption) or not (u.ends_colon or caption):
                 continue
             tail = self.text[max(h.end for h in marks):u.end]
             # a lead-in to measures ("并采取下列措施:") lists measures, unless what follows it
@@ -289,6 +291,8 @@ class Reader:
             measures = bool(self.sh.rx("measure_lead", re.I).search(tail))
             items = []
             for k, v in enumerate(self.units[u.index + 1:], u.index + 1):
+                if v.role == "row" and not self.headed(v):
+                    v = self.row_item(v)  # a table without a header row: "1. | TCOM, Limited Partnership"
                 if self.is_item(v) and not (measures and not self.named_item(v)):
                     items.append(v)
                 elif measures or not (v.role == "meta" and k + 1 < len(self.units) and self.is_item(self.units[k + 1])):
@@ -308,6 +312,26 @@ class Reader:
                 if name is not None:
                     out.append(Found(name, lst, act or "added", "list"))
         return out
+
+    def headed(self, row: "Unit") -> bool:
+        """Is a table row under (or itself) a header row that names the columns?"""
+        k = row.index
+        while k > 0 and self.units[k - 1].role == "row":
+            k -= 1
+        return any(self.columns(self.units[j]) for j in range(k, min(k + 2, len(self.units)))
+                   if self.units[j].role == "row")
+
+    def row_item(self, row: "Unit") -> "Unit":
+        """A row of a table without a header, read as a list item: its one cell that is not a
+        number ("1. | TCOM, Limited Partnership", "(2) | 美国光子公司"); a row of several such
+        cells is no item (it is left as a row)."""
+        number = self.sh.rx("item_prefix")
+        cells = [(a, b) for a, b in row.cells if self.text[a:b].strip()
+                 and not number.fullmatch(self.text[a:b].strip() + " ")]
+        if len(cells) != 1 or len(row.cells) > 3:
+            return row
+        a, b = cells[0]
+        return replace(row, start=a, end=b, text=self.text[a:b], role="item", kind="list_item", cells=[])
 
     def named_item(self, v: "Unit") -> bool:
         """A list item that is plainly a party's name: it ends with an organisation word or a
