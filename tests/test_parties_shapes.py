@@ -533,3 +533,30 @@ def test_a_trade_noun_description_before_each_enumerated_name() -> None:
                    ("Harbor Yards", "unreliable_entity", "added"), ("Calder Corp", "unreliable_entity", "added"),
                    ("Leidar", "control_list", "added"), ("Skyhawk", "control_list", "added"),
                    ("Aerovane", "control_list", "added")}
+
+
+def test_a_summary_bullet_or_related_link_naming_a_list_is_no_caption() -> None:
+    got = names("将天穹集团列入不可靠实体清单\n\n重点\n\n• 美国天穹集团列入不可靠实体清单\n\n• 锑相关物项实施出口管制\n\n"
+                "商务部宣布将美国天穹集团(Skydome Group)列入不可靠实体清单。\n\n相关稿件:\n\n"
+                "· 不可靠实体清单工作机制公告[2026]2号\n\n· 商务部新闻发言人就北辰电子公司调查答记者问\n")
+    assert got == {"天穹集团"}
+
+
+def test_a_page_number_under_the_issuers_line_is_no_party() -> None:
+    got = names("关于将北辰电子公司列入不可靠实体清单的公告\n\n不可靠实体清单工作机制公告〔2026〕4号\n\n"
+                "工作机制决定将下列实体列入不可靠实体清单:\n\n1.北辰电子公司(Beichen Electronics Inc.)\n\n"
+                "本公告自公布之日起施行。\n\n不可靠实体清单工作机制\n\n2026年2月1日\n\n"
+                "不可靠实体清单工作机制办公室 2026年2月1日印发\n\n- 1 -\n")
+    assert got == {"北辰电子公司"}
+
+
+def test_a_latin_short_form_and_its_name_with_an_organisation_word_are_one_party() -> None:
+    got = names("商务部将ABQ集团列入不可靠实体清单\n\n重点\n\n• 美国零售集团ABQ及基因测序企业星辰基因列入不可靠实体清单\n\n"
+                "不可靠实体清单工作机制发布公告,将美国ABQ集团(ABQ Corp.)和星辰基因公司列入不可靠实体清单。\n")
+    assert got == {"ABQ集团", "星辰基因公司"}
+
+
+def test_the_company_of_the_sentence_before_is_the_one_listed() -> None:
+    got = parties("商务部将12家美国实体列入出口管制管控名单\n\n商务部将北辰电子公司等12家美国实体列入出口管制管控名单。"
+                  "值得注意的是,北辰电子公司并非首次上榜。今年1月,该公司已被列入不可靠实体清单。\n")
+    assert got == {("北辰电子公司", "control_list", "added"), ("北辰电子公司", "unreliable_entity", "added")}

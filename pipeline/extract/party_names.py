@@ -332,6 +332,10 @@ def chinese_names(text: str, start: int, end: int, sh: Shapes) -> list[Name]:
         owner = sh.rx("zh_owner_after").match(text, pos)  # "X公司旗下的三家子公司": X owns the parties
         owner = owner or sh.rx("zh_source_after").match(text, pos)  # "X大学一位学者表示": a source
         owner = owner or sh.rx("not_listed_after").match(text, pos)  # "X本身并不在名单上": set apart
+        # "美国零售集团ABQ及…": an organisation word run into a Latin name describes that name
+        # (the Latin name is read on its own; one with an organisation word of its own starts here)
+        latin_after = pos == e and bool(sh.rx("zh_latin_after").match(text, e))
+        owner = owner or latin_after
         if e - s > m.end() - m.start() and not sh.rx("zh_generic").match(name) and len(name) <= 40 \
                 and not sh.rx("zh_generic_part").search(name) and not depth_at(s) and not owner:
             if out and out[-1].end == s and not out[-1].aliases:
@@ -350,6 +354,8 @@ def chinese_names(text: str, start: int, end: int, sh: Shapes) -> list[Name]:
                 pos = a.end()
             out.append(found)
             floor = pos
+        elif latin_after:
+            floor = e
         else:
             floor = max(floor, s)
     out += bare_before(text, start, sh, out)
