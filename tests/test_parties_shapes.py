@@ -489,3 +489,74 @@ def test_a_name_that_also_appears_on_another_list_gets_an_entry_there() -> None:
                   "appears on MOFCOM's export control list already: it was one of 15 U.S. entities added in March.\n")
     assert got == {("Kestrel Marine", "unreliable_entity", "added"), ("Orrin Aerospace", "unreliable_entity", "added"),
                    ("Teal Subsea", "unreliable_entity", "added"), ("Orrin Aerospace", "control_list", "added")}
+
+
+def test_a_numbered_table_without_a_header_under_a_lead_in_lists_names() -> None:
+    got = parties("<html><body><h1>Announcement on Adding 2 Entities to the Unreliable Entity List</h1>"
+                  "<p>Unreliable Entity List Working Mechanism Announcement [2026] No. 3</p><p>The Working Mechanism has decided to place the following 2 entities on the Unreliable "
+                  "Entity List:</p><table><tr><td>1.</td><td>Northwind Aerostats, Limited Partnership</td></tr>"
+                  "<tr><td>2.</td><td>Redfern Data Systems LLC</td></tr></table>"
+                  "<p>This Announcement shall take effect as of the date of its publication.</p></body></html>",
+                  "probe.html")
+    assert got == {("Northwind Aerostats, Limited Partnership", "unreliable_entity", "added"),
+                   ("Redfern Data Systems LLC", "unreliable_entity", "added")}
+
+
+def test_an_annex_caption_naming_no_list_gives_the_acts_list() -> None:
+    got = parties("关于将2家美国实体列入不可靠实体清单的公告\n\n不可靠实体清单工作机制公告〔2026〕3号\n\n工作机制决定将2家美国实体列入不可靠实体清单。\n\n附:名单\n\n"
+                  "1、北辰电子公司(Beichen Electronics Inc.)\n2、天穹动力公司(Skydome Power Corp.)\n")
+    assert got == {("北辰电子公司", "unreliable_entity", "added"), ("天穹动力公司", "unreliable_entity", "added")}
+
+
+def test_a_reposters_tips_below_the_working_mechanisms_signature_name_no_party() -> None:
+    got = parties("转载|不可靠实体清单工作机制公告〔2026〕3号\n\n不可靠实体清单工作机制\n\n"
+                  "不可靠实体清单工作机制公告\n\n〔2026〕3号\n\n"
+                  "工作机制决定将北辰电子公司列入不可靠实体清单,禁止其从事与中国有关的进出口活动。\n\n"
+                  "本公告自公布之日起施行。\n\n不可靠实体清单工作机制\n\n2026年1月5日\n\n编辑提示\n\n"
+                  "天穹动力公司此前已被列入出口管制管控名单,请分别处理。\n")
+    assert got == {("北辰电子公司", "unreliable_entity", "added")}
+
+
+def test_being_named_in_a_listing_report_is_the_listing() -> None:
+    got = parties("陆将5家美企列不可靠实体清单\n\n大陆商务部宣布将5家美国企业列入不可靠实体清单。\n\n"
+                  "被點名的企業中,包括天穹動力公司、北辰電子公司,以及Redfern Data。\n")
+    assert got == {("天穹動力公司", "unreliable_entity", "added"), ("北辰電子公司", "unreliable_entity", "added"),
+                   ("Redfern Data", "unreliable_entity", "added")}
+
+
+def test_a_trade_noun_description_before_each_enumerated_name() -> None:
+    got = parties("China puts firms on unreliable entity list, export control list\n\nBEIJING - The unreliable-entity decision covers balloon maker Northwind, Redfern Data, "
+                  "shipbuilder Harbor Yards (HBY.N) and Calder Corp, along with two smaller firms. "
+                  "The ministry added 9 U.S. entities, among them defence IT contractor Leidar (LDR.N), drone makers "
+                  "Skyhawk and Aerovane, to its export control list.\n", "probe.txt")
+    assert got == {("Northwind", "unreliable_entity", "added"), ("Redfern Data", "unreliable_entity", "added"),
+                   ("Harbor Yards", "unreliable_entity", "added"), ("Calder Corp", "unreliable_entity", "added"),
+                   ("Leidar", "control_list", "added"), ("Skyhawk", "control_list", "added"),
+                   ("Aerovane", "control_list", "added")}
+
+
+def test_a_summary_bullet_or_related_link_naming_a_list_is_no_caption() -> None:
+    got = names("将天穹集团列入不可靠实体清单\n\n重点\n\n• 美国天穹集团列入不可靠实体清单\n\n• 锑相关物项实施出口管制\n\n"
+                "商务部宣布将美国天穹集团(Skydome Group)列入不可靠实体清单。\n\n相关稿件:\n\n"
+                "· 不可靠实体清单工作机制公告[2026]2号\n\n· 商务部新闻发言人就北辰电子公司调查答记者问\n")
+    assert got == {"天穹集团"}
+
+
+def test_a_page_number_under_the_issuers_line_is_no_party() -> None:
+    got = names("关于将北辰电子公司列入不可靠实体清单的公告\n\n不可靠实体清单工作机制公告〔2026〕4号\n\n"
+                "工作机制决定将下列实体列入不可靠实体清单:\n\n1.北辰电子公司(Beichen Electronics Inc.)\n\n"
+                "本公告自公布之日起施行。\n\n不可靠实体清单工作机制\n\n2026年2月1日\n\n"
+                "不可靠实体清单工作机制办公室 2026年2月1日印发\n\n- 1 -\n")
+    assert got == {"北辰电子公司"}
+
+
+def test_a_latin_short_form_and_its_name_with_an_organisation_word_are_one_party() -> None:
+    got = names("商务部将ABQ集团列入不可靠实体清单\n\n重点\n\n• 美国零售集团ABQ及基因测序企业星辰基因列入不可靠实体清单\n\n"
+                "不可靠实体清单工作机制发布公告,将美国ABQ集团(ABQ Corp.)和星辰基因公司列入不可靠实体清单。\n")
+    assert got == {"ABQ集团", "星辰基因公司"}
+
+
+def test_the_company_of_the_sentence_before_is_the_one_listed() -> None:
+    got = parties("商务部将12家美国实体列入出口管制管控名单\n\n商务部将北辰电子公司等12家美国实体列入出口管制管控名单。"
+                  "值得注意的是,北辰电子公司并非首次上榜。今年1月,该公司已被列入不可靠实体清单。\n")
+    assert got == {("北辰电子公司", "control_list", "added"), ("北辰电子公司", "unreliable_entity", "added")}

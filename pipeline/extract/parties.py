@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Callable
 
 from pipeline.extract.party_names import EnglishRun, Name, Shapes, chinese_names, split_alias
@@ -279,9 +279,16 @@ class Reader:
                 continue
             marks = self.cues("party_list", u.start, u.end) + self.cues("party_entity", u.start, u.end)
             # a lead-in ("列入出口管制管控名单的实体:") or a caption ("附件:出口管制管控名单")
+            # (not a point of a summary box or a related link, nor the list's issuer signing:
+            # "美国零售集团ABQ列入不可靠实体清单" as a bullet, "不可靠实体清单工作机制")
             caption = len(u.text) <= 40 and bool(self.cues("party_list", u.start, u.end)) \
-                and not self.sh.rx("not_caption").search(u.text)
-            if not marks or not (u.ends_colon or caption):
+                and not self.sh.rx("not_caption").search(u.text) and not self.is_item(u) \
+                and u.role not in ("item", "bullet", "subitem") and not self.sh.rx("list_issuer").search(u.text)
+            if self.layout.in_boilerplate(u.start):
+                continue
+            # an annex caption naming no list ("附:名单", "Annex: List of Entities"): the act's list
+            caption = caption or bool(self.sh.rx("annex_caption", re.I).match(u.text))
+            if not (marks or caption) or not (u.ends_colon or caption):
                 continue
             tail = self.text[max(h.end for h in marks):u.end]
             # a lead-in to measures ("并采取下列措施:") lists measures, unless what follows it
@@ -289,6 +296,8 @@ class Reader:
             measures = bool(self.sh.rx("measure_lead", re.I).search(tail))
             items = []
             for k, v in enumerate(self.units[u.index + 1:], u.index + 1):
+                if v.role == "row" and not self.headed(v):
+                    v = self.row_item(v)  # a table without a header row: "1. | TCOM, Limited Partnership"
                 if self.is_item(v) and not (measures and not self.named_item(v)):
                     items.append(v)
                 elif measures or not (v.role == "meta" and k + 1 < len(self.units) and self.is_item(self.units[k + 1])):
@@ -308,6 +317,26 @@ class Reader:
                 if name is not None:
                     out.append(Found(name, lst, act or "added", "list"))
         return out
+
+    def headed(self, row: "Unit") -> bool:
+        """Is a table row under (or itself) a header row that names the columns?"""
+        k = row.index
+        while k > 0 and self.units[k - 1].role == "row":
+            k -= 1
+        return any(self.columns(self.units[j]) for j in range(k, min(k + 2, len(self.units)))
+                   if self.units[j].role == "row")
+
+    def row_item(self, row: "Unit") -> "Unit":
+        """A row of a table without a header, read as a list item: its one cell that is not a
+        number ("1. | TCOM, Limited Partnership", "(2) | 美国光子公司"); a row of several such
+        cells is no item (it is left as a row)."""
+        number = self.sh.rx("item_prefix")
+        cells = [(a, b) for a, b in row.cells if self.text[a:b].strip()
+                 and not number.fullmatch(self.text[a:b].strip() + " ")]
+        if len(cells) != 1 or len(row.cells) > 3:
+            return row
+        a, b = cells[0]
+        return replace(row, start=a, end=b, text=self.text[a:b], role="item", kind="list_item", cells=[])
 
     def named_item(self, v: "Unit") -> bool:
         """A list item that is plainly a party's name: it ends with an organisation word or a
@@ -387,7 +416,12 @@ class Reader:
                 names = [n for n in names if not self.wrapped(n.start)]
             else:
                 names = self.english(s, e, runs)
-            # "A itself is not on the list": a name set apart from the listed ones
+            if not names and prev is not None and lc and self.chinese(s, e) \
+                    and self.sh.rx("anaphor").search(self.text, s, e):
+                # "A并非首次上榜。今年3月, 该公司已被列入不可靠实体清单。": the one name of the
+                # sentence before is the company this one speaks of
+                before = [n for n in chinese_names(self.text, prev.start, prev.end, self.sh) if not self.wrapped(n.start)]
+                names = before if len(before) == 1 else []
             names = [n for n in names if not self.sh.rx("not_listed_after").match(self.text, n.end)]
             dated = self.dated_actions(names, s, e, k) if names else {}
             for i, name in enumerate(names):
@@ -671,18 +705,45 @@ class Reader:
             out.append(p)
         return out
 
+    def merge_latin_short(self, parties: list[Party]) -> list[Party]:
+        """"PVH" in a summary line and "PVH集团" in the body: a Latin-script name that another
+        party's name continues with only an organisation word (`zh_suffix`) is that party."""
+        suffix = self.sh.rx("zh_suffix")
+        names = [self.text[p.name.start:p.name.end] for p in parties]
+        out = []
+        for p, name in zip(parties, names):
+            longer = None
+            if name and not CJK.search(name):
+                longer = next((q for q, other in zip(parties, names) if q is not p and other.startswith(name)
+                               and suffix.fullmatch(other, len(name))), None)
+            if longer is not None:
+                _merge(longer, p)
+                continue
+            out.append(p)
+        return out
+
     def strip_country_word(self, p: Party) -> None:
         """"美国通用动力陆地系统公司(General Dynamics Land Systems)": a country word before a Chinese
         name whose other-language name beside it does not start with that country is a description
         (the name is 通用动力陆地系统公司, the country US); "美国光子公司(American Photonics)" keeps it."""
         name = self.text[p.name.start:p.name.end]
-        if not p.name.aliases or not CJK.match(name):
+        if not CJK.match(name):
             return
-        word = next((w for w, _ in self.country_words if CJK.match(w) and len(w) >= 2 and name.startswith(w)
-                     and len(name) - len(w) >= 4), None)
+        # "美国PVH集团": a country word right before a Latin-script name is no part of it
+        latin = next((w for w, _ in self.country_words if CJK.match(w) and len(w) >= 2 and name.startswith(w)
+                      and re.match(r"[A-Za-z]", name[len(w):])), None)
+        if not p.name.aliases and latin is None:
+            return
+        word = latin or next((w for w, _ in self.country_words if CJK.match(w) and len(w) >= 2 and name.startswith(w)
+                              and len(name) - len(w) >= 4), None)
         if word is None:
             return
         iso = dict(self.country_words)[word]
+        if latin is not None:
+            p.name = Name(p.name.start + len(word), p.name.end, p.name.aliases)
+            p.keys.add(norm(name[len(word):]))
+            p.country = p.country or iso
+            return
         others = [w for w, i in self.country_words if i == iso and not CJK.match(w)]
         for a, b in p.name.aliases:
             alias = self.text[a:b].strip()
@@ -716,6 +777,7 @@ class Reader:
                 index.setdefault(k, party)
             party.lists.setdefault(f.list, []).append(f.action)
         parties = self.merge_country_prefixed(parties)
+        parties = self.merge_latin_short(parties)
         by_list = self.list_countries()
         for p in parties:
             if p.country is None and len(p.lists) == 1:

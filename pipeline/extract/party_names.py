@@ -126,6 +126,7 @@ class EnglishRun:
         tail_rx = self.sh.rx("en_legal_tail", re.I)
         head = self.sh.rx("en_group_head")
         owner_lead = self.sh.rx("en_owner_lead", re.I)
+        role = self.sh.rx("en_trade_noun")
         if toks and toks[0][2] == ",":
             i = 1
         while i < n:
@@ -141,6 +142,13 @@ class EnglishRun:
                 if toks[j][2].lower() in self.sh.run_stops or skipped >= 5:
                     return out
                 j, skipped = j + 1, skipped + 1
+            while j < n and _is_cap(toks[j][2]):
+                # "defence IT contractor Leidos": a capitalised word inside a description that
+                # ends in a trade noun right before the name is not the name
+                r = self._cap_run(toks, j)
+                if not (r + 2 < n and role.match(toks[r + 1][2]) and _is_cap(toks[r + 2][2])):
+                    break
+                j, skipped = r + 2, skipped + 1
             if skipped and owner_lead.search(self.text, toks[i][0], toks[j - 1][1]):
                 return out  # "most of them units of A, B and C", "co-founded by D": owners, not parties
             if out and skipped and j + 1 < n and toks[j][2] == ",":
@@ -169,7 +177,10 @@ class EnglishRun:
                     jl = self._cap_run(toks, jk + 1)
                     jk = jl + 1
                 enum = jk < n and toks[jk][2] in ("and", "or") or (
-                    jk + 1 < n and toks[jk][2] == "," and (_is_cap(toks[jk + 1][2]) or toks[jk + 1][2] in ("and", "or")))
+                    jk + 1 < n and toks[jk][2] == "," and (_is_cap(toks[jk + 1][2]) or toks[jk + 1][2] in ("and", "or")
+                                                           # ", shipbuilder B": the enumeration goes on
+                                                           or (_is_word(toks[jk + 1][2])
+                                                               and toks[jk + 1][2].lower() not in self.sh.run_stops)))
                 if jk > k and not enum and not legal.match(toks[jl][2]):
                     last, k = jl, jk
             while k < n and (tail_rx.match(toks[k][2]) or (
@@ -321,6 +332,10 @@ def chinese_names(text: str, start: int, end: int, sh: Shapes) -> list[Name]:
         owner = sh.rx("zh_owner_after").match(text, pos)  # "X公司旗下的三家子公司": X owns the parties
         owner = owner or sh.rx("zh_source_after").match(text, pos)  # "X大学一位学者表示": a source
         owner = owner or sh.rx("not_listed_after").match(text, pos)  # "X本身并不在名单上": set apart
+        # "美国零售集团ABQ及…": an organisation word run into a Latin name describes that name
+        # (the Latin name is read on its own; one with an organisation word of its own starts here)
+        latin_after = pos == e and bool(sh.rx("zh_latin_after").match(text, e))
+        owner = owner or latin_after
         if e - s > m.end() - m.start() and not sh.rx("zh_generic").match(name) and len(name) <= 40 \
                 and not sh.rx("zh_generic_part").search(name) and not depth_at(s) and not owner:
             if out and out[-1].end == s and not out[-1].aliases:
@@ -339,6 +354,8 @@ def chinese_names(text: str, start: int, end: int, sh: Shapes) -> list[Name]:
                 pos = a.end()
             out.append(found)
             floor = pos
+        elif latin_after:
+            floor = e
         else:
             floor = max(floor, s)
     out += bare_before(text, start, sh, out)
