@@ -83,7 +83,29 @@ def key(name: str) -> str:
         return "".join(ch for ch in text.casefold() if ch.isalnum())
     text = fingerprints.remove_types(text) or text
     words = (fingerprints.generate(text, keep_order=True) or "").split()
-    return " ".join(w for w in words if w not in rule().ignore_words)
+    return " ".join(w for w in words if not _generic(w, rule().ignore_words))
+
+
+@lru_cache(maxsize=1)
+def _type_words() -> frozenset[str]:
+    """Single-word company-type forms of at least 7 letters that fingerprints removes
+    ('international', 'corporation', 'limited'), read from its own types list."""
+    from fingerprints.types.common import TYPES_PATH
+
+    with open(TYPES_PATH, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh) or {}
+    words = {f for t in data.get("types", []) for f in [t.get("main", ""), *(t.get("forms") or [])]}
+    return frozenset(w for w in words if isinstance(w, str) and w.isascii() and w.isalpha() and len(w) >= 7)
+
+
+def _generic(word: str, ignore: frozenset[str] | set[str]) -> bool:
+    """A word the key leaves out: an ignored one ('and'), or a long company-type word with a
+    one-letter typo ('internxtional'): fingerprints drops the word but not its misspelling, which
+    would then be the only word left to compare with a short name ('oceaneering')."""
+    if word in ignore:
+        return True
+    return len(word) >= 7 and any(abs(len(word) - len(form)) <= 1 and Levenshtein.distance(word, form, score_cutoff=1) <= 1
+                                  for g in _type_words() for form in (g, g + "s"))
 
 
 def score(a: str, b: str) -> float:
