@@ -361,3 +361,13 @@ def test_a_date_sets_an_acts_year_only_when_it_narrates_the_issue() -> None:
           "to No. 57 of 2025 until November 10, 2026.")
     targets = {r["target"] for r in run(en, "en", "2025-11-08").record["relations"]}
     assert {"MOFCOM-2025-55", "MOFCOM-2025-56", "MOFCOM-2025-57"} <= targets
+
+
+def test_light_rare_earths_said_not_on_the_list_are_no_elements_but_not_suspended_ones() -> None:
+    text = """稀土出口管制新规
+商务部今天宣布对钐、钆、铽等中重稀土相关物项实施出口管制。
+记者注意到,公告所列均为中重稀土,钕、镨、镧、铈等轻稀土不在本次名单之中。"""
+    assert run(text, "zh", "2025-04-04").record["elements"] == ["Sm", "Gd", "Tb"]
+    kept = """稀土出口管制暂停
+商务部暂停实施第70号公告所列措施。4月对钐、钆、铽实施的出口管制不在这次暂停之列。"""
+    assert {"Sm", "Gd", "Tb"} <= set(run(kept, "zh", "2025-11-09").record["elements"])
