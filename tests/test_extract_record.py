@@ -371,3 +371,19 @@ def test_light_rare_earths_said_not_on_the_list_are_no_elements_but_not_suspende
     kept = """稀土出口管制暂停
 商务部暂停实施第70号公告所列措施。4月对钐、钆、铽实施的出口管制不在这次暂停之列。"""
     assert {"Sm", "Gd", "Tb"} <= set(run(kept, "zh", "2025-11-09").record["elements"])
+
+
+def test_an_english_acts_element_headings_survive_a_line_wrapped_out_of_the_list() -> None:
+    text = """Announcement No. 93 of 2025
+It is decided to place the following items under export control:
+I. 1C909 Holmium-related items
+(1) 1C909.a Holmium metal and related products: holmium metal (reference customs commodity number
+28053019); holmium targets.
+II. 1C912 Europium-related items
+(1) 1C912.a Europium oxide and its mixtures.
+III. 1C913 Ytterbium-related items
+Ytterbium metal, alloys containing ytterbium and ytterbium targets.
+IV. This Announcement shall be implemented as of 8 November 2025.
+Ministry of Commerce
+9 October 2025"""
+    assert run(text, "en", "2025-10-09").record["elements"] == ["Ho", "Eu", "Yb"]

@@ -217,6 +217,7 @@ def item_rows(ctx: Ctx, own: str | None) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     annex = annex_lists(ctx)
     in_annex = False
+    led_style: str | None = None  # enumerator style of the led list's clauses (I., II., …)
     for u in ctx.units:
         if u.index in annex:
             in_region = in_annex = True
@@ -224,9 +225,18 @@ def item_rows(ctx: Ctx, own: str | None) -> list[dict[str, Any]]:
             continue
         if in_annex and u.heading and u.role != "row" and ctx.rx("items", "commentary_heading").search(u.text):
             in_region = in_annex = False  # a reposter's "说明"/"Our comments" after the annex
+        if u.role == "clause" and u.index in led:
+            led_style = u.style
+        elif u.role == "clause" and not in_annex and led_style is not None and u.style == led_style \
+                and u.heading_like() and ctx.rx("items", "section_heading").search(u.text):
+            # a sibling element heading of the led list ("IV. 1C912 Europium-related items") after
+            # a line the PDF wrapped out of the list: still the list, with the lines under it
+            led.add(u.index)
+            in_region = True
         if u.role == "clause" and u.index not in led and not in_annex:
             in_region = ctx.has_cue(u.start, u.end, {"control_intro"})
             section, section_elements, parent_code = None, [], None
+            led_style = None
             continue
         if u.role == "clause" and not u.heading_like():  # "V. 1C913 Ytterbium-related items, covering …"
             section, section_elements, parent_code = None, [], None
@@ -235,7 +245,10 @@ def item_rows(ctx: Ctx, own: str | None) -> list[dict[str, Any]]:
         if u.role in ("clause", "sub", "part", "heading") or (
                 ctx.rx("items", "section_heading").search(u.text) and u.heading_like()
                 and not ctx.within("control_codes", u.start, u.end)):
-            if u.heading_like():
+            # ("(1) 1C912.a Europium oxide and its mixtures." is a short item, not a heading)
+            coded_item = u.role == "sub" and bool(ctx.within("control_codes", u.start, u.end)) \
+                and not ctx.rx("items", "section_heading").search(u.text)
+            if u.heading_like() and not coded_item:
                 section, parent_code = u, None
                 section_elements = ctx.best_tier([m.label for m in ctx.within("elements", u.start, u.end)])
                 continue
@@ -244,8 +257,8 @@ def item_rows(ctx: Ctx, own: str | None) -> list[dict[str, Any]]:
             name_col = next(i for i, (s, e) in enumerate(u.cells) if name_header.search(ctx.doc.text[s:e]))
             continue
         if u.role not in ("item", "subitem", "row", "codeled", "sub", "clause", "bullet") and not (
-                in_annex and u.role in ("part", "text")):
-            continue
+                in_annex and u.role in ("part", "text")) and not (section_elements and u.role == "text"):
+            continue  # (an unmarked line under an element's heading, "V. 1C913 Ytterbium-related items", is its item)
         codes = ctx.within("control_codes", u.start, u.end)
         code = codes[0].label if codes else (parent_code if u.role == "subitem" else None)
         if u.role != "subitem":
