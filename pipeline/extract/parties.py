@@ -609,7 +609,7 @@ class Reader:
             return before[-1].label
         return self.fallback_list(s)
 
-    def groups(self, s: int, e: int) -> list[tuple[int, str, str | None]]:
+    def groups(self, s: int, e: int, entity_only: bool = False) -> list[tuple[int, str, str | None]]:
         """The groups of parties a sentence gives per list, each opened by a count ("placed 20
         Japanese entities on the control list, among them A and B, and 20 others, including C,
         on the watch list"): (where the count starts, its list, the country it names). A group's
@@ -626,8 +626,16 @@ class Reader:
             before = [h for h in lc if h.end <= m.start()]
             pick = after[0] if after else (before[-1] if before else None)
             if pick is not None:
-                head = self.text[m.start():self.entity_end(m.end(), nxt)]
-                out.append((m.start(), pick.label, self.country_of(head)))
+                end = self.entity_end(m.end(), nxt)
+                if entity_only and (end == m.end() or not self.sh.rx("count_noun_gap").fullmatch(
+                        self.text, m.end(), self.cues("party_entity", m.end(), nxt)[0].start)):
+                    continue  # "等5家，IHI系有…公司": a count of names, not of a noun with a country
+                iso = self.country_of(self.text[m.start():end])
+                if iso is None and end > m.end():
+                    # "eight entities from Taiwan", "3家来自日本的实体" (the country after the noun)
+                    after = self.sh.rx("country_after_entity").match(self.text, end, nxt)
+                    iso = self.country_of(after.group(0)) if after else None
+                out.append((m.start(), pick.label, iso))
         return out
 
     def entity_end(self, pos: int, limit: int) -> int:
@@ -638,7 +646,14 @@ class Reader:
     def group_of(self, name: Name, s: int, e: int) -> tuple[str, str | None] | None:
         """The list (and country) of the count group a name is enumerated in, when its sentence
         gives more than one list."""
-        before = [g for g in self.groups(s, e) if g[0] < name.start]
+        groups = self.groups(s, e)
+        tail = self.sh.rx("count_after_name").match(self.text, name.end, e)
+        if tail is not None:
+            # "将A等3家美国实体列入…": the count right after a name is that name's group
+            own = [g for g in groups if g[0] == tail.end()]
+            if own:
+                return own[0][1], own[0][2]
+        before = [g for g in groups if g[0] < name.start]
         return (before[-1][1], before[-1][2]) if before else None
 
     def clause(self, name: Name, s: int, e: int) -> tuple[int, int]:
@@ -683,7 +698,24 @@ class Reader:
                 if iso:
                     near = min(lc, key=lambda c: abs(c.start - h.start))
                     seen.setdefault(near.label, set()).add(iso)
-        return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
+        # a count given with a list but with no country ("14家外国实体", "14 foreign entities") is a
+        # group of that list whose country the text does not give: another group's country ("已将A等
+        # 3家美国实体列入") is not that of all the list's parties
+        uncounted: set[str] = set()
+        for sent in self.layout.sentences:
+            if not self.cues("party_list", sent.start, sent.end):
+                continue
+            by_count: dict[str, dict[str, set[str | None]]] = {}
+            for start, lst, iso in self.groups(sent.start, sent.end, entity_only=True):
+                m = self.sh.rx("count_en").match(self.text, start) or self.sh.rx("count_zh").match(self.text, start)
+                if iso is not None:
+                    seen.setdefault(lst, set()).add(iso)
+                if m is not None:
+                    by_count.setdefault(lst, {}).setdefault(m.group(1).lower(), set()).add(iso)
+            for lst, counts in by_count.items():
+                if any(v == {None} for v in counts.values()):
+                    uncounted.add(lst)
+        return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1 and k not in uncounted}
 
     def merge_country_prefixed(self, parties: list[Party]) -> list[Party]:
         """"美国天穹防务公司" and later "天穹防务公司": one party, under the name without the
@@ -747,6 +779,8 @@ class Reader:
         others = [w for w, i in self.country_words if i == iso and not CJK.match(w)]
         for a, b in p.name.aliases:
             alias = self.text[a:b].strip()
+            if self.sh.rx("acronym").fullmatch(alias) and any(w[:1] == alias[:1] for w in others):
+                return  # "日本宇宙航空研究开发机构(JAXA)": the short form starts with the country's word
             if not alias or CJK.match(alias) or any(alias.casefold().startswith(w.casefold()) for w in others):
                 return
         p.name = Name(p.name.start + len(word), p.name.end, p.name.aliases)
