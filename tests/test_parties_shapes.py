@@ -605,3 +605,17 @@ def test_a_group_named_as_owner_of_listed_units_is_no_party() -> None:
     got = names("商务部将日本实体列入管控名单\n\n商务部将北辰重工株式会社等10家日本实体列入出口管制管控名单。"
                 "管控名单基本覆盖日本大型军工集团的下属企业。\n")
     assert got == {"北辰重工株式会社"}
+
+
+def test_names_an_act_cited_in_a_report_covers_take_that_acts_list_and_what_happens_to_it() -> None:
+    got = with_country("商务部调整管控名单措施\n\n商务部今年3月发布2025年第30号公告,把15家美国实体列入出口管制管控名单,"
+                       "禁止向其出口两用物项。商务部决定,对第30号公告所列的15家美国实体,停止执行有关措施。"
+                       "第30号公告涵盖的15家企业,包括北辰电子公司及星海数据公司等。"
+                       "星海数据公司亦被列入不可靠实体清单,该批措施暂停实施。\n")
+    assert got == {("北辰电子公司", "control_list", "US"), ("星海数据公司", "control_list", "US"),
+                   ("星海数据公司", "unreliable_entity", "US")}
+    acts = {(n, lst, a) for n, lst, a in parties("商务部调整管控名单措施\n\n商务部今年3月发布2025年第30号公告,"
+                                                 "把15家美国实体列入出口管制管控名单,禁止向其出口两用物项。商务部决定,"
+                                                 "对第30号公告所列的15家美国实体,停止执行有关措施。"
+                                                 "第30号公告涵盖的15家企业,包括北辰电子公司等。\n")}
+    assert acts == {("北辰电子公司", "control_list", "removed")}

@@ -119,6 +119,19 @@ class Reader:
                     return near[0].label
         return "control_list"
 
+    def act_action(self, act_id: str) -> str | None:
+        """What a text says happens to the measures on an act's parties, in the clause after the act
+        is cited ("对第22号公告所列的12家美国实体, 停止执行有关措施"): a suspension, lifting or resumption."""
+        for r in self.acts:
+            if r.label != act_id:
+                continue
+            s, e = self.layout.sentence(r.start)
+            stop = self.sh.rx("clause_end").search(self.text, r.end, e)
+            found = [h for h in self.cues("party_action", r.end, stop.start() if stop else e) if h.label in NOT_ADDED]
+            if found:
+                return found[0].label
+        return None
+
     def unit_list(self, u: "Unit") -> str | None:
         found = self.cues("party_list", u.start, u.end)
         if found:
@@ -397,9 +410,13 @@ class Reader:
                                                                    or self.cues("party_list", prev.start, prev.end)))
             if not (lc or (runs and entity)):
                 continue
+            # "第22号公告涵盖的12家企业包括A、B": an act cited as the one whose parties these are
+            cited = [] if lc or self.ctx.kind == "announcement" else \
+                [r for r in self.acts if s <= r.start < e
+                 and self.sh.rx("act_parties").match(self.text, r.end, e)]
             if not lc and not self.cues("party_action", s, e) and not (
                     prev and self.cues("party_list", prev.start, prev.end)) and not self.counted(s, e, prev, counts) \
-                    and not self.follows_listing(k, runs):
+                    and not self.follows_listing(k, runs) and not cited:
                 continue  # "Chinese companies such as X said …": no list, no listing, no listed count
             if self.note_on_other_act(s, e) or u.index in notes:
                 continue
@@ -424,6 +441,10 @@ class Reader:
                 names = before if len(before) == 1 else []
             names = [n for n in names if not self.sh.rx("not_listed_after").match(self.text, n.end)]
             dated = self.dated_actions(names, s, e, k) if names else {}
+            if cited and not self.cues("party_action", s, e):
+                lst, act = self.act_list(cited[0].label), self.act_action(cited[0].label)
+                out.extend(Found(name, lst, act or "added", "prose", None) for name in names)
+                continue
             for i, name in enumerate(names):
                 lst = self.prose_list(name, s, e, prev, counts)
                 if lst:
@@ -814,8 +835,10 @@ class Reader:
         parties = self.merge_latin_short(parties)
         by_list = self.list_countries()
         for p in parties:
-            if p.country is None and len(p.lists) == 1:
-                p.country = by_list.get(next(iter(p.lists)))
+            # a party on several lists takes the country the text gives for all of them
+            isos = {by_list.get(lst) for lst in p.lists} - {None}
+            if p.country is None and len(isos) == 1:
+                p.country = next(iter(isos))
         return parties
 
 
