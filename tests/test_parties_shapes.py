@@ -560,3 +560,62 @@ def test_the_company_of_the_sentence_before_is_the_one_listed() -> None:
     got = parties("商务部将12家美国实体列入出口管制管控名单\n\n商务部将北辰电子公司等12家美国实体列入出口管制管控名单。"
                   "值得注意的是,北辰电子公司并非首次上榜。今年1月,该公司已被列入不可靠实体清单。\n")
     assert got == {("北辰电子公司", "control_list", "added"), ("北辰电子公司", "unreliable_entity", "added")}
+
+
+def with_country(text: str) -> set[tuple[str, str, str | None]]:
+    doc = parse(Raw(content=text.encode("utf-8"), source="probe.txt"))
+    return {(p["name"], p["list"], p["country"]) for p in extract(doc).record["parties"]}
+
+
+def test_a_group_counted_without_a_country_takes_no_other_groups_country() -> None:
+    got = with_country("不可靠实体清单工作机制将12家外国实体列入不可靠实体清单\n\n10月9日,不可靠实体清单工作机制发布公告,"
+                       "将北辰电子公司、星海数据公司等12家外国实体及其分支机构列入不可靠实体清单,禁止其从事与中国有关的进出口活动。"
+                       "此前,工作机制已将赤霄航空公司等2家美国实体列入不可靠实体清单。\n")
+    assert got == {("北辰电子公司", "unreliable_entity", None), ("星海数据公司", "unreliable_entity", None),
+                   ("赤霄航空公司", "unreliable_entity", "US")}
+
+
+def test_the_country_said_after_the_counted_noun_is_the_groups() -> None:
+    got = with_country("China lists five Taiwan firms\n\nChina's commerce ministry placed five entities from Taiwan on its "
+                       "export control list on Monday, banning exports of dual-use items to them.\n\nThe list includes Harbour Crest Avionics and Pinecove Marine Works.\n")
+    assert got == {("Harbour Crest Avionics", "control_list", "TW"), ("Pinecove Marine Works", "control_list", "TW")}
+
+
+def test_in_the_list_goes_back_to_the_list_spoken_of_last() -> None:
+    got = parties("China hits U.S. firms\n\nChina put 12 U.S. entities on its export control list and added four "
+                  "firms to its unreliable entity list.\n\nThe ministry said the export control listing protects "
+                  "security. Firms named in the list include Quarry Optics and Vantor Labs.\n")
+    assert got == {("Quarry Optics", "control_list", "added"), ("Vantor Labs", "control_list", "added")}
+
+
+def test_a_name_series_of_business_lines_after_a_comma_is_one_name() -> None:
+    got = names("China lists U.S. firms\n\nChina's commerce ministry put the firms on its export control list, banning "
+                "exports of dual-use items to them. Firms named include "
+                "Vantor Labs, Ridgeway Aerospace, Marine & Security and Quarry Optics.\n")
+    assert got == {"Vantor Labs", "Ridgeway Aerospace, Marine & Security", "Quarry Optics"}
+
+
+def test_also_among_the_list_and_a_countrys_acronym_keep_the_country_word() -> None:
+    got = with_country("商务部将日本实体列入管控名单\n\n商务部将北辰重工株式会社等10家日本实体列入出口管制管控名单。"
+                       "科研机构方面,日本海洋开发机构(JMDA)也在名单之列。\n")
+    assert got == {("北辰重工株式会社", "control_list", "JP"), ("日本海洋开发机构", "control_list", "JP")}
+
+
+def test_a_group_named_as_owner_of_listed_units_is_no_party() -> None:
+    got = names("商务部将日本实体列入管控名单\n\n商务部将北辰重工株式会社等10家日本实体列入出口管制管控名单。"
+                "管控名单基本覆盖日本大型军工集团的下属企业。\n")
+    assert got == {"北辰重工株式会社"}
+
+
+def test_names_an_act_cited_in_a_report_covers_take_that_acts_list_and_what_happens_to_it() -> None:
+    got = with_country("商务部调整管控名单措施\n\n商务部今年3月发布2025年第30号公告,把15家美国实体列入出口管制管控名单,"
+                       "禁止向其出口两用物项。商务部决定,对第30号公告所列的15家美国实体,停止执行有关措施。"
+                       "第30号公告涵盖的15家企业,包括北辰电子公司及星海数据公司等。"
+                       "星海数据公司亦被列入不可靠实体清单,该批措施暂停实施。\n")
+    assert got == {("北辰电子公司", "control_list", "US"), ("星海数据公司", "control_list", "US"),
+                   ("星海数据公司", "unreliable_entity", "US")}
+    acts = {(n, lst, a) for n, lst, a in parties("商务部调整管控名单措施\n\n商务部今年3月发布2025年第30号公告,"
+                                                 "把15家美国实体列入出口管制管控名单,禁止向其出口两用物项。商务部决定,"
+                                                 "对第30号公告所列的15家美国实体,停止执行有关措施。"
+                                                 "第30号公告涵盖的15家企业,包括北辰电子公司等。\n")}
+    assert acts == {("北辰电子公司", "control_list", "removed")}

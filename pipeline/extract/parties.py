@@ -119,6 +119,19 @@ class Reader:
                     return near[0].label
         return "control_list"
 
+    def act_action(self, act_id: str) -> str | None:
+        """What a text says happens to the measures on an act's parties, in the clause after the act
+        is cited ("对第22号公告所列的12家美国实体, 停止执行有关措施"): a suspension, lifting or resumption."""
+        for r in self.acts:
+            if r.label != act_id:
+                continue
+            s, e = self.layout.sentence(r.start)
+            stop = self.sh.rx("clause_end").search(self.text, r.end, e)
+            found = [h for h in self.cues("party_action", r.end, stop.start() if stop else e) if h.label in NOT_ADDED]
+            if found:
+                return found[0].label
+        return None
+
     def unit_list(self, u: "Unit") -> str | None:
         found = self.cues("party_list", u.start, u.end)
         if found:
@@ -397,9 +410,13 @@ class Reader:
                                                                    or self.cues("party_list", prev.start, prev.end)))
             if not (lc or (runs and entity)):
                 continue
+            # "第22号公告涵盖的12家企业包括A、B": an act cited as the one whose parties these are
+            cited = [] if lc or self.ctx.kind == "announcement" else \
+                [r for r in self.acts if s <= r.start < e
+                 and self.sh.rx("act_parties").match(self.text, r.end, e)]
             if not lc and not self.cues("party_action", s, e) and not (
                     prev and self.cues("party_list", prev.start, prev.end)) and not self.counted(s, e, prev, counts) \
-                    and not self.follows_listing(k, runs):
+                    and not self.follows_listing(k, runs) and not cited:
                 continue  # "Chinese companies such as X said …": no list, no listing, no listed count
             if self.note_on_other_act(s, e) or u.index in notes:
                 continue
@@ -424,6 +441,10 @@ class Reader:
                 names = before if len(before) == 1 else []
             names = [n for n in names if not self.sh.rx("not_listed_after").match(self.text, n.end)]
             dated = self.dated_actions(names, s, e, k) if names else {}
+            if cited and not self.cues("party_action", s, e):
+                lst, act = self.act_list(cited[0].label), self.act_action(cited[0].label)
+                out.extend(Found(name, lst, act or "added", "prose", None) for name in names)
+                continue
             for i, name in enumerate(names):
                 lst = self.prose_list(name, s, e, prev, counts)
                 if lst:
@@ -609,7 +630,7 @@ class Reader:
             return before[-1].label
         return self.fallback_list(s)
 
-    def groups(self, s: int, e: int) -> list[tuple[int, str, str | None]]:
+    def groups(self, s: int, e: int, entity_only: bool = False) -> list[tuple[int, str, str | None]]:
         """The groups of parties a sentence gives per list, each opened by a count ("placed 20
         Japanese entities on the control list, among them A and B, and 20 others, including C,
         on the watch list"): (where the count starts, its list, the country it names). A group's
@@ -626,8 +647,16 @@ class Reader:
             before = [h for h in lc if h.end <= m.start()]
             pick = after[0] if after else (before[-1] if before else None)
             if pick is not None:
-                head = self.text[m.start():self.entity_end(m.end(), nxt)]
-                out.append((m.start(), pick.label, self.country_of(head)))
+                end = self.entity_end(m.end(), nxt)
+                if entity_only and (end == m.end() or not self.sh.rx("count_noun_gap").fullmatch(
+                        self.text, m.end(), self.cues("party_entity", m.end(), nxt)[0].start)):
+                    continue  # "等5家，IHI系有…公司": a count of names, not of a noun with a country
+                iso = self.country_of(self.text[m.start():end])
+                if iso is None and end > m.end():
+                    # "eight entities from Taiwan", "3家来自日本的实体" (the country after the noun)
+                    after = self.sh.rx("country_after_entity").match(self.text, end, nxt)
+                    iso = self.country_of(after.group(0)) if after else None
+                out.append((m.start(), pick.label, iso))
         return out
 
     def entity_end(self, pos: int, limit: int) -> int:
@@ -638,7 +667,14 @@ class Reader:
     def group_of(self, name: Name, s: int, e: int) -> tuple[str, str | None] | None:
         """The list (and country) of the count group a name is enumerated in, when its sentence
         gives more than one list."""
-        before = [g for g in self.groups(s, e) if g[0] < name.start]
+        groups = self.groups(s, e)
+        tail = self.sh.rx("count_after_name").match(self.text, name.end, e)
+        if tail is not None:
+            # "将A等3家美国实体列入…": the count right after a name is that name's group
+            own = [g for g in groups if g[0] == tail.end()]
+            if own:
+                return own[0][1], own[0][2]
+        before = [g for g in groups if g[0] < name.start]
         return (before[-1][1], before[-1][2]) if before else None
 
     def clause(self, name: Name, s: int, e: int) -> tuple[int, int]:
@@ -683,7 +719,24 @@ class Reader:
                 if iso:
                     near = min(lc, key=lambda c: abs(c.start - h.start))
                     seen.setdefault(near.label, set()).add(iso)
-        return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
+        # a count given with a list but with no country ("14家外国实体", "14 foreign entities") is a
+        # group of that list whose country the text does not give: another group's country ("已将A等
+        # 3家美国实体列入") is not that of all the list's parties
+        uncounted: set[str] = set()
+        for sent in self.layout.sentences:
+            if not self.cues("party_list", sent.start, sent.end):
+                continue
+            by_count: dict[str, dict[str, set[str | None]]] = {}
+            for start, lst, iso in self.groups(sent.start, sent.end, entity_only=True):
+                m = self.sh.rx("count_en").match(self.text, start) or self.sh.rx("count_zh").match(self.text, start)
+                if iso is not None:
+                    seen.setdefault(lst, set()).add(iso)
+                if m is not None:
+                    by_count.setdefault(lst, {}).setdefault(m.group(1).lower(), set()).add(iso)
+            for lst, counts in by_count.items():
+                if any(v == {None} for v in counts.values()):
+                    uncounted.add(lst)
+        return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1 and k not in uncounted}
 
     def merge_country_prefixed(self, parties: list[Party]) -> list[Party]:
         """"美国天穹防务公司" and later "天穹防务公司": one party, under the name without the
@@ -747,6 +800,8 @@ class Reader:
         others = [w for w, i in self.country_words if i == iso and not CJK.match(w)]
         for a, b in p.name.aliases:
             alias = self.text[a:b].strip()
+            if self.sh.rx("acronym").fullmatch(alias) and any(w[:1] == alias[:1] for w in others):
+                return  # "日本宇宙航空研究开发机构(JAXA)": the short form starts with the country's word
             if not alias or CJK.match(alias) or any(alias.casefold().startswith(w.casefold()) for w in others):
                 return
         p.name = Name(p.name.start + len(word), p.name.end, p.name.aliases)
@@ -780,8 +835,10 @@ class Reader:
         parties = self.merge_latin_short(parties)
         by_list = self.list_countries()
         for p in parties:
-            if p.country is None and len(p.lists) == 1:
-                p.country = by_list.get(next(iter(p.lists)))
+            # a party on several lists takes the country the text gives for all of them
+            isos = {by_list.get(lst) for lst in p.lists} - {None}
+            if p.country is None and len(isos) == 1:
+                p.country = next(iter(isos))
         return parties
 
 

@@ -167,6 +167,15 @@ class EnglishRun:
             if last == j and self.sh.rx("en_place").match(toks[j][2]):
                 break
             k = last + 1
+            sector = self.sh.rx("en_sector_word", re.I)
+            while k + 1 < n and toks[k][2] == "," and sector.match(toks[last][2]) and _is_cap(toks[k + 1][2]):
+                # "Boeing Defense, Space & Security": a name whose last words are a series of
+                # business lines ("X, Y & Z") goes on after the comma; not so "Lockheed, Raytheon"
+                r = self._cap_run(toks, k + 1)
+                part = [t[2] for t in toks[k + 1:r + 1]]
+                if "&" not in part or not all(w == "&" or sector.match(w) for w in part):
+                    break
+                last, k = r, r + 1
             if not out and skipped and self.sh.rx("en_singular_head", re.I).match(toks[j - 1][2]):
                 # "add the U.S. company Boeing Defense, Space & Security, which …": after a singular
                 # head noun one name follows; capitalised parts set off by commas are inside it
