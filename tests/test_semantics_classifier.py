@@ -169,3 +169,14 @@ The Democratic Republic of Congo will keep its ban on cobalt exports in place fo
 Congo's regulator said the suspension that began in February restricts exports until stocks fall.
 Refiners in China have been living off inventories of hydroxide, one trader said."""
     assert classify("en", text)[1] is False
+
+
+def test_plain_and_colloquial_licence_talk_makes_a_text_relevant() -> None:
+    en = """China's gallium and germanium licence regime goes live
+From today, no gallium product covered by Beijing's rules can leave China without a licence from the Ministry of Commerce.
+Exporters filed applications for export licences with their provincial bureaus, a gallium refiner said."""
+    assert classify("en", en)[1] is True
+    zh = """[讨论]61号公告的0.1%怎么算?海外磁材厂是不是也要找商务部办证
+昨天两份公告连着发。境外做的稀土永磁只要用了中国产的镝、铽,价值占到0.1%以上,以后也得申请许可。
+最终用途是军工的镝铁合金,原则上不批。"""
+    assert classify("zh", zh)[1] is True
