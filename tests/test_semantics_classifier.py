@@ -180,3 +180,11 @@ Exporters filed applications for export licences with their provincial bureaus, 
 昨天两份公告连着发。境外做的稀土永磁只要用了中国产的镝、铽,价值占到0.1%以上,以后也得申请许可。
 最终用途是军工的镝铁合金,原则上不批。"""
     assert classify("zh", zh)[1] is True
+
+
+def test_a_summary_bullet_opening_with_an_act_number_does_not_make_an_act() -> None:
+    text = """China's export control list grows again: twelve US defence suppliers added
+Client briefing · 10 April 2025
+MOFCOM Announcement No. 22 of 2025, dated 9 April, adds twelve US companies to China's export control list.
+Exports of dual-use items to them are prohibited, our team notes; suppliers should screen their customers."""
+    assert classify("en", text)[0] == "news"
