@@ -393,13 +393,12 @@ def signature(ctx: Ctx, own: Mention | None, issued: Mention | None, dated_line:
             and any((u.role in ("clause", "sub") or u.style not in (None, "table")) and a <= u.start < issued.start
                     for u in ctx.units):
         return issued.end
-    if issued is not None and unit is not None and unit.index > 0 and issued.start >= a and unit.role != "title":
+    if issued is not None and unit is not None and issued.start >= a and unit.role != "title" \
+            and timeline.under_issuer_line(ctx, unit) and ctx.units[unit.index - 1].start > a \
+            and not ctx.doc.text[unit.start:issued.start].strip():
         # the signature block of an act without numbered clauses (a translation: "…hereby issued." /
-        # "Ministry of Commerce" / "November 9, 2025"): the issuer's line right above the date line
-        above = ctx.units[unit.index - 1]
-        if ctx.rx("dates", "signature_before").search(above.text.strip()) and len(above.text) <= 80 \
-                and not ctx.doc.text[unit.start:issued.start].strip() and above.start > a:
-            return issued.end
+        # "Ministry of Commerce" / "November 9, 2025")
+        return issued.end
     return None
 
 

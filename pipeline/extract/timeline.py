@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 
 if TYPE_CHECKING:
+    from pipeline.extract.layout import Unit
     from pipeline.extract.record import Ctx, Mention
 
 def own_announcement(ctx: "Ctx") -> "Mention | None":
@@ -49,6 +50,15 @@ def own_announcement(ctx: "Ctx") -> "Mention | None":
             return inside[0]
     head = [r for r in refs if r.start < 400]
     return head[0] if head else None
+
+
+def under_issuer_line(ctx: "Ctx", unit: "Unit | None") -> bool:
+    """Is this (date) line right under a line that is only the issuer ("Ministry of Commerce",
+    "商务部 海关总署"): an act's signature block, even without numbered clauses above it?"""
+    if unit is None or unit.index == 0:
+        return False
+    above = ctx.units[unit.index - 1]
+    return len(above.text) <= 80 and bool(ctx.rx("dates", "signature_before").search(above.text.strip()))
 
 
 def issued_date(ctx: "Ctx", own: "Mention | None") -> "Mention | None":
@@ -93,9 +103,7 @@ def issued_date(ctx: "Ctx", own: "Mention | None") -> "Mention | None":
     if standalone:
         # a date line right under the issuer's line ("Ministry of Commerce" / "4 March 2025") is the
         # signature, whatever dated lines a page adds below it (a status log's "5 Mar 2025 — posted")
-        signed = [d for d in standalone if (u := ctx.unit_at(d.start)) is not None and u.index > 0
-                  and ctx.rx("dates", "signature_before").search(ctx.units[u.index - 1].text.strip())
-                  and len(ctx.units[u.index - 1].text) <= 80]
+        signed = [d for d in standalone if under_issuer_line(ctx, ctx.unit_at(d.start))]
         return (signed or standalone)[-1]
     weak = after_cue("page_date")
     if weak:
