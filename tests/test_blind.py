@@ -34,31 +34,17 @@ b28, b29, b34, b36, b38, b40, b43); the others stay outside until they do.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import pytest
+
+from batch_support import golds, records
 
 from pipeline.extract.evaluate import format_report, score
 
 BLIND = Path(__file__).parent / "fixtures" / "blind"
 BATCHES = sorted(p for p in BLIND.iterdir() if p.is_dir())
 MIN_BATCH_F1 = 0.95
-_CACHE: dict[str, Any] = {}
-
-
-def golds(batch: Path) -> list[dict[str, Any]]:
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(batch.glob("*.json"))]
-
-
-def records(batch: Path) -> list[dict[str, Any]]:
-    if batch.name not in _CACHE:
-        from pipeline.extract.commands import _extract_paths
-
-        pairs = [(batch / g["source"], g["source"]) for g in golds(batch)]
-        _CACHE[batch.name] = [x.record for _, x in _extract_paths(pairs)]
-    return _CACHE[batch.name]
 
 
 def test_every_document_has_a_gold_and_every_gold_a_document() -> None:

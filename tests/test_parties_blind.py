@@ -73,11 +73,11 @@ control listing of a UEL firm told with 该公司 two sentences on. p08 therefor
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import pytest
+
+from batch_support import golds, records
 
 from pipeline.extract.evaluate import format_report, score
 
@@ -86,20 +86,6 @@ BATCHES = sorted(p for p in PARTIES.iterdir() if p.is_dir())
 MIN_PARTIES_F1 = 0.95
 # a batch added below the common floor keeps the score its fixes reached (see the docstring)
 BATCH_FLOOR = {"p08": 0.85}
-_CACHE: dict[str, Any] = {}
-
-
-def golds(batch: Path) -> list[dict[str, Any]]:
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(batch.glob("*.json"))]
-
-
-def records(batch: Path) -> list[dict[str, Any]]:
-    if batch.name not in _CACHE:
-        from pipeline.extract.commands import _extract_paths
-
-        pairs = [(batch / g["source"], g["source"]) for g in golds(batch)]
-        _CACHE[batch.name] = [x.record for _, x in _extract_paths(pairs)]
-    return _CACHE[batch.name]
 
 
 def test_every_document_has_a_gold_and_the_batches_hold_thirty_documents() -> None:
