@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 def own_announcement(ctx: "Ctx") -> "Mention | None":
     """The act this document is: the 发布文号/meta line, the title, an annex header, else the
     first reference near the top; for a Q&A the act it explains (the one most referred to)."""
-    refs = ctx.spans.get("announcements", [])
+    # (an act a related-reading list names is another page's)
+    refs = [r for r in ctx.spans.get("announcements", []) if not ctx.layout.in_boilerplate(r.start)]
     if not refs:
         return None
     if ctx.kind == "qa":
