@@ -619,3 +619,63 @@ def test_names_an_act_cited_in_a_report_covers_take_that_acts_list_and_what_happ
                                                  "对第30号公告所列的15家美国实体,停止执行有关措施。"
                                                  "第30号公告涵盖的15家企业,包括北辰电子公司等。\n")}
     assert acts == {("北辰电子公司", "control_list", "removed")}
+
+
+def test_the_list_parties_are_put_on_wins_over_a_list_only_compared_with() -> None:
+    # the table's lead-in names no list: the list of the listing sentence above holds, not the one a
+    # later sentence only sets it apart from
+    got = parties("<html><body><h1>八家实体遭列管之影响</h1>"
+                  "<p>商务部于2025年7月9日公告,将北辰电子股份有限公司等2家实体列入出口管制管控名单,禁止向其出口两用物项。</p>"
+                  "<p>本次措施与不可靠实体清单并不相同,一般贸易仍可进行。</p>"
+                  "<p>遭列入之实体如下:</p><table><tr><th>序号</th><th>实体名称</th></tr>"
+                  "<tr><td>1</td><td>北辰电子股份有限公司</td></tr><tr><td>2</td><td>天穹造船股份有限公司</td></tr>"
+                  "</table></body></html>", "note.html")
+    assert got == {("北辰电子股份有限公司", "control_list", "added"), ("天穹造船股份有限公司", "control_list", "added")}
+
+
+def test_an_and_inside_a_middle_item_of_an_enumeration_is_part_of_the_name() -> None:
+    # Chinese joins only the last item with 和: "A、吉布斯和考克斯公司、B" holds three names
+    got = names("管控名单\n\n商务部将北辰电子公司、罗森和克拉克公司、天穹动力公司等3家美国实体列入出口管制管控名单。\n")
+    assert got == {"北辰电子公司", "罗森和克拉克公司", "天穹动力公司"}
+
+
+def test_the_above_companies_take_the_names_of_the_sentence_before() -> None:
+    got = parties("答记者问\n\n答:北辰电子公司、天穹动力公司等5家美国企业长期参与对台军售,严重损害中国利益。"
+                  "为此,工作机制依法决定将上述企业列入不可靠实体清单,禁止其从事与中国有关的进出口活动。"
+                  "同日,商务部还宣布对部分两用物项实施出口管制。\n")
+    assert got == {("北辰电子公司", "unreliable_entity", "added"), ("天穹动力公司", "unreliable_entity", "added")}
+
+
+def test_a_bracketed_dateline_opening_a_paragraph_is_body_text() -> None:
+    # 【本报北京十六日电】 starts the story's first paragraph: not a label/value line of the page
+    got = parties("<html><body><h1>两家军工企业列入管控名单</h1>"
+                  "<p>【本报北京十六日电】商务部十六日发布公告,以参与对台军售为由,将美国企业北辰电子公司和"
+                  "天穹动力公司列入出口管制管控名单,禁止向其出口两用物项。</p></body></html>", "news.html")
+    assert got == {("北辰电子公司", "control_list", "added"), ("天穹动力公司", "control_list", "added")}
+
+
+def test_a_related_links_block_names_no_party_and_no_act_of_the_page() -> None:
+    doc = parse(Raw(content=("发言人答记者问\n\n问:今天工作机制发布公告,将5家美国企业列入不可靠实体清单,请问有何考虑?\n\n"
+                             "答:北辰电子公司、天穹动力公司等5家美国企业参与对台军售。工作机制决定将上述企业列入不可靠实体清单。\n\n"
+                             "相关稿件:\n"
+                             "·商务部公告2025年第13号 关于将罗森精密公司等15家美国实体列入出口管制管控名单的公告\n"
+                             "·商务部新闻发言人就管控名单答记者问\n").encode("utf-8"), source="qa.txt"))
+    rec = extract(doc).record
+    assert {p["name"] for p in rec["parties"]} == {"北辰电子公司", "天穹动力公司"}
+    assert rec["announcement"] is None
+
+
+def test_a_count_right_after_a_name_gives_that_names_list() -> None:
+    # "led by A on the control list and put B and 19 other companies on the watch list": B's list is
+    # its own group's, though the control list stands nearer before it
+    got = parties("Japan listings\n\nBeijing placed 20 Japanese entities led by Northwind Heavy Industries Co., Ltd. "
+                  "on its export control list and put Kestrel Motors Corporation and 19 other companies on the watch list.\n")
+    assert got == {("Northwind Heavy Industries Co., Ltd.", "control_list", "added"),
+                   ("Kestrel Motors Corporation", "watch_list", "added")}
+
+
+def test_a_ban_on_dual_use_exports_to_named_entities_is_the_control_list() -> None:
+    got = parties("Japan listings\n\nChina on Monday barred exports of dual-use goods to 20 more Japanese entities, "
+                  "among them the Institute for Maritime Defense Studies, a body attached to the defence ministry. "
+                  "The export controls cover dual-use items.\n")
+    assert got == {("Institute for Maritime Defense Studies", "control_list", "added")}

@@ -139,6 +139,10 @@ class Reader:
         refs = [r for r in self.acts if u.start <= r.start < u.end]
         return self.act_list(refs[0].label) if refs else None
 
+    def acted(self, u: "Unit") -> bool:
+        """Does a sentence of this line put parties on (or take them off) a list it names?"""
+        return any(self.cues("party_action", *self.layout.sentence(h.start)) for h in self.cues("party_list", u.start, u.end))
+
     def unit_action(self, u: "Unit") -> str | None:
         found = self.cues("party_action", u.start, u.end)
         other = [h for h in found if h.label in NOT_ADDED]
@@ -146,8 +150,11 @@ class Reader:
 
     def fallback_list(self, pos: int) -> str | None:
         before = [h for h in self.hits["party_list"] if h.start < pos]
-        if before:
-            return before[-1].label
+        # a list the text puts parties on ("列入「出口管制管控名单」") over one it only mentions
+        # ("此次措施与「不可靠实体清单」不同")
+        acted = [h for h in before if self.cues("party_action", *self.layout.sentence(h.start))]
+        if acted or before:
+            return (acted or before)[-1].label
         title = next((u for u in self.units if u.role == "title"), None)
         if title is not None and (found := self.unit_list(title)):
             return found
@@ -167,6 +174,8 @@ class Reader:
                 continue
             act = act or self.unit_action(u)
             lst = self.unit_list(u)
+            if lst and self.sh.rx("sentence_line").search(u.text) and not self.acted(u):
+                continue  # a sentence that only compares ("本次措施与不可靠实体清单不同"): no lead-in
             if lst or (u.heading and u.role == "clause"):
                 break  # a numbered section heading opens the table's section: lines above it are another's
         title = next((u for u in self.units if u.role == "title"), None)
@@ -439,6 +448,9 @@ class Reader:
                 # sentence before is the company this one speaks of
                 before = [n for n in chinese_names(self.text, prev.start, prev.end, self.sh) if not self.wrapped(n.start)]
                 names = before if len(before) == 1 else []
+            if not names and lc and self.cues("party_action", s, e) \
+                    and self.sh.rx("anaphor_group").search(self.text, s, e):
+                names = self.named_before(k)
             names = [n for n in names if not self.sh.rx("not_listed_after").match(self.text, n.end)]
             dated = self.dated_actions(names, s, e, k) if names else {}
             if cited and not self.cues("party_action", s, e):
@@ -452,6 +464,25 @@ class Reader:
                     out.append(Found(name, lst, dated.get(i) or self.prose_action(name, s, e, u), "prose",
                                      group[1] if group and group[0] == lst else None))
         return out
+
+    def named_before(self, k: int) -> list[Name]:
+        """The parties "the above entities" go back to: the names of the nearest sentence before
+        (in this paragraph or the one above) that names two or more, or counts them ("A、B等10家")."""
+        sents = self.layout.sentences
+        line = sents[k].line
+        for j in range(k - 1, max(-1, k - 4), -1):
+            prev = sents[j]
+            if line - prev.line > 1 or self.units[prev.line].role in ("title", "meta") \
+                    or self.layout.in_boilerplate(prev.start):
+                break
+            if self.chinese(prev.start, prev.end):
+                names = [n for n in chinese_names(self.text, prev.start, prev.end, self.sh) if not self.wrapped(n.start)]
+            else:
+                names = self.english(prev.start, prev.end, self.cues("party_run", prev.start, prev.end))
+            counted = any(rx.search(self.text, prev.start, prev.end) for rx in (self.sh.rx("count_en"), self.sh.rx("count_zh")))
+            if len(names) >= 2 or (names and counted):
+                return names
+        return []
 
     def wrapped(self, pos: int) -> bool:
         """Does a Chinese name start a line that goes on from a line broken without punctuation
@@ -597,6 +628,14 @@ class Reader:
         return out
 
     def prose_list(self, name: Name, s: int, e: int, prev: Any, counts: dict[str, str]) -> str | None:
+        tail = self.sh.rx("count_after_name").match(self.text, name.end, e)
+        if tail is not None and "," not in tail.group():
+            # "put SUBARU Corporation and 19 other companies on the watch list": the count right
+            # after a name opens the name's own group, whatever list stands nearer to the name
+            # (", and 20 others, including C" after a name opens the next group instead)
+            own = [g for g in self.groups(s, e) if g[0] == tail.end()]
+            if own:
+                return own[0][1]
         cues = self.cues("party_list", s, e)
         back = []
         for h in self.cues("party_same", s, e):

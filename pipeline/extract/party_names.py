@@ -313,9 +313,12 @@ def chinese_names(text: str, start: int, end: int, sh: Shapes) -> list[Name]:
                                                              and text[s - 2].isascii() and text[s - 2].isalnum())):
             s -= 1
         window = text[s:m.start()]
-        cut = 0
-        for b in boundary.finditer(window):
-            cut = b.end()
+        cuts = [b for b in boundary.finditer(window)]
+        cut = cuts[-1].end() if cuts else 0
+        if cuts and sh.rx("zh_and").fullmatch(cuts[-1].group()) and _before_separator(text, e, end, sh):
+            head = cuts[-2].end() if len(cuts) > 1 else 0
+            if 2 <= cuts[-1].start() - head <= 8 and not suffix.search(window, head, cuts[-1].start()):
+                cut = head
         s += cut
         d = sh.rx("zh_descriptor").match(text, s, m.start())
         if d:
@@ -370,6 +373,13 @@ def chinese_names(text: str, start: int, end: int, sh: Shapes) -> list[Name]:
     out += bare_before(text, start, sh, out)
     out.sort(key=lambda n: n.start)
     return out + latin_in_chinese(text, start, end, sh, out)
+
+
+def _before_separator(text: str, pos: int, end: int, sh: Shapes) -> bool:
+    """Whether an enumeration goes on after the name ending at pos (past a bracketed alias)."""
+    a = sh.rx("alias_paren").match(text, pos, end)
+    pos = a.end() if a else pos
+    return bool(sh.rx("zh_list_sep").match(text, pos, end))
 
 
 def bare_before(text: str, start: int, sh: Shapes, taken: list[Name]) -> list[Name]:
