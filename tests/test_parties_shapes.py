@@ -679,3 +679,75 @@ def test_a_ban_on_dual_use_exports_to_named_entities_is_the_control_list() -> No
                   "among them the Institute for Maritime Defense Studies, a body attached to the defence ministry. "
                   "The export controls cover dual-use items.\n")
     assert got == {("Institute for Maritime Defense Studies", "control_list", "added")}
+
+
+def test_they_include_names_the_parties_of_the_listing_before() -> None:
+    got = parties("China lists US defence firms\n\nOn Thursday China's Ministry of Commerce added eight American defence "
+                  "firms to its export control list, banning exports of dual-use items to them. They include Harbor "
+                  "Ridge Systems Inc. and Falconcrest Avionics LLC.\n")
+    assert got == {("Harbor Ridge Systems Inc.", "control_list", "added"),
+                   ("Falconcrest Avionics LLC", "control_list", "added")}
+
+
+def test_they_include_after_another_governments_list_names_no_party() -> None:
+    got = parties("Trade row\n\nChina's Ministry of Commerce tightened export controls on dual-use items such as gallium "
+                  "last week. Washington placed 20 Chinese companies on a countermeasure list on Friday. They include "
+                  "Harbor Ridge Systems Inc. and Falconcrest Avionics LLC.\n")
+    assert got == set()
+
+
+def test_short_names_enumerated_before_a_count_of_entities_are_names_but_countries_are_not() -> None:
+    got = parties("管控名单\n\n商务部9日发布公告,将北辰电子、天穹动力等3家美国实体列入出口管制管控名单,禁止向其出口两用物项。"
+                  "美国、日本等国企业对此表示关注。\n")
+    assert got == {("北辰电子", "control_list", "added"), ("天穹动力", "control_list", "added")}
+
+
+def test_a_name_the_headline_reports_listed_is_taken_from_the_body() -> None:
+    got = parties("天穹动力等3家美国实体被列入管控名单\n\n新华社北京10月9日电 商务部9日发布公告,将3家美国实体列入出口管制管控名单,"
+                  "禁止向其出口两用物项。其中最受关注的是总部位于加州的天穹动力公司,该公司长期参与对台军售。\n")
+    assert got == {("天穹动力公司", "control_list", "added")}
+
+
+def test_and_after_a_bracketed_alias_starts_the_next_name() -> None:
+    got = parties("管控名单\n\n商务部决定将北辰电子公司(Polaris Electronics)与天穹动力公司列入出口管制管控名单,禁止向其出口两用物项。\n")
+    assert got == {("北辰电子公司", "control_list", "added"), ("天穹动力公司", "control_list", "added")}
+
+
+def test_a_row_short_of_cells_under_a_spanning_date_aligns_by_its_country_cell() -> None:
+    got = parties("<html><body><h1>关于将有关外国实体列入出口管制管控名单的公告</h1>"
+                  "<p>商务部决定将下列实体列入出口管制管控名单,禁止向其出口两用物项。</p>"
+                  "<table><tr><th>公告日期</th><th>实体名称</th><th>国家</th></tr>"
+                  "<tr><td rowspan='2'>2025年10月9日</td><td>北辰电子公司</td><td>美国</td></tr>"
+                  "<tr><td>天穹动力公司</td><td>日本</td></tr></table></body></html>", "annex.html")
+    assert got == {("北辰电子公司", "control_list", "added"), ("天穹动力公司", "control_list", "added")}
+
+
+def test_measures_on_hold_are_suspended() -> None:
+    got = parties("Update\n\nChina's Ministry of Commerce said the measures placing Harbor Ridge Systems Inc. on its "
+                  "export control list, which bans dual-use exports to it, are on hold until November 10, 2026.\n")
+    assert got == {("Harbor Ridge Systems Inc.", "control_list", "suspended")}
+
+
+def test_applying_to_be_removed_is_no_removal() -> None:
+    got = parties("Update\n\nChina's Ministry of Commerce added Harbor Ridge Systems Inc. to its export control list, "
+                  "banning exports of dual-use items to it. The company said it would apply to be removed from the list.\n")
+    assert got == {("Harbor Ridge Systems Inc.", "control_list", "added")}
+
+
+def test_the_working_mechanisms_own_heading_makes_an_announcement() -> None:
+    doc = parse(Raw(content=("<html><body><h1>Announcement of the Unreliable Entity List Working Mechanism [2024] No. 1</h1>"
+                             "<p>In accordance with the Foreign Trade Law of the People's Republic of China and the Provisions "
+                             "on the Unreliable Entity List, the working mechanism decided to add Harbor Ridge Systems Inc. "
+                             "to the unreliable entity list and to prohibit it from engaging in import and export activities "
+                             "related to China.</p><p>Unreliable Entity List Working Mechanism</p><p>May 20, 2024</p>"
+                             "</body></html>").encode("utf-8"), source="uel.html"))
+    rec = extract(doc).record
+    assert (rec["kind"], rec["announcement"]) == ("announcement", "UEL-2024-1")
+    assert [(p["name"], p["list"], p["action"]) for p in rec["parties"]] == [
+        ("Harbor Ridge Systems Inc.", "unreliable_entity", "added")]
+
+
+def test_a_chinese_look_at_the_list_names_its_parties() -> None:
+    got = parties("管控名单\n\n商务部9日宣布将15家美国实体列入出口管制管控名单,禁止向其出口两用物项。"
+                  "从名单看,其中包括北辰电子公司和天穹动力公司。\n")
+    assert got == {("北辰电子公司", "control_list", "added"), ("天穹动力公司", "control_list", "added")}

@@ -239,10 +239,28 @@ class Reader:
             # a row of one cell under a row of several: the other cells span it (rowspan), the
             # one left is the next name, on the list and with the country and action of the row above
             spanned = len(row.cells) == 1 and len(header.cells) > 1 and carried is not None
-            if len(row.cells) <= names[0] and not spanned:
+            # a row with fewer cells than the header lost cells to a span: on the right (a category
+            # cell spanning rows) its cells align from the left, as when the name column holds a
+            # name there; else (a date or instrument cell spanning rows on the left, two cells
+            # merged) from the right
+            off = 0
+            if len(row.cells) < len(header.cells) and names[0] > 0:
+                shift = len(header.cells) - len(row.cells)
+                # a country column decides where it lands; else the name column holding a word
+                lands = [o for o in (0, shift) if any(
+                    0 <= k - o < len(row.cells) and self.country_of(self.text[slice(*row.cells[k - o])].strip(), whole=True)
+                    for k in cols.get("header_country", []))]
+                if len(lands) == 1:
+                    off = lands[0]
+                elif not (names[0] < len(row.cells) and re.search(r"[^\W\d_]", self.text[slice(*row.cells[names[0]])])):
+                    off = shift
+
+            def at(k: int) -> int | None:
+                return k - off if 0 <= k - off < len(row.cells) else None
+            if at(names[0]) is None and not spanned:
                 continue
             # a cell may hold several names ("Lockheed Martin Corporation; Raytheon Missiles & Defense")
-            pieces = self.cell_pieces(*row.cells[0 if spanned else names[0]])
+            pieces = self.cell_pieces(*row.cells[0 if spanned else at(names[0])])
             found = []
             for s, e in pieces:
                 name = split_alias(self.text, s, e, self.sh)
@@ -252,17 +270,17 @@ class Reader:
             if not found:
                 continue
             for k in names[1:]:
-                if k < len(row.cells) and len(pieces) == 1 and not spanned:
-                    a = split_alias(self.text, *row.cells[k], self.sh)
+                if at(k) is not None and len(pieces) == 1 and not spanned:
+                    a = split_alias(self.text, *row.cells[at(k)], self.sh)
                     if a is not None:
                         found[0].aliases.append((a.start, a.end))
             country = None
             for k in cols.get("header_country", []):
-                if k < len(row.cells):
-                    country = self.country_of(self.text[row.cells[k][0]:row.cells[k][1]].strip(), whole=True)
+                if (c := at(k)) is not None:
+                    country = self.country_of(self.text[row.cells[c][0]:row.cells[c][1]].strip(), whole=True)
             # a List or Action column says it per row ("Export control list | Added")
-            row_lst, row_act = self.cell_cue(row, cols, "header_list", "party_list"), \
-                self.cell_cue(row, cols, "header_action", "party_action")
+            row_lst, row_act = self.cell_cue(row, cols, "header_list", "party_list", off), \
+                self.cell_cue(row, cols, "header_action", "party_action", off)
             if "header_action" in cols:  # a status column that says no change ("ACTIVE") keeps the listing
                 row_act = row_act or "added"
             if spanned and carried is not None:
@@ -281,10 +299,10 @@ class Reader:
         out.append((a, e))
         return [(a, b) for a, b in out if self.text[a:b].strip()]
 
-    def cell_cue(self, row: "Unit", cols: dict[str, list[int]], kind: str, family: str) -> str | None:
+    def cell_cue(self, row: "Unit", cols: dict[str, list[int]], kind: str, family: str, off: int = 0) -> str | None:
         for k in cols.get(kind, []):
-            if k < len(row.cells):
-                found = self.cues(family, *row.cells[k])
+            if 0 <= k - off < len(row.cells):
+                found = self.cues(family, *row.cells[k - off])
                 other = [h for h in found if h.label in NOT_ADDED]
                 if found:
                     return (other or found)[-1].label
@@ -417,7 +435,8 @@ class Reader:
             prev = sents[k - 1] if k and sents[k - 1].line == sent.line else None
             entity = self.cues("party_entity", s, e) or (prev and (self.cues("party_entity", prev.start, prev.end)
                                                                    or self.cues("party_list", prev.start, prev.end)))
-            if not (lc or (runs and entity)):
+            pronoun = not lc and self.pronoun_run(k)
+            if not (lc or (runs and entity) or pronoun):
                 continue
             # "第22号公告涵盖的12家企业包括A、B": an act cited as the one whose parties these are
             cited = [] if lc or self.ctx.kind == "announcement" else \
@@ -425,7 +444,7 @@ class Reader:
                  and self.sh.rx("act_parties").match(self.text, r.end, e)]
             if not lc and not self.cues("party_action", s, e) and not (
                     prev and self.cues("party_list", prev.start, prev.end)) and not self.counted(s, e, prev, counts) \
-                    and not self.follows_listing(k, runs) and not cited:
+                    and not self.follows_listing(k, runs) and not cited and not pronoun:
                 continue  # "Chinese companies such as X said …": no list, no listing, no listed count
             if self.note_on_other_act(s, e) or u.index in notes:
                 continue
@@ -465,6 +484,21 @@ class Reader:
                                      group[1] if group and group[0] == lst else None))
         return out
 
+    def pronoun_run(self, k: int) -> bool:
+        """Does this sentence open with "They include …" right after a sentence (of this paragraph
+        or the one above) that reports a step on a list's parties?"""
+        sents = self.layout.sentences
+        sent = sents[k]
+        if not k or not self.sh.rx("pronoun_run").match(self.text, sent.start, sent.end):
+            return False
+        prev = sents[k - 1]
+        if sent.line - prev.line > 1 or self.units[prev.line].role in ("title", "meta"):
+            return False
+        # (a step on a list: a list named with it, or a lifting or suspension, which only a listing
+        # has; "placed 20 companies on its countermeasure list" is another government's tool)
+        acts = self.cues("party_action", prev.start, prev.end)
+        return bool(acts) and (bool(self.cues("party_list", prev.start, prev.end)) or any(h.label in NOT_ADDED for h in acts))
+
     def named_before(self, k: int) -> list[Name]:
         """The parties "the above entities" go back to: the names of the nearest sentence before
         (in this paragraph or the one above) that names two or more, or counts them ("A、B等10家")."""
@@ -483,6 +517,32 @@ class Reader:
             if len(names) >= 2 or (names and counted):
                 return names
         return []
+
+    def title_names(self, found: list[Found]) -> list[Found]:
+        """A name a Chinese headline reports listed ("TechInsights等14家外国实体被列入不可靠实体清单")
+        that the body names only in a sentence with no list word ("最受关注的是…TechInsights公司"):
+        the body's mention, with the organisation word it carries there, on the headline's list."""
+        title = next((u for u in self.units if u.role == "title"), None)
+        if title is None or not self.chinese(title.start, title.end):
+            return []
+        lst, act = self.unit_list(title), self.unit_action(title)
+        if lst is None or act is None:
+            return []
+        heads = chinese_names(self.text, title.start, title.end, self.sh)
+        taken = [(f.name.start, f.name.end) for f in found]
+        out = []
+        for n in heads:
+            word = self.text[n.start:n.end]
+            pos = self.text.find(word, title.end)
+            while pos >= 0 and (self.layout.in_boilerplate(pos) or getattr(self.layout.unit_at(pos), "role", None) in ("title", "meta")):
+                pos = self.text.find(word, pos + 1)
+            if pos < 0 or any(a <= pos < b for a, b in taken):
+                continue
+            end = pos + len(word)
+            suffix = self.sh.rx("zh_suffix").match(self.text, end)
+            if word[-1].isascii() or suffix:  # (a bare Chinese short form, "台船指出", is a way of speaking)
+                out.append(Found(Name(pos, suffix.end() if suffix else end), lst, act, "title", None))
+        return out
 
     def wrapped(self, pos: int) -> bool:
         """Does a Chinese name start a line that goes on from a line broken without punctuation
@@ -849,6 +909,7 @@ class Reader:
 
     def read(self, region: tuple[int, int] | None = None) -> list[Party]:
         found = self.tables() + self.lists() + self.coded_rows() + self.prose()
+        found += self.title_names(found)
         if region is not None:
             found = [f for f in found if region[0] <= f.name.start < region[1]]
         parties: list[Party] = []

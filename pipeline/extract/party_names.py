@@ -324,6 +324,8 @@ def chinese_names(text: str, start: int, end: int, sh: Shapes) -> list[Name]:
         if d:
             s = d.end()
         s += len(text[s:e]) - len(text[s:e].lstrip(" -·"))
+        if s > start and text[s - 1] == ")" and sh.rx("zh_and").match(text, s):
+            s += 1  # "A公司(Alpha)与B公司": after a bracketed alias, 与 joins the next name
         if s - 1 > floor and sh.rx("zh_list_sep").match(text, s - 1) and sh.rx("zh_inner_and").search(text, s, m.start()):
             # "波音防务、空间与安全集团": an enumeration inside one name (a translated "Defense, Space &
             # Security"), its head without an organisation word of its own
@@ -371,6 +373,7 @@ def chinese_names(text: str, start: int, end: int, sh: Shapes) -> list[Name]:
         else:
             floor = max(floor, s)
     out += bare_before(text, start, sh, out)
+    out += counted_bare(text, start, end, sh, out)
     out.sort(key=lambda n: n.start)
     return out + latin_in_chinese(text, start, end, sh, out)
 
@@ -391,6 +394,41 @@ def bare_before(text: str, start: int, sh: Shapes, taken: list[Name]) -> list[Na
         m = rx.search(text, max(start, n.start - 24), n.start)
         if m and not any(o.start <= m.start(1) < o.end for o in taken):
             out.append(Name(m.start(1), m.end(1)))
+    return out
+
+
+def counted_bare(text: str, start: int, end: int, sh: Shapes, taken: list[Name]) -> list[Name]:
+    """Short names with no organisation word, enumerated before a count of parties ("将天穹动力、
+    北辰电子等3家美国实体列入"): what the count says they are makes them names."""
+    out: list[Name] = []
+    name_char, sep, lead = sh.rx("zh_name_char"), sh.rx("zh_counted_item_sep"), sh.rx("zh_counted_lead")
+    spans = [(n.start, n.end) for n in taken] + [a for n in taken for a in n.aliases]
+    for m in sh.rx("zh_counted_tail").finditer(text, start, end):
+        if sh.rx("zh_counted_home").search(m.group()):
+            continue
+        s = m.start()
+        while s > start and (name_char.match(text, s - 1) or sep.match(text, s - 1)):
+            s -= 1
+        leads = list(lead.finditer(text, s, m.start()))
+        if not leads and s > start:
+            continue  # no lead word: the run may be a description ("美国军工等企业"), not a list
+        s = leads[-1].end() if leads else s
+        d = sh.rx("zh_descriptor").match(text, s, m.start())
+        s = d.end() if d else s
+        pieces, pos = [], s
+        for x in sep.finditer(text, s, m.start()):
+            pieces.append((pos, x.start()))
+            pos = x.end()
+        pieces.append((pos, m.start()))
+        for a, b in pieces:
+            word = text[a:b]
+            if not 2 <= len(word) <= 12 or any(x <= a < y or a <= x < b for x, y in spans):
+                continue
+            if sh.rx("zh_counted_not").match(word) or sh.rx("zh_generic_part").search(word) \
+                    or sh.rx("zh_generic").match(word) or sh.rx("zh_counted_home").match(word) \
+                    or not CJK_RE.match(word) and not word[:1].isupper():
+                continue
+            out.append(Name(a, b))
     return out
 
 
