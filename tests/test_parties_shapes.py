@@ -751,3 +751,13 @@ def test_a_chinese_look_at_the_list_names_its_parties() -> None:
     got = parties("管控名单\n\n商务部9日宣布将15家美国实体列入出口管制管控名单,禁止向其出口两用物项。"
                   "从名单看,其中包括北辰电子公司和天穹动力公司。\n")
     assert got == {("北辰电子公司", "control_list", "added"), ("天穹动力公司", "control_list", "added")}
+
+
+def test_the_companies_named_are_two_sentences_after_the_listing() -> None:
+    got = parties("China lists US firms\n\nChina's Ministry of Commerce on Wednesday added 12 American companies to its "
+                  "export control list.\n\nUnder Announcement No. 22 of 2025, exporters may no longer supply dual-use "
+                  "items to the listed firms. Shipments under way must stop.\n\nThe companies named are Harbor Ridge "
+                  "Systems Inc., Falconcrest Avionics LLC and Kestrel Motors Corporation.\n")
+    assert got == {("Harbor Ridge Systems Inc.", "control_list", "added"),
+                   ("Falconcrest Avionics LLC", "control_list", "added"),
+                   ("Kestrel Motors Corporation", "control_list", "added")}

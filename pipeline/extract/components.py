@@ -426,6 +426,9 @@ def hs_codes(scan: Scan) -> list[SpanTuple]:
     if gap_rx is None:
         gap_rx = _GAP[id(meta)] = re.compile("^" + meta["hs_gap"] + "$", re.IGNORECASE)
     gap_max = meta["hs_gap_max"]
+    back_rx = _GAP.get(-id(meta))
+    if back_rx is None:
+        back_rx = _GAP[-id(meta)] = re.compile(meta["hs_back_gap"], re.IGNORECASE)
     opening, closing, paren_max = meta["paren"]
     found: dict[int, SpanTuple] = {}
     layout = scan.layout if scan.family("hs_label") else None
@@ -450,6 +453,15 @@ def hs_codes(scan: Scan) -> list[SpanTuple]:
                 break
             found[start] = (start, end, value)
             pos = end
+        # numbers right before the cue ("gives 71051020 as the reference tariff line")
+        back = [n for n in numbers if n[1] <= cue.start]
+        pos = cue.start
+        for start, end, value in reversed(back):
+            gap = text[end:pos]
+            if pos - end > meta["hs_back_max"] or not (back_rx.fullmatch(gap) if pos == cue.start else gap_rx.match(gap)):
+                break
+            found[start] = (start, end, value)
+            pos = start
         _table_column(text, cue.start, cue.end, numbers, found)
     return sorted(found.values())
 
@@ -514,7 +526,9 @@ def act_references(scan: Scan) -> list[vals.ActRef]:
         act_words = act_words or re.compile(scan.book.meta["acts"]["act_words"])
         s, e = scan.layout.sentence(g[0].start)
         if not act_words.search(scan.text, s, e):
-            return False
+            # a list of three or more numbers in a text citing acts in full ("- Nos. 55, 56, 57, 58,
+            # 61 and 62 are suspended", a bullet under "Announcement No. 70 of 2025"): a list of acts
+            return len(g) >= 3 and bool(full)
         return len(g) >= 2 or any(s <= pos < e for pos in full)
 
     return sorted(r for g in groups for r in g

@@ -202,6 +202,7 @@ def _codes(rows: list[dict[str, Any]], meta: dict[str, Any], data: dict[str, Any
         _add(rows, family, family, "any", d["pattern"], caseless=False, not_before=d.get("not_before", ""),
              not_after=d.get("not_after", ""))
     meta["codes"] = {"hs_gap": data["hs_gap"], "hs_gap_max": int(data["hs_gap_max"]),
+                     "hs_back_gap": data["hs_back_gap"], "hs_back_max": int(data["hs_back_max"]),
                      "paren": (data["hs_paren_open"], data["hs_paren_close"], int(data["hs_paren_max"]))}
 
 

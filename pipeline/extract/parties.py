@@ -491,13 +491,18 @@ class Reader:
         sent = sents[k]
         if not k or not self.sh.rx("pronoun_run").match(self.text, sent.start, sent.end):
             return False
-        prev = sents[k - 1]
-        if sent.line - prev.line > 1 or self.units[prev.line].role in ("title", "meta"):
-            return False
-        # (a step on a list: a list named with it, or a lifting or suspension, which only a listing
-        # has; "placed 20 companies on its countermeasure list" is another government's tool)
-        acts = self.cues("party_action", prev.start, prev.end)
-        return bool(acts) and (bool(self.cues("party_list", prev.start, prev.end)) or any(h.label in NOT_ADDED for h in acts))
+        # the step may stand up to three sentences before ("… added 12 American companies to its
+        # export control list. Under No. 22, exports to the listed firms are prohibited. The
+        # companies named are A, B …"), in this paragraph or the two above
+        for prev in reversed(sents[max(0, k - 3):k]):
+            if sent.line - prev.line > 2 or self.units[prev.line].role in ("title", "meta"):
+                break
+            # (a step on a list: a list named with it, or a lifting or suspension, which only a
+            # listing has; "placed 20 companies on its countermeasure list" is another government's tool)
+            acts = self.cues("party_action", prev.start, prev.end)
+            if acts and (bool(self.cues("party_list", prev.start, prev.end)) or any(h.label in NOT_ADDED for h in acts)):
+                return True
+        return False
 
     def named_before(self, k: int) -> list[Name]:
         """The parties "the above entities" go back to: the names of the nearest sentence before

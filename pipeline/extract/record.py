@@ -334,10 +334,14 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
         control = bool(cues & labels) or inline_led or (unit is not None and unit.index in led)
         if not decision_only and "act_verb" in cues and ctx.within("announcements", s, e):
             control = True  # "Announcement No. 58 of 2025 named artificial graphite anode material, …"
+        if not decision_only and any(c.label in ("suspends", "resumes") for c in ctx.within("relation_cues", s, e)):
+            control = True  # "同被暂停的还有…钬铒铥铕镱五种中重稀土…的措施": suspended controls are reported ones
         if cue_hits and ":" in ctx.doc.text[cue_hits[0].end:e]:
             inline_led = True
+        workpiece = ctx.rx("elements", "workpiece_before")
         mentions = [m for m in ctx.within("elements", s, e)
-                    if not any(a <= m.start < b for a, b in ctx.cited) and not any(a <= m.start < b for a, b in tags)]
+                    if not any(a <= m.start < b for a, b in ctx.cited) and not any(a <= m.start < b for a, b in tags)
+                    and not workpiece.search(ctx.doc.text, max(s, m.start - 40), m.start)]
         for a, b, head in inline_sections(ctx, s, e, mentions):
             mentions = [m for m in mentions if not (a <= m.start < b) or m.label == head]
         continued = prev_control and not decision_only

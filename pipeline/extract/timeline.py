@@ -223,9 +223,12 @@ def announced_date(ctx: "Ctx", before: int | None = None) -> str | None:
             else:
                 filed = filed or d.label
     if before is not None:
-        earlier = [label for pos, label in found if pos < before]
+        earlier = [(pos, label) for pos, label in found if pos < before]
         if earlier:
-            return earlier[-1]
+            # the last sentence before the words that dates an act, and in it the first date: "11月7日
+            # 商务部发布第70号公告,暂停今年10月9日发布的第55号…" is the day of No. 70
+            s, e = ctx.sentence(earlier[-1][0])
+            return next(label for pos, label in earlier if s <= pos < e)
     return found[0][1] if found else filed
 
 
@@ -241,8 +244,8 @@ def effective_dates(ctx: "Ctx", issued: str | None,
     negated = ctx.rx("dates", "negated_cue")
     aliases = _own_aliases(ctx, own) if ctx.kind == "qa" else []
     for cue in ctx.spans.get("date_cues", []):
-        if cue.label in ("issued", "page_date"):
-            continue
+        if cue.label in ("issued", "page_date") or ctx.layout.in_boilerplate(cue.start):
+            continue  # (a related-reading line's "(12月1日起施行)" dates another text)
         s, e = ctx.sentence(cue.start)
         sent = text[s:e]
         if negated.search(text[s:cue.start]):
@@ -428,6 +431,7 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
     merged: dict[tuple[str, str], dict] = {}
     scopes: list[dict] = []
     linked: set[tuple[str, int]] = set()  # (verb, sentence) pairs that already found their targets
+    found_in: dict[tuple[str, str], set[int]] = {}  # (verb, act) -> sentences that gave it
     negated = ctx.rx("dates", "negated_relation")
     # a related-reading list's headline ("商务部公告2025年第70号 关于暂停实施…") is another page's
     cues = [c for c in cues if not negated.search(text[max(0, c.start - 12):c.start])
@@ -502,6 +506,7 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
         until = untils[0].label if untils and cue.label in ("suspends",) else None
         for ref in targets:
             key = (cue.label, ref.label)
+            found_in.setdefault(key, set()).add(s)
             rel = merged.setdefault(key, {"type": cue.label, "target": ref.label, "until": None,
                                           "start": ref.start, "end": ref.end})
             rel["until"] = rel["until"] or until
@@ -509,6 +514,25 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
             parts = ctx.layout.clause_refs(ctx.rx("dates", "clause_end").split(tail)[0]) if ctx.rx("dates", "clause_tail").match(tail) else []
             scopes.append({"type": cue.label, "target": ref.label, "until": until,
                            "clauses": parts or None, "start": ref.start, "end": ref.end})
+    # An act the text says was issued ("MOFCOM put out Announcement No. 70") found as a target in
+    # one place ("China suspends the October rules (MOFCOM Announcement No. 70)") while sentences
+    # that do not name it give the verb other targets: it is the act doing it, not a target.
+    acting = ctx.rx("dates", "acting_before")
+    issued_refs = {r.label for r in refs if acting.search(text[max(0, r.start - 24):r.start])}
+
+    def order(label: str) -> tuple[int, int]:
+        parts = label.split("-")
+        return (int(parts[-2]), int(parts[-1])) if len(parts) >= 3 and parts[-1].isdigit() and parts[-2].isdigit() else (0, 0)
+    # (only the latest act the text names: an act suspends earlier ones)
+    latest = max((order(r.label) for r in refs if r.label.startswith("MOFCOM-")), default=None)
+    for (kind, label) in list(merged):
+        if label not in issued_refs or order(label) != latest or not label.startswith("MOFCOM-"):
+            continue
+        mine = {ctx.sentence(r.start)[0] for r in refs if r.label == label}
+        others = [k for k in merged if k[0] == kind and k[1] != label and found_in.get(k, set()) - mine]
+        if others:
+            del merged[(kind, label)]
+            scopes = [sc for sc in scopes if (sc["type"], sc["target"]) != (kind, label)]
     # One act suspends its targets together: when its text gives a single end date (in the body)
     # and the title or another list names more targets without it, they share that date. The
     # date may stand in a sentence of its own ("…暂停执行，自即日起至2026年11月27日止。被暂停的是

@@ -53,16 +53,30 @@ class EndUserRules(SemanticComponent):
         found: list[tuple[int, int, str]] = self._country_columns(scan, seg, cats, pols)
         for idx, sent in enumerate(seg.sentences):
             hits = by_sent.get(idx)
+            prev = by_sent.get(idx - 1) if idx else None
+            if hits and prev and seg.sentences[idx - 1].ends_colon and prev.get("cat") and not prev.get("pol") \
+                    and not hits.get("cat") and seg.unit_at(sent.start) is seg.unit_at(seg.sentences[idx - 1].start):
+                # "All dual-use items to US military end users:\n banned outright.": the category
+                # before the colon takes the policy after it
+                head = [p for p in hits.get("pol", []) if p.label != "_void"][:1]
+                if head and not any(p.label == "_void" for p in hits.get("pol", [])):
+                    found.extend((c.start, head[0].end, f"{c.label}:{head[0].label}") for c in prev["cat"])
             if not hits and idx not in inherited:
                 continue
             if sent.question or seg.in_boilerplate(sent.start):
                 continue
             hits = hits or {}
             lead: list[Hit] = inherited.get(idx, [])
+            # a table row ("出口至境外军事用户;进口商为管控名单实体 | 原则上不予许可"): its policy cell
+            # governs every clause of its situation cell
+            row = seg.unit_at(sent.start)
+            row_pols = [p for p in pols if p.label != "_void" and row is not None and row.role == "row"
+                        and row.cells and row.start <= p.start < row.end]
             for a, b in clause_spans(sent.start, sent.end, splits):
                 def inside(group: str) -> list[Hit]:
                     return [h for h in hits.get(group, []) if a <= h.start < b]
-                found.extend(self._pair(inside("cat"), inside("pol"), inside("imp"), lead, (a, b), scan.text))
+                head = row_pols[-1:] if row_pols and not inside("pol") else lead
+                found.extend(self._pair(inside("cat"), inside("pol"), inside("imp"), head, (a, b), scan.text))
                 # "原则上不予许可:出口至军事用户…;进口商为管控名单所列实体…": a policy that opens the
                 # sentence with a colon governs the clauses after it
                 heads = [p for p in inside("pol") if p.label != "_void" and scan.text[p.end:p.end + 2].lstrip()[:1] == ":"]

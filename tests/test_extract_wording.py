@@ -1,0 +1,178 @@
+"""Wordings and layouts met on the blind batches b49-b51 (each rule written here in new words, not
+copied from a batch): customs labels, effect words, related-reading lines, table rows whose policy
+cell governs every clause, suspended measures in reports, workpieces and constituents that are not
+items, and act lists without an act word.
+
+Each test runs the whole extractor on a short document parsed as files are."""
+from __future__ import annotations
+
+from typing import Any
+
+from pipeline.extract import extract
+from pipeline.parse import parse
+from pipeline.records import Raw
+
+
+def rec(text: str, name: str = "probe.txt") -> dict[str, Any]:
+    return extract(parse(Raw(content=text.encode("utf-8"), source=name))).record
+
+
+EN_LEAD = ("China tightens superhard material export controls\n\n"
+           "China's commerce ministry on 9 October 2025 set out export controls on synthetic diamond "
+           "items in Announcement No. 55, requiring export licences for them.\n\n")
+
+
+def test_a_customs_reference_label_gives_hs_codes_after_it_and_before_it() -> None:
+    got = rec(EN_LEAD + "Diamond micropowder under 50 micrometres (customs reference: 71051020) is covered. "
+                        "The notice gives 84798999 as the reference tariff line for the deposition equipment.\n")
+    assert got["hs_codes"] == ["71051020", "84798999"]
+
+
+def test_a_chinese_reference_number_label_gives_hs_codes() -> None:
+    got = rec("锑出口管制\n\n商务部、海关总署对锑相关物项实施出口管制,出口须申请许可。"
+              "根据公告所附清单,金属锑对应的参考编号包括8110101000。锑出口管制自9月15日起实施。\n")
+    assert got["hs_codes"] == ["8110101000"]
+
+
+def test_starts_to_apply_on_a_date_is_an_effective_date() -> None:
+    got = rec(EN_LEAD + "The superhard-materials measure starts to apply on 8 November 2025.\n")
+    assert "2025-11-08" in got["effective"]
+
+
+def test_requiring_permits_from_a_date_is_an_effective_date() -> None:
+    got = rec("China graphite permits\n\nChina will require exporters of some graphite products to obtain "
+              "government permits from Dec. 1, 2023, the commerce ministry said, tightening export controls "
+              "on graphite used in battery anodes.\n")
+    assert got["effective"] == ["2023-12-01"]
+
+
+def test_a_notice_coming_into_effect_on_a_day_is_dated_by_that_day_not_by_its_issue() -> None:
+    got = rec("锑管制首日\n\n2024年9月16日 本报记者\n\n9月15日,商务部、海关总署8月15日联合发布的锑出口管制公告正式落地。"
+              "锑矿及原料、金属锑出口须申请两用物项出口许可。\n")
+    assert got["effective"] == ["2024-09-15"]
+
+
+def test_applies_from_a_date_in_chinese_is_an_effective_date() -> None:
+    got = rec("境外稀土物项\n\n商务部公告对境外相关稀土物项实施出口管制,0.1%价值占比门槛自2025年12月1日起适用,"
+              "出口须申请许可。\n")
+    assert "2025-12-01" in got["effective"]
+
+
+def test_a_related_reading_line_dates_another_text() -> None:
+    got = rec("<html><body><h1>商务部发言人答记者问</h1><p>问:商务部发布加强两用物项对美出口管制的公告,何时实施?</p>"
+              "<p>答:公告自公布之日起实施,镓、锗相关两用物项对美国出口原则上不予许可。</p>"
+              "<p>延伸阅读:① 一图读懂两用物项出口管制条例(12月1日起施行) ② 锑出口许可申请材料</p></body></html>",
+              "qa.html")
+    assert "12-01" not in " ".join(got["effective"])
+
+
+def test_a_rows_policy_cell_governs_every_clause_of_its_situation_cell() -> None:
+    got = rec("<html><body><h1>稀土出口管制审查原则</h1><p>商务部对境外稀土物项实施出口管制,出口须申请许可。</p>"
+              "<table><tr><th>情形</th><th>审查取向</th></tr>"
+              "<tr><td>出口至境外军事用户;进口商为管控名单实体</td><td>原则上不予许可</td></tr></table></body></html>",
+              "rules.html")
+    assert {(r["category"], r["policy"]) for r in got["end_user_rules"]} == {("military", "deny"), ("listed_entity", "deny")}
+
+
+def test_a_keywords_line_does_not_make_a_news_page_a_paper() -> None:
+    got = rec("负极材料出口管制暂停\n\n2025-11-08 11:26 来源:电池网 作者:王一\n\n"
+              "商务部发布公告,暂停实施锂电池和人造石墨负极材料出口管制措施,暂停期限一年。业内人士表示,企业仍需准备出口许可材料。"
+              "石墨出口管制的其他措施继续实施。\n\n关键词:锂电池 负极材料 出口管制\n")
+    assert got["kind"] == "news"
+
+
+def test_elements_of_measures_a_report_says_were_suspended_count() -> None:
+    got = rec("暂停一年\n\n商务部宣布对锂电池实施出口管制,出口须申请两用物项出口许可证。商务部此前也对石墨实施出口管制。\n\n"
+              "哪些措施被暂停?\n\n另外,同批发布、同被暂停的还有钬铒铥铕镱五种中重稀土相关措施。\n")
+    assert {"Ho", "Er", "Tm", "Eu", "Yb"} <= set(got["elements"])
+
+
+def test_a_related_laws_block_names_no_relation_of_the_page() -> None:
+    got = rec("商务部公告2024年第46号\n关于加强相关两用物项对美国出口管制的公告\n\n"
+              "一、禁止两用物项对美国军事用户或军事用途出口。\n二、原则上不予许可镓、锗相关两用物项对美国出口。\n"
+              "本公告自公布之日起正式实施。\n\n商务部\n2024年12月3日\n\n关联法规\n"
+              "· 商务部公告2025年第72号(暂停实施本公告第二款至2026年11月27日)\n", "a.txt")
+    assert got["announcement"] == "MOFCOM-2024-46"
+    assert got["relations"] == []
+
+
+def test_constituents_said_not_to_be_controlled_are_no_elements() -> None:
+    got = rec("锂电池出口管制\n\n商务部对锂电池正极材料和人造石墨负极材料实施出口管制,出口须申请许可。"
+              "镍、钴、锰仅为前驱体之组成,并非另列之管制矿种。\n")
+    assert not {"Ni", "Co", "Mn"} & set(got["elements"])
+
+
+def test_speculation_about_a_further_element_is_no_element() -> None:
+    got = rec("发言人答问\n\n问:商务部对锑实施出口管制,请问原因?外界还在猜测下一步会不会把钨也纳入管制?\n"
+              "答:根据商务部、海关总署2024年第33号公告,部分锑相关物项将从9月15日起纳入出口管制,未经许可不得出口。\n")
+    assert "Sb" in got["elements"] and "W" not in got["elements"]
+
+
+def test_the_workpiece_a_controlled_tool_cuts_is_no_element() -> None:
+    got = rec(EN_LEAD + "Ultra-fine diamond wire saws used for slicing silicon bricks now need an export licence.\n")
+    assert "Si" not in got["elements"]
+
+
+def test_a_qa_dates_the_act_it_explains_by_the_day_it_was_issued() -> None:
+    got = rec("商务部新闻发言人答记者问\n\n发布时间:2024-08-23\n\n问:8月15日,商务部和海关总署联合发布了对锑等物项实施出口管制的公告,"
+              "请问有何考虑?\n答:根据商务部、海关总署2024年第33号公告,部分锑相关物项将从9月15日起纳入出口管制,未经许可不得出口。\n")
+    assert (got["kind"], got["issued"], got["effective"]) == ("qa", "2024-08-15", ["2024-09-15"])
+
+
+def test_a_price_review_with_a_time_stamped_byline_is_news() -> None:
+    got = rec("稀土周评:氧化镨钕价格走弱\n2023-03-24 17:40 稀土网研究部 李明\n"
+              "本周稀土价格延续弱势,氧化镨钕周均价下跌约4%。需求端,磁材企业开工率在七成左右。\n"
+              "后市展望:短期看,稀土价格或维持弱势震荡。\n免责声明:本报告仅供参考,不构成投资建议。\n")
+    assert (got["kind"], got["relevant"]) == ("news", False)
+
+
+def test_a_list_of_act_numbers_under_a_cited_act_is_a_list_of_acts() -> None:
+    got = rec("China pauses rare earth export controls\n\nChina's commerce ministry published Announcement No. 70 of "
+              "2025 on Friday, effective immediately. Short version:\n\n"
+              "- Nos. 55, 56, 57 and 58 are suspended until 10 November 2026\n"
+              "- the April rare earth export controls stay.\n")
+    assert {(r["type"], r["target"], r["until"]) for r in got["relations"]} == {
+        ("suspends", f"MOFCOM-2025-{n}", "2026-11-10") for n in (55, 56, 57, 58)}
+
+
+def test_the_latest_act_a_text_says_was_put_out_is_not_its_own_target() -> None:
+    got = rec("China suspends the October rare earth export rules (MOFCOM Announcement No. 70)\n\n"
+              "China's commerce ministry put out Announcement No. 70 of 2025 on Friday. Announcements Nos. 55, 56 "
+              "and 57 of 2025 are suspended until 10 November 2026, it said. Rare earth export controls of April stay.\n")
+    assert {r["target"] for r in got["relations"]} == {"MOFCOM-2025-55", "MOFCOM-2025-56", "MOFCOM-2025-57"}
+
+
+def test_a_value_threshold_named_with_its_percentage() -> None:
+    got = rec("China rare earth export controls\n\nChina's commerce ministry published Announcement No. 61 of 2025, "
+              "extending export controls on rare earths abroad. It covers the extraterritorial rule with the 0.1% "
+              "value threshold for foreign-made magnets containing Chinese rare earths.\n")
+    assert {(t["kind"], t["value"]) for t in got["thresholds"]} == {("value_ratio", 0.001)}
+
+
+def test_a_destination_and_a_may_not_go_rule_are_end_user_rules() -> None:
+    got = rec("China US ban\n\nBeijing's commerce ministry published Announcement No. 46 of 2024 on Tuesday, tightening "
+              "export controls on gallium and germanium.\n\n"
+              "  1) No dual-use item may go to US military users or be used for US military purposes.\n"
+              "  2) Export licences for gallium, germanium and antimony with a US destination will in principle "
+              "not be granted.\n")
+    assert {(r["category"], r["policy"]) for r in got["end_user_rules"]} == {("military", "deny"), ("country", "deny")}
+
+
+def test_a_tax_authoritys_announcement_is_not_a_mofcom_act() -> None:
+    got = rec("出口退税调整\n\n财政部、税务总局11月15日发布《关于调整出口退税政策的公告》(财政部 税务总局公告2024年第15号),"
+              "自2024年12月1日起取消铝材出口退税。\n")
+    assert got["announcement"] is None
+
+
+def test_minerals_given_as_examples_of_the_dual_use_category_are_no_elements() -> None:
+    got = rec("China lists US firms\n\nChina's Ministry of Commerce added 12 American companies to its export control "
+              "list on Wednesday. Chinese exporters are now prohibited from supplying dual-use items, a category that "
+              "covers rare earths, gallium and germanium, to the listed firms.\n")
+    assert not {"Ga", "Ge"} & set(got["elements"])
+
+
+def test_controls_named_by_what_they_cover_make_a_forum_thread_relevant() -> None:
+    got = rec("r/MagnetMakers\nPosted by u/someone\n\nChina pauses the October rules for a year (Announcement No. 70)\n\n"
+              "- the rare earth technology controls (No. 62) are paused\n- holmium and erbium items are paused too\n"
+              "- samarium and dysprosium still need an export licence like before.\n")
+    assert got["relevant"] is True
