@@ -176,3 +176,56 @@ def test_controls_named_by_what_they_cover_make_a_forum_thread_relevant() -> Non
               "- the rare earth technology controls (No. 62) are paused\n- holmium and erbium items are paused too\n"
               "- samarium and dysprosium still need an export licence like before.\n")
     assert got["relevant"] is True
+
+
+# ---- wordings met on b52-b54 and the party batch p11
+
+
+def test_an_acts_signature_below_its_clauses_ends_it_though_its_date_came_from_a_meta_line() -> None:
+    got = rec("商务部 海关总署公告2025年第70号\n关于暂停实施有关公告的公告\n【发文日期】2025年11月7日\n"
+              "现将有关事项公告如下:\n一、暂停实施商务部 海关总署公告2025年第57号(公布对部分中重稀土相关物项实施出口管制的决定),"
+              "至2026年11月10日。\n"
+              "二、本公告自公布之日起实施。\n商务部 海关总署\n2025年11月7日\n编者按(非公告内容)\n"
+              "1.本公告不影响此前对镓、锗、锑等物项的管制,相关出口仍须申领两用物项出口许可证件。\n", "a.txt")
+    assert (got["announcement"], got["elements"]) == ("MOFCOM-2025-70", [])
+    assert [(r["type"], r["target"]) for r in got["relations"]] == [("suspends", "MOFCOM-2025-57")]
+
+
+def test_a_count_of_listed_defence_firms_is_no_military_end_user_rule() -> None:
+    got = rec("China bars dual-use exports to 15 US defense contractors\n\nChina on Tuesday placed 15 American companies "
+              "on its export control list, a step that prohibits Chinese exporters from supplying them with any "
+              "dual-use item.\n")
+    assert {(r["category"], r["policy"]) for r in got["end_user_rules"]} == {("listed_entity", "deny")}
+
+
+def test_a_ban_applying_from_publication_is_dated_by_the_day_the_listing_was_reported() -> None:
+    got = rec("China lists US firms\n\nBy A Writer · March 4, 2025, 9:41 AM ET\n\nChina on Tuesday placed 15 American "
+              "companies on its export control list, barring exports of dual-use items to them. The ban applies from "
+              "the day of publication.\n")
+    assert got["effective"] == ["2025-03-04"]
+
+
+def test_an_official_qa_dates_the_controls_its_act_starts_on_a_day() -> None:
+    got = rec("商务部新闻发言人答记者问\n2024-08-15 17:48 来源:商务部网站\n"
+              "8月15日,商务部、海关总署发布公告,决定自2024年9月15日起对锑相关物项实施出口管制。\n"
+              "问:请介绍一下主要考虑。\n答:锑相关物项兼具军民两用属性,未经许可不得出口。\n")
+    assert (got["kind"], got["effective"]) == ("qa", ["2024-09-15"])
+
+
+def test_would_not_need_a_licence_is_an_exemption() -> None:
+    got = rec(EN_LEAD + "Exports for disaster relief and other humanitarian purposes would not need a licence.\n")
+    assert {(r["category"], r["policy"]) for r in got["end_user_rules"]} == {("humanitarian", "exempt")}
+
+
+def test_an_act_cited_with_its_year_and_number_in_brackets_after_it() -> None:
+    got = rec("對美禁令暫停\n\n此前商務部對鎵、鍺、銻實施出口管制。商務部丟出2025年第72號公告,把去年12月那份對美兩用物項公告(2024年第46號)的第二款暫停實施,"
+              "一直停到2026年11月27日。鎵、鍺、銻對美國出口原則上不予許可的規定暫停一年。\n")
+    assert {(r["type"], r["target"], r["until"]) for r in got["relations"]} == {
+        ("suspends", "MOFCOM-2024-46", "2026-11-27")}
+
+
+def test_an_abstract_line_does_not_make_a_firms_note_a_paper() -> None:
+    got = rec("对日两用物项出口管制的合规要点 | 恒远律师事务所\n\n摘要\n商务部发布公告,禁止两用物项对日本军事用户出口。\n\n"
+              "作者:王律师 2026-01-09\n\n一、公告要点\n商务部宣布加强两用物项对日本出口管制,禁止向日本军事用户出口两用物项,"
+              "出口经营者须申请许可。企业应核查最终用户。\n")
+    assert got["kind"] == "news"

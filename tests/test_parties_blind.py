@@ -93,6 +93,17 @@ After the fixes from p10 (general rules, each with a written test in test_partie
 p01-p07 unchanged, p08 0.879, p09 1.000, p10 0.990 (P 1.000, R 0.980; overall micro-F1 0.957).
 Still missed in p10: a control listing told only as "the drone maker has been on the export
 control list since No. 13".
+  p11 parties F1 0.789 (P 0.817, R 0.763; overall micro-F1 0.874) at commit 6d1c3b6, run unread
+      once: a table cell naming the first of a counted group ("莱多斯公司等15家"), a row short of
+      cells under spanning date and country cells, a status column headed "截至本文发布日的状态" and a
+      status "有效(…)" with a note on one measure, "有限" cut at 有, "ending the measures against",
+      and a report that names the step three sentences before "The companies named are …".
+After the fixes from p11 (general rules, each with a written test in test_parties_shapes.py):
+p01-p10 unchanged, p11 0.898 (P 0.930, R 0.868; overall micro-F1 0.923). Still missed in p11:
+"Lockheed Martin Missiles and Fire Control" cut at "and"; a past listing an act recites ("On
+16 February 2023 the Working Mechanism placed …") taken for the act's own; "from Skydio and BRINC
+Drones to Insitu"; a party named as background to a listing that stays unchanged. p11 keeps its own
+floor.
 """
 from __future__ import annotations
 
@@ -108,7 +119,7 @@ PARTIES = Path(__file__).parent / "fixtures" / "parties"
 BATCHES = sorted(p for p in PARTIES.iterdir() if p.is_dir())
 MIN_PARTIES_F1 = 0.95
 # a batch added below the common floor keeps the score its fixes reached (see the docstring)
-BATCH_FLOOR = {"p08": 0.85}
+BATCH_FLOOR = {"p08": 0.85, "p11": 0.89}
 
 
 def test_every_document_has_a_gold_and_the_batches_hold_thirty_documents() -> None:

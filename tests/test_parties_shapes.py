@@ -761,3 +761,51 @@ def test_the_companies_named_are_two_sentences_after_the_listing() -> None:
     assert got == {("Harbor Ridge Systems Inc.", "control_list", "added"),
                    ("Falconcrest Avionics LLC", "control_list", "added"),
                    ("Kestrel Motors Corporation", "control_list", "added")}
+
+
+def test_among_them_are_names_after_a_sentence_naming_the_act() -> None:
+    got = parties("China lists US firms\n\nChina on Tuesday placed 15 American companies on its export control list, "
+                  "barring exports of dual-use items to them.\n\n"
+                  "The ministry's notice, Announcement No. 13 of 2025, names firms across the defense industry. Among "
+                  "them are Harbor Ridge Systems, Inc., builder of the Sea Lance drone; the naval design firm "
+                  "Falconcrest Avionics LLC; and IT contractor Kestrel Motors.\n")
+    assert got == {("Harbor Ridge Systems, Inc.", "control_list", "added"),
+                   ("Falconcrest Avionics LLC", "control_list", "added"), ("Kestrel Motors", "control_list", "added")}
+
+
+def test_said_that_opens_a_series_read_back_from_had_been_added() -> None:
+    got = parties("China lists US firms\n\nChina's Ministry of Commerce said that Harbor Ridge Industries, Inc., Falconcrest "
+                  "Group and Kestrel Dimensions LLC had been added to the export control list, which bans exports of "
+                  "dual-use items to them.\n")
+    assert {n for n, _, _ in got} == {"Harbor Ridge Industries, Inc.", "Falconcrest Group", "Kestrel Dimensions LLC"}
+
+
+def test_a_number_word_heading_is_no_name() -> None:
+    got = names("Announcement No. 51 of 2025\nAnnouncement on Adding Three US Entities to the Export Control List\n\n"
+                "The Ministry of Commerce decided to add the following entities to the export control list: "
+                "Harbor Ridge Industries, Inc. and Falconcrest Group.\n")
+    assert got == {"Harbor Ridge Industries, Inc.", "Falconcrest Group"}
+
+
+def test_a_table_cell_naming_the_first_of_a_counted_group_and_a_status_column() -> None:
+    got = parties("<html><body><h1>三类名单一览</h1><p>商务部将有关外国实体列入出口管制管控名单,禁止向其出口两用物项。</p>"
+                  "<table><tr><th>日期</th><th>名单</th><th>实体</th><th>国别</th><th>截至本文发布日的状态</th></tr>"
+                  "<tr><td>2025.03.04</td><td>出口管制管控名单</td><td>北辰电子公司等15家</td><td>美国</td><td>2025.11.10起停止实施相关措施</td></tr>"
+                  "<tr><td>2025.02.04</td><td>不可靠实体清单</td><td>天穹动力公司</td><td>美国</td><td>有效(其出口禁令已停止执行,但该公司仍在清单内)</td></tr>"
+                  "<tr><td rowspan='2'>2026.02.24</td><td>出口管制管控名单</td><td>星河重工株式会社等20家</td><td rowspan='2'>日本</td><td>有效</td></tr>"
+                  "<tr><td>关注名单</td><td>青岚精机株式会社等20家</td><td>有效</td></tr></table></body></html>", "t.html")
+    assert got == {("北辰电子公司", "control_list", "removed"), ("天穹动力公司", "unreliable_entity", "added"),
+                   ("星河重工株式会社", "control_list", "added"), ("青岚精机株式会社", "watch_list", "added")}
+
+
+def test_a_name_holding_you_xian_is_not_cut_there() -> None:
+    got = names("不可靠实体清单\n\n商务部宣布,不可靠实体清单工作机制发布公告,将天穹动力公司和快速飞行有限责任公司等2家美国企业列入不可靠实体清单,禁止向其出口两用物项。\n")
+    assert got == {"天穹动力公司", "快速飞行有限责任公司"}
+
+
+def test_ending_the_measures_against_firms_removes_them() -> None:
+    got = parties("Brief\n\nOn the unreliable entity list, China's commerce ministry is ending the measures it adopted in March "
+                  "against ten U.S. firms, among them Harbor Ridge Systems Inc. and Falconcrest Avionics LLC. The measures had "
+                  "barred exports of dual-use items to them.\n")
+    assert got == {("Harbor Ridge Systems Inc.", "unreliable_entity", "removed"),
+                   ("Falconcrest Avionics LLC", "unreliable_entity", "removed")}

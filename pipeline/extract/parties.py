@@ -246,12 +246,18 @@ class Reader:
             off = 0
             if len(row.cells) < len(header.cells) and names[0] > 0:
                 shift = len(header.cells) - len(row.cells)
-                # a country column decides where it lands; else the name column holding a word
+                # a country column decides where it lands; else a name column landing on a cell
+                # with an organisation word ("斯巴鲁株式会社等20家" under spanning date and country
+                # cells); else the name column holding a word
                 lands = [o for o in (0, shift) if any(
                     0 <= k - o < len(row.cells) and self.country_of(self.text[slice(*row.cells[k - o])].strip(), whole=True)
                     for k in cols.get("header_country", []))]
+                named = [o for o in range(shift + 1) if 0 <= names[0] - o < len(row.cells)
+                         and self.org_word(*row.cells[names[0] - o])]
                 if len(lands) == 1:
                     off = lands[0]
+                elif len(named) == 1:
+                    off = named[0]
                 elif not (names[0] < len(row.cells) and re.search(r"[^\W\d_]", self.text[slice(*row.cells[names[0]])])):
                     off = shift
 
@@ -282,6 +288,11 @@ class Reader:
             row_lst, row_act = self.cell_cue(row, cols, "header_list", "party_list", off), \
                 self.cell_cue(row, cols, "header_action", "party_action", off)
             if "header_action" in cols:  # a status column that says no change ("ACTIVE") keeps the listing
+                # ("有效(针对其基因测序仪的出口禁令已停止执行,但该公司仍在清单内)": a note on one
+                # measure after the status word does not change the status)
+                if any(0 <= k - off < len(row.cells) and self.sh.rx("status_active").match(self.text, row.cells[k - off][0], row.cells[k - off][1])
+                       for k in cols["header_action"]):
+                    row_act = None
                 row_act = row_act or "added"
             if spanned and carried is not None:
                 row_lst, country, row_act = carried
@@ -290,6 +301,11 @@ class Reader:
             out.extend(Found(name, row_lst or lst, row_act or act or "added", "table", country) for name in found)
         return out
 
+    def org_word(self, s: int, e: int) -> bool:
+        """Does a cell carry an organisation word or a legal form (株式会社, 公司, Inc., GmbH)?"""
+        return bool(self.sh.rx("zh_suffix").search(self.text, s, e) or any(
+            self.sh.rx("en_legal_form").match(w.strip(",")) for w in self.text[s:e].split()))
+
     def cell_pieces(self, s: int, e: int) -> list[tuple[int, int]]:
         """A table cell's names: split where the cell separates names (`cell_sep`)."""
         out, a = [], s
@@ -297,6 +313,9 @@ class Reader:
             out.append((a, m.start()))
             a = m.end()
         out.append((a, e))
+        # "莱多斯公司等15家": a cell naming the first of a counted group holds that one name
+        tail = self.sh.rx("cell_count_tail")
+        out = [(a, m.start() if (m := tail.search(self.text, a, b)) else b) for a, b in out]
         return [(a, b) for a, b in out if self.text[a:b].strip()]
 
     def cell_cue(self, row: "Unit", cols: dict[str, list[int]], kind: str, family: str, off: int = 0) -> str | None:
@@ -665,7 +684,10 @@ class Reader:
                 seg = max([s] + [s + m.end() for m in re.finditer(r"[;:]\s", self.text[s:h.start])])
                 names.extend(self.en.backward(seg, h.start))
         seen, out = set(), []
+        product = self.sh.rx("en_product_before")
         for n in sorted(names, key=lambda n: n.start):
+            if product.search(self.text, max(s, n.start - 40), n.start):
+                continue  # "builder of the MQ-9 Reaper": what a party makes
             if (n.start, n.end) not in seen and not any(o.start <= n.start < o.end for o in out):
                 seen.add((n.start, n.end))
                 out.append(n)

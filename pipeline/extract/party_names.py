@@ -129,7 +129,17 @@ class EnglishRun:
         role = self.sh.rx("en_trade_noun")
         if toks and toks[0][2] == ",":
             i = 1
+        appositive = self.sh.rx("en_appositive", re.I)
         while i < n:
+            ap = appositive.match(self.text, toks[i][0], end) if out else None
+            if ap:  # "A, builder of the MQ-9 Reaper; B": what the name before makes, then the next name
+                while i < n and toks[i][0] < ap.end():
+                    i += 1
+                if i < n and toks[i][2] in (",", ";"):
+                    i += 1
+                if i < n and toks[i][2] in ("and", "or"):
+                    i += 1
+                continue
             g = head.match(self.text, toks[i][0], end)
             if g:  # "four companies in the Czech Republic, A, B and C"
                 while i < n and toks[i][0] < g.end():
@@ -270,7 +280,9 @@ class EnglishRun:
                 head += 1
             before = toks[j - 1][2] if j > 0 else ""
             whole = before in ("", ",", "and", "or") or not _is_word(before)
-            if not whole and not first:
+            # "said that A, Inc., B and C had been added": a clause opener starts the first name
+            opener = not whole and not first and bool(self.sh.rx("en_back_opener", re.I).match(before))
+            if not whole and not first and not opener:
                 break
             out.append(Name(*self._span(toks, head, last)))
             first = False

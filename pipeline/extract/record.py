@@ -411,6 +411,16 @@ def act_region(ctx: Ctx, own: Mention | None, issued: Mention | None) -> tuple[i
     commentary heading after its signature (a firm's "本所说明", "Our comments")."""
     a, b = act_start(ctx, own), len(ctx.doc.text)
     signed = signature(ctx, own, issued)
+    if signed is None:
+        # the issued date was read from a meta line above the act (【发文日期】…): the signature is
+        # the date on the line under the issuers' names below the clauses
+        for d in ctx.spans.get("dates", []):
+            unit = ctx.unit_at(d.start)
+            if d is not issued and d.start > a and unit is not None and unit.index > 0 \
+                    and timeline.under_issuer_line(ctx, unit) and not ctx.doc.text[unit.start:d.start].strip():
+                signed = signature(ctx, own, d)
+                if signed is not None:
+                    break
     if signed is not None:
         commentary = ctx.rx("items", "commentary_heading")
         for u in ctx.units:
