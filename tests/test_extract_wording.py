@@ -229,3 +229,38 @@ def test_an_abstract_line_does_not_make_a_firms_note_a_paper() -> None:
               "作者:王律师 2026-01-09\n\n一、公告要点\n商务部宣布加强两用物项对日本出口管制,禁止向日本军事用户出口两用物项,"
               "出口经营者须申请许可。企业应核查最终用户。\n")
     assert got["kind"] == "news"
+
+
+# ---- wordings met on b55-b57
+
+
+def test_halting_the_implementation_of_acts_suspends_them() -> None:
+    got = rec("China pauses October export controls\n\nBEIJING, Nov 7 - China's commerce ministry suspended export "
+              "controls on rare earths and lithium batteries. In Announcement No. 70 of 2025 it said it was halting "
+              "the implementation of its announcements Nos. 55, 56 and 57 of 2025. The suspension runs until "
+              "Nov. 10, 2026.\n")
+    assert {(r["target"], r["until"]) for r in got["relations"]} == {
+        ("MOFCOM-2025-55", "2026-11-10"), ("MOFCOM-2025-56", "2026-11-10"), ("MOFCOM-2025-57", "2026-11-10")}
+
+
+def test_another_country_to_ban_exports_is_not_relevant() -> None:
+    got = rec("Malaysia to ban exports of raw rare earths\n\nMalaysia will stop the export of unprocessed rare earth "
+              "materials, its prime minister said. China dominates rare earth processing.\n")
+    assert got["relevant"] is False
+
+
+def test_one_sentence_naming_chinas_ministry_and_a_licence_rule_is_relevant() -> None:
+    got = rec("Forum\n\nSaw this on the news. China's commerce ministry and customs put out a joint notice saying gallium "
+              "and germanium items will need an export licence from 1 August 2023.\n\nWe buy GaN dies made outside "
+              "China. Anyone heard from suppliers?\n")
+    assert (got["relevant"], sorted(got["elements"])) == (True, ["Ga", "Ge"])
+
+
+def test_that_second_clause_and_suspended_it_go_back_to_the_act_named_before() -> None:
+    got = rec("Research note on export controls\n\nAnnouncement No. 46 of 2024 said exports of gallium and antimony to "
+              "the United States would in principle not be approved.\nAnnouncement No. 72 of 2025 suspended that "
+              "second clause until 27 November 2026.\n\nAnnouncement No. 55 of 2025 extended export controls to "
+              "synthetic diamond. Before it took effect, Announcement No. 70 of 2025 suspended it until 10 November "
+              "2026.\n")
+    assert {(r["target"], r["until"]) for r in got["relations"]} == {
+        ("MOFCOM-2024-46", "2026-11-27"), ("MOFCOM-2025-55", "2026-11-10")}

@@ -104,6 +104,15 @@ p01-p10 unchanged, p11 0.898 (P 0.930, R 0.868; overall micro-F1 0.923). Still m
 16 February 2023 the Working Mechanism placed …") taken for the act's own; "from Skydio and BRINC
 Drones to Insitu"; a party named as background to a listing that stays unchanged. p11 keeps its own
 floor.
+  p12 parties F1 0.768 (P 0.750, R 0.787; overall micro-F1 0.862) at commit 28fb8ba, run unread
+      once: an English annex whose columns read "Entity (Chinese) | Entity (English)" (the Chinese
+      column was taken for the names of an English text), "unofficial English text" in a running
+      header read as a name, and short names ("Group W") after named items under a lead-in to measures.
+After the fixes from p12 (general rules, each with a written test in test_parties_shapes.py):
+p01-p11 unchanged, p12 0.921 (P 0.892, R 0.951; overall micro-F1 0.925). Still missed in p12: a
+sentence naming two lists ("此前已被列入不可靠实体清单,此次再被纳入出口管制管控名单"), brands of a
+listed owner ("the owner of the Calvin Klein and Tommy Hilfiger brands"), a subsidiary word taken for
+a name (發動機子公司), and a law-firm table of listings told in English prose. p12 keeps its own floor.
 """
 from __future__ import annotations
 
@@ -119,7 +128,7 @@ PARTIES = Path(__file__).parent / "fixtures" / "parties"
 BATCHES = sorted(p for p in PARTIES.iterdir() if p.is_dir())
 MIN_PARTIES_F1 = 0.95
 # a batch added below the common floor keeps the score its fixes reached (see the docstring)
-BATCH_FLOOR = {"p08": 0.85, "p11": 0.89}
+BATCH_FLOOR = {"p08": 0.85, "p11": 0.89, "p12": 0.92}
 
 
 def test_every_document_has_a_gold_and_the_batches_hold_thirty_documents() -> None:

@@ -809,3 +809,25 @@ def test_ending_the_measures_against_firms_removes_them() -> None:
                   "barred exports of dual-use items to them.\n")
     assert got == {("Harbor Ridge Systems Inc.", "unreliable_entity", "removed"),
                    ("Falconcrest Avionics LLC", "unreliable_entity", "removed")}
+
+
+def test_entity_english_and_chinese_columns_of_an_english_annex() -> None:
+    got = parties("<html><body><h1>Announcement on adding entities to the Export Control List</h1>"
+                  "<p>The Ministry of Commerce decided to add the following entities to the export control list and to "
+                  "prohibit exports of dual-use items to them.</p><p>Page 1 of 2 - unofficial English text</p>"
+                  "<table><tr><th>No.</th><th>Entity (Chinese)</th><th>Entity (English)</th><th>Location</th></tr>"
+                  "<tr><td>1</td><td>北辰电子公司</td><td>Polaris Electronics Corporation</td><td>Taiwan region, China</td></tr>"
+                  "<tr><td>2</td><td>天穹动力公司</td><td>Skydome Power Co., Ltd.</td><td>Taiwan region, China</td></tr>"
+                  "</table></body></html>", "annex.html")
+    assert got == {("Polaris Electronics Corporation", "control_list", "added"),
+                   ("Skydome Power Co., Ltd.", "control_list", "added")}
+
+
+def test_short_names_after_named_items_under_a_measures_lead_in() -> None:
+    got = names("<html><body><h1>Announcement of the Unreliable Entity List Working Mechanism [2025] No. 8</h1>"
+                "<p>The working mechanism decided to add the following U.S. entities to the Unreliable Entity List and "
+                "to adopt the measures set out below:</p><ol><li>Harbor Ridge Systems, Inc.</li><li>Falconcrest "
+                "Corporation</li><li>Group K</li><li>Kestrel Technologies Co.</li></ol><p>The measures are as follows:</p><p>(1) The above "
+                "entities are prohibited from import or export activities related to China;</p><p>(2) exports of "
+                "dual-use items to them are prohibited.</p></body></html>", "uel.html")
+    assert got == {"Harbor Ridge Systems, Inc.", "Falconcrest Corporation", "Group K", "Kestrel Technologies Co."}

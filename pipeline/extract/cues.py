@@ -259,7 +259,8 @@ def _semantics(rows: list[dict[str, Any]], meta: dict[str, Any], sem: dict[str, 
     meta["doc_classifier"] = {"min_score": float(dc.get("min_score", 2.5)), "head_lines": int(dc.get("head_lines", 6)),
                               "cues": cues, "window": int(rel["window"]), "min_pairs": int(rel["min_pairs"]),
                               "default_kind": dc.get("default_kind", "other"),
-                              "default_min_prose": int(dc.get("default_min_prose", 0))}
+                              "default_min_prose": int(dc.get("default_min_prose", 0)),
+                              "authority": rel.get("authority", "(?!)")}
 
     eu = sem["end_user_rules"]
     categories = dict(eu["categories"])

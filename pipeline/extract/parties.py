@@ -357,7 +357,10 @@ class Reader:
             for k, v in enumerate(self.units[u.index + 1:], u.index + 1):
                 if v.role == "row" and not self.headed(v):
                     v = self.row_item(v)  # a table without a header row: "1. | TCOM, Limited Partnership"
-                if self.is_item(v) and not (measures and not self.named_item(v)):
+                # (once names have come, a short item without an organisation word among them is a
+                # name too: "Shield AI, Inc. / Group W / Hudson Technologies Co.")
+                if self.is_item(v) and not (measures and not self.named_item(v) and not (
+                        len(items) >= 2 and len(v.text.strip()) <= 60 and not v.ends_colon)):
                     items.append(v)
                 elif measures or not (v.role == "meta" and k + 1 < len(self.units) and self.is_item(self.units[k + 1])):
                     break  # a line of chrome between two items (a forum's advertisement) is skipped

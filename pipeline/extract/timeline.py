@@ -544,7 +544,8 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
         dates = {r["until"] for (k, _), r in merged.items() if k == kind and r["until"]}
         if not dates and kind == "suspends" and len(stated) == 1:
             dates = stated
-        if len(dates) == 1:
+        # (a text giving two suspensions with their own end dates shares neither)
+        if len(dates) == 1 and (kind != "suspends" or len(stated) <= 1):
             for (k, _), r in merged.items():
                 if k == kind and not r["until"]:
                     r["until"] = next(iter(dates))

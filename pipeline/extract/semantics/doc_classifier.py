@@ -21,6 +21,7 @@ Evidence: doc.spans["doc_class"] with labels `kind:<kind>`, `relevant`, `modalit
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from typing import Any
 
@@ -157,6 +158,14 @@ class DocClassifier(SemanticComponent):
         if len(pairs) >= min_pairs:
             a, b = pairs[0]
             return True, (a, b, "relevant")
+        # one pair in a sentence whose actor is China's ministry or customs ("China's commerce ministry
+        # and customs put out a joint notice saying gallium items will need an export licence"):
+        # a short post reporting the act itself, not a passing mention
+        authority = re.compile(meta["authority"])
+        for a, b in pairs:
+            k = seg.index_of(a)
+            if any(seg.index_of(h.start) == k and authority.search(scan.text, h.start, h.end) for h in rel if h.label == "china"):
+                return True, (a, b, "relevant")
         return False, None
 
     @staticmethod
