@@ -264,3 +264,57 @@ def test_that_second_clause_and_suspended_it_go_back_to_the_act_named_before() -
               "2026.\n")
     assert {(r["target"], r["until"]) for r in got["relations"]} == {
         ("MOFCOM-2024-46", "2026-11-27"), ("MOFCOM-2025-55", "2026-11-10")}
+
+
+# ---- wordings met on b58-b60 and the party batch p13
+
+
+def test_a_chambers_note_above_a_suspending_acts_copy_is_not_the_act() -> None:
+    got = rec("<html><body><h1>商务部公告2025年第72号全文(附本会说明)</h1><p>各位会员:</p><p>本会理解:暂停的只是第46号公告"
+              "第二款,即原则上不准许镓、锗、锑对美出口的规定;第一款(禁止两用物项出口至美国军事用户)并无改变。</p>"
+              "<p>商务部公告2025年第72号</p><p>关于暂停实施商务部公告2024年第46号的公告</p><p>现将有关事项公告如下:</p>"
+              "<p>一、暂停实施商务部公告2024年第46号(关于加强相关两用物项对美国出口管制的公告)第二款,至2026年11月27日。</p>"
+              "<p>二、本公告自公布之日起实施。</p><p>商务部</p><p>2025年11月9日</p></body></html>", "notice.html")
+    assert got["announcement"] == "MOFCOM-2025-72"
+    assert (got["elements"], got["end_user_rules"]) == ([], [])
+
+
+def test_a_heading_of_the_page_after_the_acts_signature_ends_the_act() -> None:
+    got = rec("<html><body><h1>Member Alert: working text of Announcement No. 72</h1>"
+              "<p>Ministry of Commerce Announcement No. 72 of 2025</p>"
+              "<p>1. Implementation of the second paragraph of MOFCOM Announcement No. 46 of 2024 (Announcement on "
+              "Strengthening Export Controls on Relevant Dual-Use Items to the United States) is suspended until "
+              "November 27, 2026.</p><p>2. This announcement shall take effect on the date of its publication.</p>"
+              "<p>Ministry of Commerce</p><p>November 9, 2025</p><h2>What the suspended paragraph said</h2>"
+              "<p>Exports of gallium and germanium dual-use items to the United States would in principle not be "
+              "permitted.</p></body></html>", "alert.html")
+    assert got["announcement"] == "MOFCOM-2025-72"
+    assert (got["elements"], got["end_user_rules"]) == ([], [])
+
+
+def test_phosphate_cathodes_and_their_precursors_name_no_iron_or_phosphorus() -> None:
+    got = rec("锂电池出口管制解读\n\n商务部、海关总署对锂电池和人造石墨负极材料实施出口管制,出口须申请许可。管制范围包括:"
+              "磷酸铁锂正极材料,以及部分磷酸锰铁锂、磷酸铁等前驱体材料;人造石墨负极材料。\n")
+    assert not {"Fe", "P", "Mn"} & set(got["elements"])
+
+
+def test_watching_for_future_facilitation_is_no_rule() -> None:
+    got = rec("锂电池出口管制解读\n\n商务部对锂电池实施出口管制,出口须申请许可。企业应提前准备材料,"
+              "留意后续配套文件,例如通用许可等便利化措施的出台。\n")
+    assert got["end_user_rules"] == []
+
+
+def test_shelved_for_the_same_period_takes_the_end_date_of_the_sentence_before() -> None:
+    got = rec("Battery export controls paused\n\nChina's commerce ministry published Announcement No. 70 of 2025, which "
+              "suspends export controls on lithium batteries and graphite anodes. The suspension applies immediately "
+              "and runs until 10 November 2026. The same notice also shelves Nos. 55, 56 and 57 for the same period.\n")
+    assert {(r["target"], r["until"]) for r in got["relations"]} >= {
+        ("MOFCOM-2025-55", "2026-11-10"), ("MOFCOM-2025-56", "2026-11-10"), ("MOFCOM-2025-57", "2026-11-10")}
+
+
+def test_an_events_dates_above_the_article_are_not_its_date() -> None:
+    doc = parse(Raw(content=("<html><body><div class='promo'>Battery Materials Europe · 3-4 March 2026 · Book now</div>"
+                             "<article><h1>China pauses battery controls</h1><p class='byline'>By A Writer · 10 November "
+                             "2025</p><p>China's commerce ministry suspended export controls on lithium batteries.</p>"
+                             "</article></body></html>").encode("utf-8"), source="story.html"))
+    assert doc.published == "2025-11-10"

@@ -113,6 +113,14 @@ p01-p11 unchanged, p12 0.921 (P 0.892, R 0.951; overall micro-F1 0.925). Still m
 sentence naming two lists ("此前已被列入不可靠实体清单,此次再被纳入出口管制管控名单"), brands of a
 listed owner ("the owner of the Calvin Klein and Tommy Hilfiger brands"), a subsidiary word taken for
 a name (發動機子公司), and a law-firm table of listings told in English prose. p12 keeps its own floor.
+  p13 parties F1 0.850 (P 0.915, R 0.793; overall micro-F1 0.857) at commit 8d6b895, run unread
+      once: "PVH Corp. and Illumina, Inc. of the United States have been added" (the country read as
+      a name), "以英西图公司为例" (the preposition taken into the name), and a law firm's table of
+      acts whose column reads "被列入实体" with several names per cell.
+After the fixes from p13 (general rules, each with a written test in test_parties_shapes.py):
+p01-p12 unchanged, p13 0.881 (P 0.909, R 0.854; overall micro-F1 0.870). Still missed in p13: the
+cells of that table ("特科姆公司、摇杆舵公司等10家美国企业"), prose names in long descriptor runs
+("the Canadian … company TechInsights Inc."). p13 keeps its own floor.
 """
 from __future__ import annotations
 
@@ -128,7 +136,7 @@ PARTIES = Path(__file__).parent / "fixtures" / "parties"
 BATCHES = sorted(p for p in PARTIES.iterdir() if p.is_dir())
 MIN_PARTIES_F1 = 0.95
 # a batch added below the common floor keeps the score its fixes reached (see the docstring)
-BATCH_FLOOR = {"p08": 0.85, "p11": 0.89, "p12": 0.92}
+BATCH_FLOOR = {"p08": 0.85, "p11": 0.89, "p12": 0.92, "p13": 0.88}
 
 
 def test_every_document_has_a_gold_and_the_batches_hold_thirty_documents() -> None:

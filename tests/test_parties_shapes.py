@@ -831,3 +831,16 @@ def test_short_names_after_named_items_under_a_measures_lead_in() -> None:
                 "entities are prohibited from import or export activities related to China;</p><p>(2) exports of "
                 "dual-use items to them are prohibited.</p></body></html>", "uel.html")
     assert got == {"Harbor Ridge Systems, Inc.", "Falconcrest Corporation", "Group K", "Kestrel Technologies Co."}
+
+
+def test_names_read_back_from_have_been_added_end_before_their_country() -> None:
+    got = parties("MOFCOM Spokesperson Answers a Question\n\nQ: The Unreliable Entity List Working Mechanism announced today "
+                  "that Harbor Ridge Corp. and Falconcrest, Inc. of the United States have been added to the Unreliable "
+                  "Entity List, which bars exports of dual-use items to them. Could you tell us more?\n")
+    assert got == {("Harbor Ridge Corp.", "unreliable_entity", "added"), ("Falconcrest, Inc.", "unreliable_entity", "added")}
+
+
+def test_a_name_given_as_an_example_drops_the_preposition() -> None:
+    got = names("管控名单\n\n商务部将北辰电子公司列入出口管制管控名单,禁止向其出口两用物项。以天穹动力公司为例,该公司4月已被列入"
+                "不可靠实体清单。\n")
+    assert "以天穹动力公司" not in got and "天穹动力公司" in got

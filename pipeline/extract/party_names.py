@@ -248,6 +248,9 @@ class EnglishRun:
         if aside:  # "A, for its part, has been on the list"
             piece = piece[:aside.start()]
         piece = piece.rstrip(" ,")
+        tail = self.sh.rx("en_country_tail", re.I).search(piece)
+        if tail:  # "A and B of the United States have been added"
+            piece = piece[:tail.start()].rstrip(" ,")
         alias = None
         m = re.search(r"\(([^()]{2,80})\)$", piece)
         if m:  # "FN Herstal (also known as Fabrique Nationale de Herstal) were among …"
@@ -336,6 +339,8 @@ def chinese_names(text: str, start: int, end: int, sh: Shapes) -> list[Name]:
         if d:
             s = d.end()
         s += len(text[s:e]) - len(text[s:e].lstrip(" -·"))
+        if sh.rx("zh_example_lead").match(text, s, e + 4):
+            s += 1  # "以英西图公司为例": the name given as an example
         if s > start and text[s - 1] == ")" and sh.rx("zh_and").match(text, s):
             s += 1  # "A公司(Alpha)与B公司": after a bracketed alias, 与 joins the next name
         if s - 1 > floor and sh.rx("zh_list_sep").match(text, s - 1) and sh.rx("zh_inner_and").search(text, s, m.start()):

@@ -375,10 +375,17 @@ def act_start(ctx: Ctx, own: Mention | None) -> int:
         if unit is not None and (unit.role in ("title", "meta") or unit.index == 0):
             # the page's title names the act, an editor's gloss follows, then the copy of the act
             # names it again: the copy starts there (not at a page footer naming it at the end)
-            again = next((u for m in ctx.spans.get("announcements", []) if m.label == own.label
-                          and m.start > unit.end and (u := ctx.unit_at(m.start)) is not None
-                          and u.role not in ("title", "meta") and u.index > unit.index), None)
-            if again is not None and any(gloss.match(u.text) for u in ctx.units[unit.index + 1:again.index]):
+            later = [u for m in ctx.spans.get("announcements", []) if m.label == own.label
+                     and m.start > unit.end and (u := ctx.unit_at(m.start)) is not None
+                     and u.role not in ("title", "meta") and u.index > unit.index]
+            # (or a later line is nothing but the act's number: a chamber's notice above its copy)
+            bare = next((u for u in later if len(u.text.strip()) - sum(
+                m.end - m.start for m in ctx.spans.get("announcements", []) if u.start <= m.start < u.end) <= 20), None)
+            again = later[0] if later else None
+            # (not a PDF's running header on a later page: no clause of the act comes before it)
+            if bare is not None and not any(u.role in ("clause", "sub") for u in ctx.units[unit.index + 1:bare.index]):
+                return bare.start
+            elif again is not None and any(gloss.match(u.text) for u in ctx.units[unit.index + 1:again.index]):
                 unit = again
         if unit is not None and unit.role not in ("title", "meta") and (unit.index > 5 or any(
                 gloss.match(u.text) for u in ctx.units[:unit.index])):
@@ -423,8 +430,14 @@ def act_region(ctx: Ctx, own: Mention | None, issued: Mention | None) -> tuple[i
                     break
     if signed is not None:
         commentary = ctx.rx("items", "commentary_heading")
+        annex, listed = ctx.rx("items", "annex_heading"), ctx.rx("items", "annex_list_title")
         for u in ctx.units:
             if u.start > signed and u.heading and commentary.search(u.text):
+                b = u.start
+                break
+            # a heading of the page's own after the signature ("What the suspended paragraph said"),
+            # not an annex of the act
+            if u.start > signed and u.role == "heading" and not annex.match(u.text) and not listed.search(u.text):
                 b = u.start
                 break
     return a, b

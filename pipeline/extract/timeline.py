@@ -503,6 +503,13 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
             if s2 >= e and not any(s2 <= r.start < e2 for r in refs) and any(
                     s2 <= c.start < e2 and c.label in ("suspends", "period") for c in all_cues):
                 untils = [d for d in ctx.spans.get("dates", []) if s2 <= d.start < e2 and _is_until(ctx, d)]
+        if not untils and cue.label == "suspends" and s > 0:
+            # "The suspension runs until 10 November 2026. The same notice also shelves Nos. 55 …
+            # for the same period": the sentence before speaks of the suspension and gives its end
+            s0, e0 = ctx.sentence(s - 1)
+            if not any(s0 <= r.start < e0 for r in refs) and any(
+                    s0 <= c.start < e0 and c.label in ("suspends", "period") for c in all_cues):
+                untils = [d for d in ctx.spans.get("dates", []) if s0 <= d.start < e0 and _is_until(ctx, d)]
         until = untils[0].label if untils and cue.label in ("suspends",) else None
         for ref in targets:
             key = (cue.label, ref.label)

@@ -77,7 +77,7 @@ def parse(raw: Raw) -> Document:
             for key, value in meta_pairs(line).items():
                 doc.meta.setdefault(key, value)
     doc.published = (_meta_date(doc.meta, ld, cfg) or published_from_lines(lines)
-                     or _time_date(root, dropped) or _masthead_date(soup, root)
+                     or _time_date(root, dropped) or _masthead_date(soup, root, cfg)
                      or published_from_lines(lines, kinds) or last_date_line(lines))
     finish(doc, builder)
     if not doc.text:
@@ -515,9 +515,10 @@ def _meta_date(meta: dict[str, str], ld: dict[str, str], cfg: dict[str, Any]) ->
     return first_date(_meta_value(meta, cfg["date_meta"])) or first_date(ld.get("datePublished"))
 
 
-def _masthead_date(soup: BeautifulSoup, root: Tag, limit: int = 1500) -> str | None:
+def _masthead_date(soup: BeautifulSoup, root: Tag, cfg: dict | None = None, limit: int = 1500) -> str | None:
     """The first full date printed above the content (a newspaper's masthead "2025年11月10日
-    星期一", a research note's header), chrome included: the page's own date when it has no meta."""
+    星期一", a research note's header), chrome included: the page's own date when it has no meta.
+    A range of days ("3-4 March 2026") is an event's, in a promotion strip, not the page's."""
     body = soup.body or soup
     seen: list[str] = []
     size = 0
@@ -532,7 +533,10 @@ def _masthead_date(soup: BeautifulSoup, root: Tag, limit: int = 1500) -> str | N
             size += len(node)
             if size > limit:
                 break
-    return first_date(" ".join(seen))
+    text = " ".join(seen)
+    for pattern in (cfg or {}).get("masthead_not_dates", []):
+        text = re.sub(pattern, " ", text)
+    return first_date(text)
 
 
 def _time_date(root: Tag, dropped: set[int]) -> str | None:
