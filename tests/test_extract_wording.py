@@ -318,3 +318,27 @@ def test_an_events_dates_above_the_article_are_not_its_date() -> None:
                              "2025</p><p>China's commerce ministry suspended export controls on lithium batteries.</p>"
                              "</article></body></html>").encode("utf-8"), source="story.html"))
     assert doc.published == "2025-11-10"
+
+
+# ---- wordings met on b61-b63 and the party batch p14
+
+
+def test_names_under_a_whos_on_it_lead_in_after_a_listing() -> None:
+    got = rec("China lists 12 US firms\n\nChina's Ministry of Commerce put 12 American companies on its export control "
+              "list, barring exports of dual-use items to them.\n\nWHO'S ON IT (as named in the ministry's English list):\n"
+              "- Harbor Ridge Systems, Inc.\n- Falconcrest Avionics LLC\n- Kestrel Motors Corporation\n")
+    assert {p["name"] for p in got["parties"]} == {"Harbor Ridge Systems, Inc.", "Falconcrest Avionics LLC",
+                                                   "Kestrel Motors Corporation"}
+
+
+def test_light_rare_earths_set_apart_by_chu_wai_are_no_elements() -> None:
+    got = rec("稀土管制扩容点评\n\n商务部、海关总署发布公告,决定对钬、铒、铥、铕、镱等5类中重稀土相关物项实施出口管制。"
+              "本次新增5个品种后,除镧、铈、镨、钕等轻稀土外,具有商业价值的中重稀土元素已基本纳入许可管理。\n")
+    assert set(got["elements"]) == {"Ho", "Er", "Tm", "Eu", "Yb"}
+
+
+def test_elements_listed_after_a_colon_in_a_sentence_adding_them_to_the_export_list() -> None:
+    got = rec("Forum\n\nIt's real. China's commerce ministry put out an announcement on April 4 adding seven rare earths to "
+              "their dual-use export list, effective the same day: samarium, gadolinium and terbium.\n")
+    assert {"Sm", "Gd", "Tb"} <= set(got["elements"])
+

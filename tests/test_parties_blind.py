@@ -121,6 +121,13 @@ After the fixes from p13 (general rules, each with a written test in test_partie
 p01-p12 unchanged, p13 0.881 (P 0.909, R 0.854; overall micro-F1 0.870). Still missed in p13: the
 cells of that table ("特科姆公司、摇杆舵公司等10家美国企业"), prose names in long descriptor runs
 ("the Canadian … company TechInsights Inc."). p13 keeps its own floor.
+  p14 parties F1 0.832 (P 0.882, R 0.788; overall micro-F1 0.849) at commit faf1a8d, run unread
+      once: "The six are A, B and C" after the listing, "Dedrone by Axon and Other Foreign Entities"
+      in a title-case heading.
+After the fixes from p14 (general rules, each with a written test in test_parties_shapes.py):
+p01-p13 unchanged, p14 0.880 (P 0.901, R 0.859; overall micro-F1 0.869). Still missed in p14: which
+of two lists a Hong Kong report's removals and suspensions belong to, "Lockheed Martin Missiles and
+Fire Control" cut at "and", a group name (IHI集团) as owner. p14 keeps its own floor.
 """
 from __future__ import annotations
 
@@ -136,7 +143,7 @@ PARTIES = Path(__file__).parent / "fixtures" / "parties"
 BATCHES = sorted(p for p in PARTIES.iterdir() if p.is_dir())
 MIN_PARTIES_F1 = 0.95
 # a batch added below the common floor keeps the score its fixes reached (see the docstring)
-BATCH_FLOOR = {"p08": 0.85, "p11": 0.89, "p12": 0.92, "p13": 0.88}
+BATCH_FLOOR = {"p08": 0.85, "p11": 0.89, "p12": 0.92, "p13": 0.88, "p14": 0.87}
 
 
 def test_every_document_has_a_gold_and_the_batches_hold_thirty_documents() -> None:

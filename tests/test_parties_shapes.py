@@ -844,3 +844,17 @@ def test_a_name_given_as_an_example_drops_the_preposition() -> None:
     got = names("管控名单\n\n商务部将北辰电子公司列入出口管制管控名单,禁止向其出口两用物项。以天穹动力公司为例,该公司4月已被列入"
                 "不可靠实体清单。\n")
     assert "以天穹动力公司" not in got and "天穹动力公司" in got
+
+
+def test_the_six_are_names_the_parties_of_the_listing_before() -> None:
+    got = parties("China lists US firms\n\nChina's Ministry of Commerce on Wednesday added six American companies to its "
+                  "unreliable entity list and barred exports of dual-use items to them.\n\nThe six are drone maker "
+                  "Harbor Ridge Systems, Inc., lighting firm Falconcrest Corporation and Kestrel Technologies Co.\n")
+    assert {n for n, _, _ in got} == {"Harbor Ridge Systems, Inc.", "Falconcrest Corporation", "Kestrel Technologies Co."}
+
+
+def test_other_foreign_entities_in_a_title_is_no_name() -> None:
+    got = names("Announcement on Adding Harbor Ridge Systems Inc. and Other Foreign Entities to the Unreliable Entity "
+                "List\n\nChina's working mechanism decided to add Harbor Ridge Systems Inc. to the unreliable entity list "
+                "and to bar exports of dual-use items to it.\n")
+    assert got == {"Harbor Ridge Systems Inc."}

@@ -676,6 +676,8 @@ class Reader:
     def english(self, s: int, e: int, runs: list[Hit]) -> list[Name]:
         names: list[Name] = []
         starts: list[int] = [h.end for h in runs if h.label in ("forward", "around")]
+        if (pr := self.sh.rx("pronoun_run").match(self.text, s, e)) is not None:
+            starts.append(pr.end())  # "The six are A, B and C"
         marks = self.cues("party_list", s, e) + self.cues("party_entity", s, e)
         for m in re.finditer(r"\s[-—–]\s|:\s", self.text[s:e]):
             if any(h.end <= s + m.start() for h in marks):
