@@ -342,3 +342,24 @@ def test_elements_listed_after_a_colon_in_a_sentence_adding_them_to_the_export_l
               "their dual-use export list, effective the same day: samarium, gadolinium and terbium.\n")
     assert {"Sm", "Gd", "Tb"} <= set(got["elements"])
 
+
+
+# ---- wordings met on b64-b66
+
+
+def test_customs_codes_announced_in_one_sentence_and_listed_in_the_next() -> None:
+    got = rec("China graphite export controls\n\nChina's commerce ministry will require export licences for graphite "
+              "from December 1, 2023. The notice gives reference customs codes for each item. Those listed for natural "
+              "flake graphite include 2504101000 and 2504109100.\n")
+    assert got["hs_codes"] == ["2504101000", "2504109100"]
+
+
+def test_a_machine_translated_export_control_names_its_elements() -> None:
+    got = rec("中国对七种稀土实施出口限制\n\n北京——中国在周五宣布,它将对七种中重稀土元素实施出口控制。根据中国商务部和海关总署的"
+              "一份联合公告,钐、钆和铽相关物品将被放置在出口控制之下,出口商将被要求向商务部申请许可证。\n")
+    assert {"Sm", "Gd", "Tb"} <= set(got["elements"])
+
+
+def test_wu_xu_shen_qing_xu_ke_is_an_exemption() -> None:
+    got = rec("境外稀土物项管制\n\n商务部公告对境外相关稀土物项实施出口管制,出口须申请许可。因救灾等人道主义目的出口的,无须申请许可。\n")
+    assert {(r["category"], r["policy"]) for r in got["end_user_rules"]} == {("humanitarian", "exempt")}

@@ -439,6 +439,15 @@ def hs_codes(scan: Scan) -> list[SpanTuple]:
         for start, end, value in numbers:
             if cue.end <= start < sent_end:
                 found[start] = (start, end, value)
+        if layout is not None and not any(cue.end <= n[0] < sent_end for n in numbers) and sent_end < len(text):
+            # "The notice gives reference customs codes for each item. Those listed for natural flake
+            # graphite include 2504101000 …": the next sentence of its paragraph lists them
+            unit = layout.unit_at(cue.start)
+            n_start, n_end = layout.sentence(sent_end + 1)
+            if unit is not None and n_start >= sent_end and n_end <= unit.end:
+                for start, end, value in numbers:
+                    if n_start <= start < n_end:
+                        found[start] = (start, end, value)
         if opening in text[max(0, cue.start - 6):cue.start]:
             close = text.find(closing, cue.end, cue.end + paren_max)
             if close > 0:
