@@ -858,3 +858,14 @@ def test_other_foreign_entities_in_a_title_is_no_name() -> None:
                 "List\n\nChina's working mechanism decided to add Harbor Ridge Systems Inc. to the unreliable entity list "
                 "and to bar exports of dual-use items to it.\n")
     assert got == {"Harbor Ridge Systems Inc."}
+
+
+def test_an_annex_caption_naming_the_entities_and_the_list_opens_the_names() -> None:
+    got = parties("<html><body><h1>MOFCOM Announcement No. 51 of 2025</h1><p>In accordance with the Export Control Law of "
+                  "the People's Republic of China, the Ministry of Commerce decided to add three U.S. entities to the "
+                  "export control list and to take the following measures:</p><p>1. Exports of dual-use items to the "
+                  "above entities are prohibited.</p><p>This announcement shall be implemented with effect from the date "
+                  "of its publication.</p><p>Annex: List of the three U.S. entities added to the export control list</p>"
+                  "<ol><li>Harbor Ridge Industries, Inc. (港岭工业公司)</li><li>Falconcrest Group (鹰峰集团)</li></ol>"
+                  "<p>Ministry of Commerce<br>25 September 2025</p></body></html>", "a.html")
+    assert got == {("Harbor Ridge Industries, Inc.", "control_list", "added"), ("Falconcrest Group", "control_list", "added")}
