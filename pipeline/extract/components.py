@@ -426,9 +426,7 @@ def hs_codes(scan: Scan) -> list[SpanTuple]:
     if gap_rx is None:
         gap_rx = _GAP[id(meta)] = re.compile("^" + meta["hs_gap"] + "$", re.IGNORECASE)
     gap_max = meta["hs_gap_max"]
-    back_rx = _GAP.get(-id(meta))
-    if back_rx is None:
-        back_rx = _GAP[-id(meta)] = re.compile(meta["hs_back_gap"], re.IGNORECASE)
+    back_rx = re.compile(meta["hs_back_gap"], re.IGNORECASE)  # (re caches the compiled pattern)
     opening, closing, paren_max = meta["paren"]
     found: dict[int, SpanTuple] = {}
     layout = scan.layout if scan.family("hs_label") else None

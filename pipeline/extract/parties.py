@@ -290,7 +290,7 @@ class Reader:
             if "header_action" in cols:  # a status column that says no change ("ACTIVE") keeps the listing
                 # ("有效(针对其基因测序仪的出口禁令已停止执行,但该公司仍在清单内)": a note on one
                 # measure after the status word does not change the status)
-                if any(0 <= k - off < len(row.cells) and self.sh.rx("status_active").match(self.text, row.cells[k - off][0], row.cells[k - off][1])
+                if any((c := at(k)) is not None and self.sh.rx("status_active").match(self.text, *row.cells[c])
                        for k in cols["header_action"]):
                     row_act = None
                 row_act = row_act or "added"

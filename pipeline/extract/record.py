@@ -321,6 +321,7 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
     prev_unit = None
     notes = [] if decision_only else act_notes(ctx)
     tags = [(m.start(), m.end()) for m in ctx.rx("items", "hashtag").finditer(ctx.doc.text)]
+    workpiece = ctx.rx("elements", "workpiece_before")
     for s, e in ctx.sents:
         unit = ctx.unit_at(s)
         if unit is not prev_unit:
@@ -338,7 +339,6 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
             control = True  # "同被暂停的还有…钬铒铥铕镱五种中重稀土…的措施": suspended controls are reported ones
         if cue_hits and ":" in ctx.doc.text[cue_hits[0].end:e]:
             inline_led = True
-        workpiece = ctx.rx("elements", "workpiece_before")
         mentions = [m for m in ctx.within("elements", s, e)
                     if not any(a <= m.start < b for a, b in ctx.cited) and not any(a <= m.start < b for a, b in tags)
                     and not workpiece.search(ctx.doc.text, max(s, m.start - 40), m.start)]
