@@ -869,3 +869,42 @@ def test_an_annex_caption_naming_the_entities_and_the_list_opens_the_names() -> 
                   "<ol><li>Harbor Ridge Industries, Inc. (港岭工业公司)</li><li>Falconcrest Group (鹰峰集团)</li></ol>"
                   "<p>Ministry of Commerce<br>25 September 2025</p></body></html>", "a.html")
     assert got == {("Harbor Ridge Industries, Inc.", "control_list", "added"), ("Falconcrest Group", "control_list", "added")}
+
+
+def test_among_the_counted_parties_names_them() -> None:
+    got = parties("Beijing on Tuesday put nine U.S. firms on its export control list under MOFCOM Announcement No. 30, "
+                  "barring exports of dual-use items to them. Among the nine are Harbor Ridge Systems, Kestrel "
+                  "Technologies, Inc. and Falconcrest Corporation. The ban starts on May 6.\n")
+    assert got == {("Harbor Ridge Systems", "control_list", "added"), ("Kestrel Technologies, Inc.", "control_list", "added"),
+                   ("Falconcrest Corporation", "control_list", "added")}
+
+
+def test_an_and_inside_an_item_before_a_further_comma_is_part_of_the_name() -> None:
+    # English joins only a series' last item with "and": the first "and" belongs to a name
+    got = names("China added four companies to the unreliable entity list on Friday. The firms added include two "
+                "Harbor Ridge units: Harbor Ridge Sensors and Guidance Systems, Harbor Ridge Marine and the Harbor "
+                "Ridge Test Range Office. Their managers may not enter China.\n")
+    assert got == {"Harbor Ridge Sensors and Guidance Systems", "Harbor Ridge Marine", "Harbor Ridge Test Range Office"}
+
+
+def test_a_plain_series_still_splits_at_its_and() -> None:
+    got = names("The unreliable entity list working mechanism decided on Friday to add Harbor Ridge Systems, Kestrel "
+                "Technologies and Falconcrest Corporation to the unreliable entity list and to bar them from import "
+                "and export activities related to China.\n")
+    assert got == {"Harbor Ridge Systems", "Kestrel Technologies", "Falconcrest Corporation"}
+
+
+def test_a_cell_enumerating_chinese_names_holds_each_name() -> None:
+    got = parties("<html><body><h1>不可靠实体清单适用情况一览</h1><p>工作机制历次公告将下列美国企业列入不可靠实体清单:</p>"
+                  "<table><tr><th>公告</th><th>被列入实体</th><th>主要措施</th></tr>"
+                  "<tr><td>〔2024〕3号</td><td>北岭动力公司、鹰峰防务与航天公司</td><td>禁止从事与中国有关的进出口活动</td></tr>"
+                  "<tr><td>〔2024〕4号</td><td>港岭防务、空间与安全集团</td><td>同上</td></tr></table></body></html>", "a.html")
+    assert got == {("北岭动力公司", "unreliable_entity", "added"), ("鹰峰防务与航天公司", "unreliable_entity", "added"),
+                   ("港岭防务、空间与安全集团", "unreliable_entity", "added")}
+
+
+def test_one_party_put_on_two_lists_in_turn_is_on_both() -> None:
+    got = parties("<html><body><h1>两份清单的叠加</h1><p>商务部以往公告显示，部分企业同时出现在两份清单上。</p><p>例如，北岭动力公司"
+                  "于2025年3月4日被列入不可靠实体清单后，又于4月9日被商务部公告2025年第22号列入出口管制管控名单，对其出口两用物项"
+                  "一律禁止。</p></body></html>", "a.html")
+    assert got == {("北岭动力公司", "unreliable_entity", "added"), ("北岭动力公司", "control_list", "added")}

@@ -316,7 +316,16 @@ class Reader:
         # "莱多斯公司等15家": a cell naming the first of a counted group holds that one name
         tail = self.sh.rx("cell_count_tail")
         out = [(a, m.start() if (m := tail.search(self.text, a, b)) else b) for a, b in out]
-        return [(a, b) for a, b in out if self.text[a:b].strip()]
+        # "洛克希德·马丁公司、雷神导弹与防务公司": Chinese names enumerated in one cell are read as in a
+        # sentence (an enumeration inside one name, "波音防务、空间与安全集团", stays whole)
+        split: list[tuple[int, int]] = []
+        for a, b in out:
+            named = chinese_names(self.text, a, b, self.sh) if self.sh.rx("zh_list_sep").search(self.text, a, b) else []
+            if len(named) > 1:
+                split.extend((n.start, n.end) for n in named)
+            else:
+                split.append((a, b))
+        return [(a, b) for a, b in split if self.text[a:b].strip()]
 
     def cell_cue(self, row: "Unit", cols: dict[str, list[int]], kind: str, family: str, off: int = 0) -> str | None:
         for k in cols.get(kind, []):
@@ -498,12 +507,35 @@ class Reader:
                 lst, act = self.act_list(cited[0].label), self.act_action(cited[0].label)
                 out.extend(Found(name, lst, act or "added", "prose", None) for name in names)
                 continue
+            turns = self.lists_in_turn(names[0], e) if len(names) == 1 else []
+            if turns:
+                out.extend(Found(names[0], lst, act, "prose", None) for lst, act in turns)
+                continue
             for i, name in enumerate(names):
                 lst = self.prose_list(name, s, e, prev, counts)
                 if lst:
                     group = self.group_of(name, s, e)
                     out.append(Found(name, lst, dated.get(i) or self.prose_action(name, s, e, u), "prose",
                                      group[1] if group and group[0] == lst else None))
+        return out
+
+    def lists_in_turn(self, name: Name, e: int) -> list[tuple[str, str]]:
+        """(list, action) for each of several lists one party is put on in turn in one sentence
+        ("A于3月被列入不可靠实体清单后, 又于4月被列入出口管制管控名单"; "A was added to the UEL in
+        March and placed on the control list in April"): each list after the name has its own
+        listing verb between it and the list before; otherwise one list is the party's."""
+        cues = sorted(self.cues("party_list", name.end, e), key=lambda h: h.start)
+        if len({h.label for h in cues}) < 2:
+            return []
+        out: list[tuple[str, str]] = []
+        pos = name.end
+        for h in cues:
+            acts = self.cues("party_action", pos, h.start)
+            if not acts:
+                return []
+            if (h.label, acts[-1].label) not in out:
+                out.append((h.label, acts[-1].label))
+            pos = h.end
         return out
 
     def pronoun_run(self, k: int) -> bool:

@@ -115,6 +115,26 @@ class EnglishRun:
             e -= 1
         return s, e
 
+    def _series_goes_on(self, toks: list[tuple[int, int, str]], i: int) -> bool:
+        """Whether capitalised names and commas from toks[i] lead to an enumeration's own "and"/"or"
+        before a name: English joins only the last item of a series with "and" ("Lockheed Martin
+        Missiles and Fire Control, Lockheed Martin Aeronautics and the X Lab"), so an "and" in an
+        item before a further comma is part of that item's name."""
+        legal = self.sh.rx("en_legal_form")
+        n, seen_name = len(toks), False
+        while i < n:
+            t = toks[i][2]
+            if t in ("and", "or"):
+                nxt = i + 2 if i + 2 < n and toks[i + 1][2].lower() == "the" else i + 1
+                return seen_name and nxt < n and _is_cap(toks[nxt][2]) and not self._stop(toks[nxt][2])
+            if t == "," or t == "&" or legal.match(t):
+                i += 1
+            elif _is_cap(t) and not self._stop(t):
+                seen_name, i = True, i + 1
+            else:
+                return False
+        return False
+
     def forward(self, start: int, end: int) -> list[Name]:
         """Names after a cue: 'A, radar developer B, C, Inc. and D' up to the first word that
         neither describes nor names (a verb, a preposition, the end of the sentence)."""
@@ -177,6 +197,10 @@ class EnglishRun:
             if last == j and self.sh.rx("en_place").match(toks[j][2]):
                 break
             k = last + 1
+            if k + 1 < n and toks[k][2] == "and" and _is_cap(toks[k + 1][2]) and not self._stop(toks[k + 1][2]):
+                r = self._cap_run(toks, k + 1)
+                if r + 2 < n and toks[r + 1][2] == "," and self._series_goes_on(toks, r + 2):
+                    last, k = r, r + 1  # "A and B, C and D": the first "and" is inside a name
             sector = self.sh.rx("en_sector_word", re.I)
             while k + 1 < n and toks[k][2] == "," and sector.match(toks[last][2]) and _is_cap(toks[k + 1][2]):
                 # "Boeing Defense, Space & Security": a name whose last words are a series of
