@@ -363,3 +363,83 @@ def test_a_machine_translated_export_control_names_its_elements() -> None:
 def test_wu_xu_shen_qing_xu_ke_is_an_exemption() -> None:
     got = rec("境外稀土物项管制\n\n商务部公告对境外相关稀土物项实施出口管制,出口须申请许可。因救灾等人道主义目的出口的,无须申请许可。\n")
     assert {(r["category"], r["policy"]) for r in got["end_user_rules"]} == {("humanitarian", "exempt")}
+
+
+# --- b70-b72 (first runs 0.857, 0.897, 0.916 at 2ebfef4): the forms below, in new words
+
+
+def test_an_end_date_in_the_next_numbered_clause_ends_the_suspension() -> None:
+    got = rec("Ministry of Commerce and General Administration of Customs\nAnnouncement No. 81 of 2026\n"
+              "Announcement on Suspending the Export Control Measures on Rare Earth Items of Announcements No. 40 "
+              "and No. 41 of 2026\n\nThe relevant matters are hereby announced as follows:\n"
+              "1. The implementation of MOFCOM/GACC Announcements No. 40 and No. 41 of 2026 (export controls on "
+              "samarium and dysprosium items) is suspended.\n"
+              "2. The suspension applies from the date of this announcement until 30 June 2027.\n\n"
+              "Ministry of Commerce\nGeneral Administration of Customs\n2 March 2026\n")
+    assert {(r["target"], r["until"]) for r in got["relations"]} == {("MOFCOM-2026-40", "2027-06-30"),
+                                                                      ("MOFCOM-2026-41", "2027-06-30")}
+
+
+def test_issued_on_in_a_sentence_about_other_acts_is_not_the_issue_date() -> None:
+    got = rec("Ministry of Commerce and General Administration of Customs\nAnnouncement No. 81 of 2026\n"
+              "Announcement on Suspending the Export Control Measures on Rare Earth Items of Announcements No. 40 "
+              "and No. 41 of 2026\n\nThe relevant matters are hereby announced as follows:\n"
+              "1. The implementation of MOFCOM/GACC Announcements No. 40 and No. 41 of 2026 is suspended.\n\n"
+              "Ministry of Commerce\nGeneral Administration of Customs\n2 March 2026\n\n"
+              "Note: the two suspended announcements were both issued on 12 January 2026.\n")
+    assert got["issued"] == "2026-03-02"
+
+
+def test_the_items_an_announcement_refers_to_are_its_controlled_items() -> None:
+    got = rec("稀土管制首次延伸至境外\n\n3月2日,商务部发布2026年第12号公告,宣布对境外相关稀土物项实施出口管制,"
+              "稀土出口管制范围扩大。\n"
+              "记者梳理发现,公告所称物项包括金属钐、金属镝及其合金。\n")
+    assert set(got["elements"]) == {"Sm", "Dy"}
+
+
+def test_a_price_in_another_clause_leaves_the_control_clause_standing() -> None:
+    got = rec("China imposed export controls on tungsten on Tuesday.\n"
+              "One broker said gallium and germanium had already entered the control range, the short term may "
+              "lift overseas prices.\n")
+    assert {"Ga", "Ge"} <= set(got["elements"])
+    got = rec("China imposed export controls on tungsten on Tuesday.\nGallium prices rose 20% last week.\n")
+    assert "Ga" not in got["elements"]
+
+
+def test_a_rumoured_control_is_no_element() -> None:
+    got = rec("稀土出口管制\n\n商务部此前已对钐、钆相关物项实施出口管制。\n"
+              "群里在传一张截图,说镨、钕也要纳入出口管制,这是假的。\n")
+    assert "Pr" not in got["elements"] and "Sm" in got["elements"]
+
+
+def test_a_day_of_the_month_in_english_takes_the_page_month() -> None:
+    got = rec("Five metals put under export control\n2026-03-06 08:31 Source: Metals Desk\n"
+              "On the 5th, the Ministry of Commerce and the General Administration of Customs published an "
+              "announcement deciding to carry out export control on tungsten and indium related items. The "
+              "announcement is implemented from the date of publication.\n")
+    assert got["effective"] == ["2026-03-05"]
+
+
+def test_a_counted_set_of_one_countrys_firms_is_no_country_rule() -> None:
+    got = rec("China bars dual-use exports to 9 US firms\n\nChina's commerce ministry on Tuesday placed nine U.S. "
+              "companies on its export control list. Chinese exporters may no longer ship dual-use items such as "
+              "gallium and germanium to the listed firms.\n")
+    assert {(r["category"], r["policy"]) for r in got["end_user_rules"]} == {("listed_entity", "deny")}
+
+
+def test_a_newsletter_about_an_act_is_news() -> None:
+    got = rec("Trade Controls Bulletin · Issue 7\nIn this issue\nMOFCOM Announcement No. 12 — the short version\n"
+              "On 2 March the Ministry of Commerce published Announcement No. 12 of 2026, requiring licences for "
+              "exports of samarium and dysprosium items.\nManage preferences · Unsubscribe\n")
+    assert got["kind"] == "news"
+
+
+def test_an_associations_notice_about_an_act_is_news_and_its_copy_of_an_act_is_one() -> None:
+    notice = rec("关于商务部暂停实施2026年第12号公告有关事项的通知\n衡材协〔2026〕9号\n各会员单位:\n"
+                 "3月2日,商务部发布2026年第12号公告,对钐、镝相关物项实施出口管制。现将有关事项通知如下:\n"
+                 "一、请会员单位开展物项自查。\n二、如有疑问请联系秘书处。\n衡州市新材料行业协会秘书处\n2026年3月5日\n")
+    assert notice["kind"] == "news"
+    repost = rec("【转载】商务部公告2026年第12号\n各位会员:\n现将商务部公告全文转载如下:\n商务部公告2026年第12号\n"
+                 "根据《中华人民共和国出口管制法》有关规定,经国务院批准,决定对钐、镝相关物项实施出口管制。\n"
+                 "本公告自公布之日起正式实施。\n商务部\n2026年3月2日\n某某商会秘书处\n2026年3月5日\n")
+    assert repost["kind"] == "announcement"

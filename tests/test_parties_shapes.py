@@ -908,3 +908,53 @@ def test_one_party_put_on_two_lists_in_turn_is_on_both() -> None:
                   "于2025年3月4日被列入不可靠实体清单后，又于4月9日被商务部公告2025年第22号列入出口管制管控名单，对其出口两用物项"
                   "一律禁止。</p></body></html>", "a.html")
     assert got == {("北岭动力公司", "unreliable_entity", "added"), ("北岭动力公司", "control_list", "added")}
+
+
+# --- p15 (first run 0.785 at 2ebfef4) and b71: the forms below, in new words
+
+HR_LEAD = ("Beijing on Tuesday added eight Japanese companies to its export control list and put another six on "
+           "its watch list, barring exports of dual-use items to the first group.\n")
+
+
+def test_a_run_goes_on_past_a_relative_clause_and_as_well_as() -> None:
+    got = names(HR_LEAD + "The control list is led by shipyards. They include Harbor Ridge Shipbuilding Co., which "
+                          "builds frigates for the navy, Kestrel Engines, Ltd., as well as Falconcrest Systems, Ltd.\n")
+    assert got == {"Harbor Ridge Shipbuilding Co.", "Kestrel Engines, Ltd.", "Falconcrest Systems, Ltd."}
+
+
+def test_also_named_were_continues_the_run_on_its_list() -> None:
+    got = parties(HR_LEAD + "The control list is led by shipyards. They include Harbor Ridge Shipbuilding Co. and "
+                            "Kestrel Engines, Ltd.\nAlso named were Falconcrest Systems, Ltd. and the Japan "
+                            "Defence Academy.\nWatch list\nExporters to watch-list firms lose general licences.\n")
+    assert {(n, lst) for n, lst, _ in got} >= {("Falconcrest Systems, Ltd.", "control_list"),
+                                                ("Japan Defence Academy", "control_list")}
+
+
+def test_a_capitalised_trade_word_before_a_name_heading_a_list_is_not_the_name() -> None:
+    got = parties(HR_LEAD + "Carmaker Northwind Motors Corporation heads the watch list, which also includes Bayline "
+                            "Aviation Co., Ltd. Companies can ask to be removed if they cooperate with checks.\n")
+    assert got >= {("Northwind Motors Corporation", "watch_list", "added"), ("Bayline Aviation Co., Ltd.", "watch_list", "added")}
+
+
+def test_an_owner_of_brands_between_commas_names_no_party() -> None:
+    got = names("China's commerce ministry said on Friday that the unreliable entity list working mechanism added two "
+                "U.S. companies to the unreliable entity list: Harbor Ridge Apparel Corp., the owner of the Kestrel and "
+                "Falconcrest brands, and the sequencing group Bayline Genomics, Inc. The listing bars them from trade.\n")
+    assert got == {"Harbor Ridge Apparel Corp.", "Bayline Genomics, Inc."}
+
+
+def test_plain_name_lines_under_a_lead_in_are_the_names() -> None:
+    got = parties("BEIJING, March 3 - China's commerce ministry on Tuesday placed four U.S. companies on its export "
+                  "control list, barring exports of dual-use items to them.\nThe companies named were:\n"
+                  "Harbor Ridge Photonics\nKestrel Systems, Inc.\nFalconcrest Labs\nBayline Tactical Radio\n"
+                  "Most of them are small defence suppliers.\n")
+    assert {n for n, _, _ in got} == {"Harbor Ridge Photonics", "Kestrel Systems, Inc.", "Falconcrest Labs",
+                                      "Bayline Tactical Radio"}
+
+
+def test_what_the_list_lists_goes_back_to_the_list_just_reported() -> None:
+    got = parties("<html><body><h1>商务部将12家外国实体列入出口管制管控名单</h1><p>商务部周二将北岭造船株式会社等12家实体列入"
+                  "出口管制管控名单，另将6家实体列入关注名单。出口经营者不得向管控名单上的实体出口两用物项。</p>"
+                  "<p>名单所列主要是军工集团旗下的子公司。其中包括港岭航空发动机株式会社；另外，鹰峰防卫大学亦被点名。</p>"
+                  "</body></html>", "a.html")
+    assert {("港岭航空发动机株式会社", "control_list", "added"), ("鹰峰防卫大学", "control_list", "added")} <= got

@@ -267,9 +267,12 @@ def _semantics(rows: list[dict[str, Any]], meta: dict[str, Any], sem: dict[str, 
     names = eu.get("country_names", {})
     alt = {"zh": "(?:" + "|".join(sorted(names.get("zh", []), key=len, reverse=True)) + ")",
            "en": "(?-i:" + "|".join(sorted(names.get("en", []), key=len, reverse=True)) + ")"}
-    country = categories.get("country") or {}
-    categories["country"] = {lang: [f.replace("{C}", alt[lang]) for f in frags] for lang, frags in country.items()}
-    _family(rows, "eu_category", {"_neutral": eu.get("neutral"), **categories})
+    def with_names(frags_by_lang: dict[str, list[Any]]) -> dict[str, list[Any]]:
+        """{C} in a pattern (a string or a {p: …} entry) is the language's country names."""
+        return {lang: [f.replace("{C}", alt[lang]) if isinstance(f, str) else {**f, "p": f["p"].replace("{C}", alt[lang])}
+                       for f in frags or []] for lang, frags in frags_by_lang.items()}
+    categories["country"] = with_names(categories.get("country") or {})
+    _family(rows, "eu_category", {"_neutral": with_names(eu.get("neutral") or {}), **categories})
     _family(rows, "eu_policy", {"_void": eu.get("void"), "_none": eu.get("not_policies"), **eu["policies"]})
     _family(rows, "eu_implicit", {"civilian": eu.get("implicit_civilian")})
     # a country's bare name: a table column it heads ("… | United States") holds that country's rules

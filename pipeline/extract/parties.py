@@ -371,6 +371,8 @@ class Reader:
                 if self.is_item(v) and not (measures and not self.named_item(v) and not (
                         len(items) >= 2 and len(v.text.strip()) <= 60 and not v.ends_colon)):
                     items.append(v)
+                elif not measures and u.ends_colon and (not items or items[-1].role in (None, "text")) and self.name_line(v):
+                    items.append(v)  # "The companies named were:" and a name a line, unmarked (wire copy)
                 elif measures or not (v.role == "meta" and k + 1 < len(self.units) and self.is_item(self.units[k + 1])):
                     break  # a line of chrome between two items (a forum's advertisement) is skipped
             if not items:
@@ -385,9 +387,31 @@ class Reader:
             for v in items:
                 self.claimed.add(v.index)
                 name = split_alias(self.text, v.start, v.end, self.sh)
-                if name is not None:
+                if name is not None and not self.lowercase_clause(name):
                     out.append(Found(name, lst, act or "added", "list"))
         return out
+
+    def lowercase_clause(self, name: Name) -> bool:
+        """An item that is a clause in lower case ("re-export the Annex 1 items themselves when
+        …"), not a name: its first word has no capital and it runs over four words."""
+        words = self.text[name.start:name.end].split()
+        return len(words) > 4 and words[0].isascii() and any(c.isalpha() for c in words[0]) \
+            and words[0] == words[0].lower()
+
+    def name_line(self, v: "Unit") -> bool:
+        """A line with no list marker that is only a name (under a lead-in naming parties): short,
+        not a sentence unless it ends with a legal form, starting with a capital or a Chinese
+        character."""
+        body = v.text.strip()
+        if v.role not in (None, "text") or v.ends_colon or ":" in body or not 2 <= len(body) <= 80:
+            return False
+        if self.named_item(v):
+            return True
+        # a name without a legal form: words in title case ("American Photonics", "Domo Tactical
+        # Communications"), no sentence
+        words = body.split()
+        return body.isascii() and not self.sh.rx("sentence_line").search(body) and all(
+            w[0].isupper() or w[0].isdigit() or w.lower() in ("of", "and", "&", "for", "the", "de", "-") for w in words)
 
     def headed(self, row: "Unit") -> bool:
         """Is a table row under (or itself) a header row that names the columns?"""
@@ -474,7 +498,8 @@ class Reader:
                 [r for r in self.acts if s <= r.start < e
                  and self.sh.rx("act_parties").match(self.text, r.end, e)]
             if not lc and not self.cues("party_action", s, e) and not (
-                    prev and self.cues("party_list", prev.start, prev.end)) and not self.counted(s, e, prev, counts) \
+                    prev and (self.cues("party_list", prev.start, prev.end) or self.cues("party_same", prev.start, prev.end))) \
+                    and not self.counted(s, e, prev, counts) \
                     and not self.follows_listing(k, runs) and not cited and not pronoun:
                 continue  # "Chinese companies such as X said …": no list, no listing, no listed count
             if self.note_on_other_act(s, e) or u.index in notes:
@@ -512,7 +537,7 @@ class Reader:
                 out.extend(Found(names[0], lst, act, "prose", None) for lst, act in turns)
                 continue
             for i, name in enumerate(names):
-                lst = self.prose_list(name, s, e, prev, counts)
+                lst = self.prose_list(name, s, e, prev, counts, pronoun)
                 if lst:
                     group = self.group_of(name, s, e)
                     out.append(Found(name, lst, dated.get(i) or self.prose_action(name, s, e, u), "prose",
@@ -533,6 +558,9 @@ class Reader:
             acts = self.cues("party_action", pos, h.start)
             if not acts:
                 return []
+            if out and (self.cues("party_entity", pos, h.start) or self.sh.rx("count_zh").search(self.text, pos, h.start)
+                        or self.sh.rx("count_en").search(self.text, pos, h.start)):
+                return []  # "…; 同日, 商务部还将28家美国实体列入…": the later list is another group's
             if (h.label, acts[-1].label) not in out:
                 out.append((h.label, acts[-1].label))
             pos = h.end
@@ -545,10 +573,11 @@ class Reader:
         sent = sents[k]
         if not k or not self.sh.rx("pronoun_run").match(self.text, sent.start, sent.end):
             return False
-        # the step may stand up to three sentences before ("… added 12 American companies to its
+        # the step may stand up to five sentences before ("… added 12 American companies to its
         # export control list. Under No. 22, exports to the listed firms are prohibited. The
         # companies named are A, B …"), in this paragraph or the two above
-        for prev in reversed(sents[max(0, k - 3):k]):
+        for j in range(k - 1, max(0, k - 5) - 1, -1):
+            prev = sents[j]
             if sent.line - prev.line > 2 or self.units[prev.line].role in ("title", "meta"):
                 break
             # (a step on a list: a list named with it, or a lifting or suspension, which only a
@@ -556,6 +585,8 @@ class Reader:
             acts = self.cues("party_action", prev.start, prev.end)
             if acts and (bool(self.cues("party_list", prev.start, prev.end)) or any(h.label in NOT_ADDED for h in acts)):
                 return True
+            if j == k - 1 and self.pronoun_run(j):
+                return True  # "They include A and B. Also named were C and D": the run goes on
         return False
 
     def named_before(self, k: int) -> list[Name]:
@@ -751,7 +782,7 @@ class Reader:
                     out.setdefault(m.group(1).lower(), pick.label)
         return out
 
-    def prose_list(self, name: Name, s: int, e: int, prev: Any, counts: dict[str, str]) -> str | None:
+    def prose_list(self, name: Name, s: int, e: int, prev: Any, counts: dict[str, str], pronoun: bool = False) -> str | None:
         tail = self.sh.rx("count_after_name").match(self.text, name.end, e)
         if tail is not None and "," not in tail.group():
             # "put SUBARU Corporation and 19 other companies on the watch list": the count right
@@ -791,6 +822,17 @@ class Reader:
         before = [h for h in self.cues("party_list", u.start, s)]
         if before:
             return before[-1].label
+        # "名单所列主要是…。…亦被点名": the list a "the list" earlier in the paragraph went back to
+        same = [h for h in self.cues("party_same", u.start, s) if h.label == "back"]
+        listed = [c for c in self.hits["party_list"] if same and c.end <= same[-1].start]
+        if listed:
+            return listed[-1].label
+        if pronoun:
+            # "The control list is dominated by … They include A. Also named were B": a run by a
+            # pronoun is on the list spoken of last before it
+            last = [h for h in self.hits["party_list"] if h.start < s]
+            if last:
+                return last[-1].label
         return self.fallback_list(s)
 
     def groups(self, s: int, e: int, entity_only: bool = False) -> list[tuple[int, str, str | None]]:

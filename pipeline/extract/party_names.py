@@ -255,6 +255,8 @@ class EnglishRun:
                 k += 1
                 if k < n and toks[k][2] in ("and", "or"):
                     k += 1
+                elif k + 2 < n and [t[2] for t in toks[k:k + 3]] == ["as", "well", "as"]:
+                    k += 3  # "A, B, as well as C"
                 i = k
                 continue
             if k < n and toks[k][2] in ("and", "or", "&"):
@@ -303,8 +305,10 @@ class EnglishRun:
             if not _is_cap(toks[last][2]) and not self.sh.rx("en_legal_tail", re.I).match(toks[last][2]):
                 break  # "20 other Japanese entities, among them …": a description ends in a common noun
             head = j
-            while head < last and (self._owner(toks[head][2]) or self._based(toks[head][2])):
-                head += 1
+            trade = self.sh.rx("en_trade_word", re.I)
+            while head < last and (self._owner(toks[head][2]) or self._based(toks[head][2])
+                                   or trade.match(toks[head][2])):
+                head += 1  # "Carmaker SUBARU Corporation heads …": what it is, capitalised at the start
             before = toks[j - 1][2] if j > 0 else ""
             whole = before in ("", ",", "and", "or") or not _is_word(before)
             # "said that A, Inc., B and C had been added": a clause opener starts the first name

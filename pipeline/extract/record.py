@@ -322,7 +322,19 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
     notes = [] if decision_only else act_notes(ctx)
     tags = [(m.start(), m.end()) for m in ctx.rx("items", "hashtag").finditer(ctx.doc.text)]
     workpiece = ctx.rx("elements", "workpiece_before")
-    for s, e in ctx.sents:
+    anaphor = ctx.rx("items", "anaphor_start")
+
+    def taken_up(i: int) -> bool:
+        """Does the next sentence of the same line take these elements up as controlled ("…
+        samarium, dysprosium and yttrium. Those are the elements China has licensed since April")?"""
+        if i + 1 >= len(ctx.sents):
+            return False
+        a, b = ctx.sents[i + 1]
+        if ctx.unit_at(a) is not ctx.unit_at(ctx.sents[i][0]) or not anaphor.match(ctx.doc.text, a, b):
+            return False
+        nxt = {m.label for m in ctx.within("scope_cues", a, b)}
+        return bool(nxt & labels) and "negation" not in nxt and "statistic" not in nxt
+    for i, (s, e) in enumerate(ctx.sents):
         unit = ctx.unit_at(s)
         if unit is not prev_unit:
             prev_control, inline_led, prev_unit = False, False, unit
@@ -346,6 +358,19 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
             mentions = [m for m in mentions if not (a <= m.start < b) or m.label == head]
         continued = prev_control and not decision_only
         prev_control = control and "negation" not in cues
+        if "statistic" in cues and mentions and not decision_only and cue_hits:
+            # "…enter the control range, the short term may push up the overseas price": a figure
+            # or price in another clause than the elements leaves the control clause standing
+            stats = [m for m in ctx.within("scope_cues", s, e) if m.label == "statistic"]
+            sep = ctx.rx("items", "clause_sep")
+            bounds = [s] + [m.end() for m in sep.finditer(ctx.doc.text, s, e)] + [e]
+
+            def clause(pos: int) -> int:
+                return bisect.bisect_right(bounds, pos)
+            stat_clauses = {clause(m.start) for m in stats}
+            if not any(clause(c.start) in stat_clauses for c in cue_hits):
+                mentions = [m for m in mentions if clause(m.start) not in stat_clauses]
+                cues = cues - {"statistic"}
         if not mentions or "negation" in cues or "statistic" in cues or "definition" in cues:
             continue
         if "technology" in cues and ("item_word" not in cues or "tech_catalogue" in cues):
@@ -357,7 +382,7 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
             section = ctx.best_tier([m.label for m in mentions])
         elif listed and section:
             continue  # an item under a section heading belongs to the heading's element (铟镓砷 under 镓)
-        if control or continued:
+        if control or continued or (not decision_only and taken_up(i)):
             out.extend((m.label, m.start, m.end) for m in mentions)
         elif not decision_only:
             # "第55号至第58号公告(超硬材料、…钬铒铥铕镱五种中重稀土…)": a report's note of what an

@@ -73,6 +73,8 @@ def issued_date(ctx: "Ctx", own: "Mention | None") -> "Mention | None":
 
     def after_cue(label: str) -> "Mention | None":
         for cue in ctx.spans.get("date_cues", []):
+            if cue.label == label and label == "issued" and not _label_at_line_start(ctx, cue):
+                continue  # "the six announcements were all issued on 9 October": other acts' day
             if cue.label == label:
                 after = [d for d in dates if cue.end <= d.start < cue.end + 12]
                 if after:
@@ -111,6 +113,16 @@ def issued_date(ctx: "Ctx", own: "Mention | None") -> "Mention | None":
         return weak
     pub = [d for d in dates if ctx.doc.published and d.label == ctx.doc.published[:10]]
     return pub[0] if pub else None
+
+
+def _label_at_line_start(ctx: "Ctx", cue: "Mention") -> bool:
+    """Is a date label ("Issued on", "发文日期") a field label, at the start of its line or table
+    cell, rather than words of a sentence?"""
+    unit = ctx.unit_at(cue.start)
+    if unit is None:
+        return True
+    start = next((a for a, b in (unit.cells or []) if a <= cue.start < b), unit.start)
+    return len(ctx.doc.text[start:cue.start].strip(" \t-•*|[](){}:")) <= 12
 
 
 def _cited_date(ctx: "Ctx", own: "Mention | None") -> "Mention | None":
@@ -500,6 +512,10 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
             # "…分别系第55、56号。暂停去到2026年11月10号。", "… Nos. 55 and 56. The suspension runs
             # until …": a next sentence that speaks of the suspension, names no act, gives its end
             s2, e2 = ctx.sentence(e)
+            for _ in range(3):  # "2. The suspension runs …": past the gap and a clause's bare number
+                if e2 >= len(text) or any(ch.isalpha() for ch in text[s2:e2]):
+                    break
+                s2, e2 = ctx.sentence(e2)
             if s2 >= e and not any(s2 <= r.start < e2 for r in refs) and any(
                     s2 <= c.start < e2 and c.label in ("suspends", "period") for c in all_cues):
                 untils = [d for d in ctx.spans.get("dates", []) if s2 <= d.start < e2 and _is_until(ctx, d)]
