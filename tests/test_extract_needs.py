@@ -1,21 +1,21 @@
 """needs.py: a pattern is skipped only when it cannot match (the view must not change)."""
 import re
 
-from pipeline.extract.needs import may_match, regex_needs
+from pipeline.extract.needs import TextChars, may_match, regex_needs
 from pipeline.extract.view import default_normaliser
 
 
 def test_needs_of_lookarounds_and_branches():
     needs = regex_needs(r"(?<=[年月])(?:[Oo][0-9]|[0-9][Oo])(?=[日号])")
-    assert not may_match(needs, set("2O25-1O-09 plain English"))
-    assert not may_match(needs, set("2025年1O月"))  # no 日 or 号 after it: cannot match
-    assert may_match(needs, set("2025年1O月9日"))
+    assert not may_match(needs, TextChars("2O25-1O-09 plain English"))
+    assert not may_match(needs, TextChars("2025年1O月"))  # no 日 or 号 after it: cannot match
+    assert may_match(needs, TextChars("2025年1O月9日"))
 
 
 def test_unknown_constructs_give_no_shortcut():
     assert regex_needs(r"\d+") is None
     assert regex_needs(re.compile("abc", re.IGNORECASE)) is None
-    assert may_match(None, set())
+    assert may_match(None, TextChars(""))
 
 
 def test_normalise_same_with_and_without_shortcuts():

@@ -9,11 +9,12 @@ it) must contain, and the set of characters a text holds, tells for free that a 
 match: it is then skipped, with the same result as running it.
 
     needs = regex_needs(pattern)            # None: nothing known (always run the pattern)
-    may_match(needs, set(text))             # False: the pattern cannot match the text
+    may_match(needs, TextChars(text))       # False: the pattern cannot match the text
 """
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import Any
 
 try:  # the parser behind `re` (Python 3.11+: re._parser; earlier: sre_parse)
@@ -114,14 +115,31 @@ def regex_needs(pattern: str | re.Pattern[str]) -> Needs | None:
     return needs or None
 
 
-def may_match(needs: Needs | None, chars: set[str] | frozenset[str]) -> bool:
-    """False when a text made of `chars` cannot hold a match (some required class is absent)."""
+class TextChars:
+    """The characters of a text, as a set and as sorted code points (a range is looked up by
+    bisection, not by trying every character of a Chinese text against it)."""
+
+    __slots__ = ("chars", "_points")
+
+    def __init__(self, text: str):
+        self.chars = set(text)
+        self._points: list[int] | None = None
+
+    def has_range(self, lo: int, hi: int) -> bool:
+        if self._points is None:
+            self._points = sorted(map(ord, self.chars))
+        i = bisect_left(self._points, lo)
+        return i < len(self._points) and self._points[i] <= hi
+
+
+def may_match(needs: Needs | None, chars: TextChars) -> bool:
+    """False when the text whose characters are `chars` cannot hold a match (a required class is absent)."""
     if needs is None:
         return True
     for lits, ranges in needs:
-        if not lits.isdisjoint(chars):
+        if not lits.isdisjoint(chars.chars):
             continue
-        if ranges and any(lo <= ord(ch) <= hi for ch in chars for lo, hi in ranges):
+        if any(chars.has_range(lo, hi) for lo, hi in ranges):
             continue
         return False
     return True

@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from pipeline import config
-from pipeline.extract.needs import Needs, may_match, regex_needs
+from pipeline.extract.needs import Needs, TextChars, may_match, regex_needs
 from pipeline.records import Block, Document
 
 SOURCE = config.MODELS_DIR / "src" / "lang" / "normalise.yml"
@@ -123,6 +123,7 @@ class Normaliser:
         if any(len(v) != 1 for v in table.values()):
             raise ValueError("normalise.yml: a fold must map one character to one character")
         self.table = table
+        self._fold_keys = frozenset(map(chr, table))  # a text with none of them folds to itself
         phrases = {k: v for k, v in (data.get("phrases") or {}).items() if len(k) == len(v)}
         self.phrases = re.compile("|".join(map(re.escape, sorted(phrases, key=len, reverse=True)))) if phrases else None
         self._phrase_map = phrases
@@ -158,15 +159,17 @@ class Normaliser:
         return self._delete_rx[kept]
 
     def normalise(self, text: str) -> tuple[str, OffsetMap]:
-        out = text.translate(self.table)
+        chars = TextChars(text)
+        out = text if self._fold_keys.isdisjoint(chars.chars) else text.translate(self.table)
         if self.phrases is not None:
             out = self.phrases.sub(lambda m: self._phrase_map[m.group(0)], out)
-        chars = set(out)
+        if out != text:
+            chars = TextChars(out)
         for (rx, repl), needs in zip(self.substitutes, self._sub_needs):
             if may_match(needs, chars):
                 new = rx.sub(repl, out)
                 if new != out:
-                    out, chars = new, set(new)
+                    out, chars = new, TextChars(new)
         delete = self._delete_of(tuple(i for i, needs in enumerate(self._delete_needs) if may_match(needs, chars)))
         cuts = [m.span() for m in delete.finditer(out)] if delete is not None else []
         if self.unwrap and "\n" in out:
