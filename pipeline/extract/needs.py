@@ -99,6 +99,41 @@ def _element(op: Any, av: Any) -> list[CharClass]:
     raise _Unknown  # AT, ASSERT_NOT, ANY, GROUPREF, CATEGORY, NOT_LITERAL ...
 
 
+_CONTEXT_OPS = ("AT", "ASSERT", "ASSERT_NOT", "GROUPREF", "GROUPREF_EXISTS", "GROUPREF_IGNORE",
+                "GROUPREF_LOC_IGNORE", "GROUPREF_UNI_IGNORE")
+
+
+def _reads_context(items: Any) -> bool:
+    """Whether an element looks beyond the characters it consumes (anchor, look-around, back-reference)."""
+    for op, av in items:
+        if str(op) in _CONTEXT_OPS:
+            return True
+        if op is _c.SUBPATTERN and _reads_context(av[3]):
+            return True
+        if op is _c.BRANCH and any(_reads_context(b) for b in av[1]):
+            return True
+        if op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and _reads_context(av[2]):
+            return True
+        if op is getattr(_c, "POSSESSIVE_REPEAT", None) and _reads_context(av[2]):
+            return True
+        if op is getattr(_c, "ATOMIC_GROUP", None) and _reads_context(av):
+            return True
+    return False
+
+
+def single_char(pattern: re.Pattern[str]) -> bool:
+    """Whether every match of `pattern` is exactly one character and depends on nothing else
+    (no anchor, look-around or word edge): then `pattern.match(text, i)` is decided by text[i]
+    alone, and its answer per character can be remembered."""
+    if not isinstance(pattern.pattern, str):
+        return False
+    try:
+        parsed = _p.parse(pattern.pattern, pattern.flags)
+        return parsed.getwidth() == (1, 1) and not _reads_context(parsed)
+    except Exception:  # an unknown parser version: no shortcut
+        return False
+
+
 def regex_needs(pattern: str | re.Pattern[str]) -> Needs | None:
     """The character classes any match of `pattern` touches, or None when none is known (a
     caseless pattern, a parser this code does not know)."""
