@@ -156,9 +156,18 @@ class TextChars:
 
     __slots__ = ("chars", "_points")
 
-    def __init__(self, text: str):
-        self.chars = set(text)
+    def __init__(self, text: str = "", chars: set[str] | None = None):
+        self.chars = set(text) if chars is None else chars
         self._points: list[int] | None = None
+
+    def mapped(self, table: dict[int, str]) -> "TextChars":
+        """The characters of the text after `text.translate(table)` (one character for one)."""
+        return TextChars(chars={table.get(ord(ch), ch) for ch in self.chars})
+
+    def added(self, more: str) -> "TextChars":
+        """A superset of the characters after a rewrite that writes only characters of `more`
+        (skipping a regex is decided on a superset: never wrongly)."""
+        return self if self.chars.issuperset(more) else TextChars(chars=self.chars | set(more))
 
     def has_range(self, lo: int, hi: int) -> bool:
         if self._points is None:

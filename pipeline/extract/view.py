@@ -127,15 +127,19 @@ class Normaliser:
         phrases = {k: v for k, v in (data.get("phrases") or {}).items() if len(k) == len(v)}
         self.phrases = re.compile("|".join(map(re.escape, sorted(phrases, key=len, reverse=True)))) if phrases else None
         self._phrase_map = phrases
+        self._phrase_chars = "".join(phrases.values())
         self.substitutes: list[tuple[re.Pattern[str], Any]] = []
+        self._sub_writes: list[str] = []  # the characters each rewrite may write into the text
         for sub in data.get("substitute") or []:
             if "map" in sub:  # characters mapped one for one inside the match
                 table = str.maketrans(sub["map"])
                 self.substitutes.append((re.compile(sub["pattern"]), lambda m, t=table: m.group(0).translate(t)))
+                self._sub_writes.append("".join(map(str, sub["map"].values())))
             else:
                 repl = sub["replace"]
                 self.substitutes.append((re.compile(sub["pattern"]),
                                          lambda m, r=repl: r if len(r) == len(m.group(0)) else m.group(0)))
+                self._sub_writes.append(repl)
         # what each rewrite and deletion needs in the text to match at all (needs.py): most
         # documents hold none of the rare characters most of them need, and skip them
         self._sub_needs: list[Needs | None] = [regex_needs(rx) for rx, _ in self.substitutes]
@@ -160,16 +164,18 @@ class Normaliser:
 
     def normalise(self, text: str) -> tuple[str, OffsetMap]:
         chars = TextChars(text)
-        out = text if self._fold_keys.isdisjoint(chars.chars) else text.translate(self.table)
+        out = text
+        if not self._fold_keys.isdisjoint(chars.chars):
+            out, chars = text.translate(self.table), chars.mapped(self.table)
         if self.phrases is not None:
-            out = self.phrases.sub(lambda m: self._phrase_map[m.group(0)], out)
-        if out != text:
-            chars = TextChars(out)
-        for (rx, repl), needs in zip(self.substitutes, self._sub_needs):
+            new = self.phrases.sub(lambda m: self._phrase_map[m.group(0)], out)
+            if new != out:
+                out, chars = new, chars.added(self._phrase_chars)
+        for (rx, repl), needs, writes in zip(self.substitutes, self._sub_needs, self._sub_writes):
             if may_match(needs, chars):
                 new = rx.sub(repl, out)
                 if new != out:
-                    out, chars = new, TextChars(new)
+                    out, chars = new, chars.added(writes)
         delete = self._delete_of(tuple(i for i, needs in enumerate(self._delete_needs) if may_match(needs, chars)))
         cuts = [m.span() for m in delete.finditer(out)] if delete is not None else []
         if self.unwrap and "\n" in out:
