@@ -35,3 +35,32 @@ def test_normalise_same_with_and_without_shortcuts():
             assert view == out
         else:
             assert len(view) == len(out) - sum(e - s for s, e in cuts)
+
+
+def test_skipped_patterns_never_match():
+    """A pattern may_match rules out finds nothing, on texts mixing the characters the view's
+    patterns are about."""
+    import random
+
+    nz = default_normaliser()
+    patterns = [rx for rx, _ in nz.substitutes] + [re.compile(p) for p in nz._deletes]
+    pool = list("abcOolI0123456789 .,:;?!-/\n\"“”（()）[]年月日号钐·•▪āéxī") + ["稀", "土", "国", "际"]
+    rng = random.Random(7)
+    checked = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(1, 30)))
+        chars = TextChars(text)
+        for rx in patterns:
+            if not may_match(regex_needs(rx), chars):
+                checked += 1
+                assert rx.search(text) is None, (rx.pattern, text)
+    assert checked > 1000
+
+
+def test_one_character_edges_answer_per_character():
+    from pipeline.extract.needs import single_char
+
+    assert single_char(re.compile("(?:[A-Za-z])|(?:[A-Za-z])"))
+    assert single_char(re.compile(r"[0-9A-Za-z_.\-/]"))
+    for pattern in (r"\d|[-/.]\d", r"\s+technolog", r"\b", "a$", "(?=a)b", "(?<=a)b", "a?"):
+        assert not single_char(re.compile(pattern)), pattern
