@@ -78,23 +78,24 @@ def set_spans(doc: Doc, key: str, found: Iterable[SpanTuple]) -> None:
     n = len(starts)
     label_ids: dict[str, int] = {}
     add = doc.vocab.strings.add
+    new_span, add_seen, add_span, add_mention = Span, seen.add, spans.append, mentions.append
     for start, end, label in found:
-        if not (0 <= start < total and 0 <= end - 1 < total):
+        if not (0 <= start < total and 0 < end <= total):
             continue
         a = bisect_right(starts, start) - 1
-        e = bisect_right(starts, end - 1) - 1
-        if not (start == starts[a] and end == ends[e] and e + 1 > a) and start == ends[a]:
+        b = bisect_right(starts, end - 1)
+        if start == ends[a]:  # (tokens are never empty: a token ending there does not start there)
             a += 1  # expand: trailing whitespace is not part of the token before it
-        b = e + 1
-        if (a, b, label) in seen:
+        ident = (a, b, label)
+        if ident in seen:
             continue
-        seen.add((a, b, label))
+        add_seen(ident)
         label_id = label_ids.get(label)
         if label_id is None:
             label_id = label_ids[label] = add(label)
-        spans.append(Span(doc, a, b, label=label_id))
+        add_span(new_span(doc, a, b, label=label_id))
         first = starts[a] if a < n else total
-        mentions.append((first, ends[b - 1] if b > a else first, label))
+        add_mention((first, ends[b - 1] if b > a else first, label))
     doc.spans[key] = spans
     doc.user_data[(MENTIONS_KEY, key)] = (len(spans), mentions)
 

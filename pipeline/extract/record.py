@@ -342,8 +342,9 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
                 section = []
         if ctx.layout.in_boilerplate(s):
             continue  # related-story headlines, tag lines, footers: other pages' words
-        cue_hits = [m for m in ctx.within("scope_cues", s, e) if m.label in labels]
-        cues = {m.label for m in ctx.within("scope_cues", s, e)}
+        scope = ctx.within("scope_cues", s, e)
+        cue_hits = [m for m in scope if m.label in labels]
+        cues = {m.label for m in scope}
         control = bool(cues & labels) or inline_led or (unit is not None and unit.index in led)
         if not decision_only and "act_verb" in cues and ctx.within("announcements", s, e):
             control = True  # "Announcement No. 58 of 2025 named artificial graphite anode material, …"
@@ -351,7 +352,11 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
             control = True  # "同被暂停的还有…钬铒铥铕镱五种中重稀土…的措施": suspended controls are reported ones
         if cue_hits and ":" in ctx.doc.text[cue_hits[0].end:e]:
             inline_led = True
-        mentions = [m for m in ctx.within("elements", s, e)
+        named = ctx.within("elements", s, e)
+        if not named:  # most sentences: nothing to keep, only the state the next sentence reads
+            prev_control = control and "negation" not in cues
+            continue
+        mentions = [m for m in named
                     if not any(a <= m.start < b for a, b in ctx.cited) and not any(a <= m.start < b for a, b in tags)
                     and not workpiece.search(ctx.doc.text, max(s, m.start - 40), m.start)]
         for a, b, head in inline_sections(ctx, s, e, mentions):

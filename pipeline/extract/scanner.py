@@ -20,8 +20,9 @@ and no longer hit of the same pattern contains them (so "export controls" wins o
 control" inside it). Offsets are character offsets into the scanned string.
 
 Tracking the start of a match costs memory per pattern: a long bounded repeat over a multi-byte
-class ("就[^。\n]{1,40}答问") is "too large" for it. Such patterns are compiled for their end
-offsets only, and the start is read back by Python's `re`: the same regex anchored at the end
+class ("就[^。\n]{1,40}答问") is "too large" for it; a long list of names before a long
+alternation makes the database megabytes larger (slower to scan). Such patterns are compiled for
+their end offsets only, and the start is read back by Python's `re`: the same regex anchored at the end
 (`(?:…)\Z` searched in a window ending there) finds the leftmost start, as Hyperscan would.
 """
 from __future__ import annotations
@@ -34,8 +35,12 @@ from typing import Any, Iterable, NamedTuple
 import hyperscan
 import numpy as np
 
+from pipeline.extract.needs import single_char
+
 _BASE_FLAGS = hyperscan.HS_FLAG_SOM_LEFTMOST | hyperscan.HS_FLAG_UTF8
 _START_WINDOW = 1000  # characters searched back from an end-only match for its start
+_SOM_MAX_BYTES = 1_000_000  # a pattern whose database with start tracking is bigger than this ...
+_SOM_MAX_FACTOR = 4  # ... and this many times its size without, runs end-only
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,11 @@ class Scanner:
         self._labels = [p.label for p in patterns]
         self._fams = [p.family for p in patterns]
         self._edges = [(p.before_rx, p.after_rx) for p in patterns]
+        # an edge regex that reads one character ("[A-Za-z]": most of them) is answered per
+        # character once: the scan checks some 300,000 edges per 500 documents
+        memos: dict[tuple[str, int], dict[str, bool]] = {}
+        self._edge_memos = [tuple(memos.setdefault((rx.pattern, rx.flags), {}) if rx is not None and single_char(rx)
+                                  else None for rx in pair) for pair in self._edges]
 
     @staticmethod
     def _compile(patterns: list[Pattern], end_only: set[int]) -> Any:
@@ -165,7 +175,7 @@ class Scanner:
         keyed.sort()
         kept: list[tuple[int, int, int]] = []
         keep = kept.append
-        edges = self._edges
+        edges, memos = self._edges, self._edge_memos
         last_pid, reach = -1, -1
         n = len(text)
         for pid, s, neg_e in keyed:
@@ -174,13 +184,32 @@ class Scanner:
                 continue
             if pid != last_pid:
                 last_pid, reach = pid, -1
+                before, after = edges[pid]
+                before_memo, after_memo = memos[pid]
             if e <= reach:
                 continue
-            before, after = edges[pid]
-            if before is not None and s > 0 and before.match(text, s - 1, s):
-                continue
-            if after is not None and e < n and after.match(text, e):
-                continue
+            if before is not None and s > 0:
+                if before_memo is None:
+                    if before.match(text, s - 1, s):
+                        continue
+                else:
+                    ch = text[s - 1]
+                    bad = before_memo.get(ch)
+                    if bad is None:
+                        bad = before_memo[ch] = before.match(ch) is not None
+                    if bad:
+                        continue
+            if after is not None and e < n:
+                if after_memo is None:
+                    if after.match(text, e):
+                        continue
+                else:
+                    ch = text[e]
+                    bad = after_memo.get(ch)
+                    if bad is None:
+                        bad = after_memo[ch] = after.match(ch) is not None
+                    if bad:
+                        continue
             reach = e
             keep((s, neg_e, pid))
         # by (start, -end); equal spans keep pattern order (no pattern has two equal hits)
@@ -240,19 +269,33 @@ def _flags(p: Pattern, som: bool = True) -> int:
     return f
 
 
-def _compiles(p: Pattern, som: bool) -> str | None:
+def _compiled(p: Pattern, som: bool) -> tuple[str | None, int]:
+    """(error or None, size in bytes of the pattern's own database)."""
     db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     try:
         db.compile(expressions=[p.regex.encode("utf-8")], ids=[0], elements=1, flags=[_flags(p, som)])
     except hyperscan.error as exc:
-        return str(exc)
-    return None
+        return str(exc), 0
+    return None, db.size()
+
+
+def _compiles(p: Pattern, som: bool) -> str | None:
+    return _compiled(p, som)[0]
 
 
 def _som_fits(p: Pattern) -> bool:
-    """Whether the pattern compiles with start-of-match tracking (else it runs end-only)."""
-    err = _compiles(p, som=True)
-    return err is None or "too large" not in err
+    """Whether the pattern compiles with start-of-match tracking (else it runs end-only), at a
+    reasonable size: a pattern whose start tracking alone costs megabytes (a list of country
+    names before a long alternation) runs end-only too. The scan reads the database for every
+    document, and a database bigger than the CPU's caches is read from memory each time: one
+    such pattern cost a quarter of the English scan."""
+    err, size = _compiled(p, som=True)
+    if err is not None:
+        return "too large" not in err
+    if size <= _SOM_MAX_BYTES:
+        return True
+    err, plain = _compiled(p, som=False)
+    return err is not None or size <= _SOM_MAX_FACTOR * plain
 
 
 def _first_bad(patterns: list[Pattern]) -> str:

@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from pipeline import config
+from pipeline.extract.needs import Needs, TextChars, may_match, regex_needs
 from pipeline.records import Block, Document
 
 SOURCE = config.MODELS_DIR / "src" / "lang" / "normalise.yml"
@@ -122,20 +123,31 @@ class Normaliser:
         if any(len(v) != 1 for v in table.values()):
             raise ValueError("normalise.yml: a fold must map one character to one character")
         self.table = table
+        self._fold_keys = frozenset(map(chr, table))  # a text with none of them folds to itself
         phrases = {k: v for k, v in (data.get("phrases") or {}).items() if len(k) == len(v)}
         self.phrases = re.compile("|".join(map(re.escape, sorted(phrases, key=len, reverse=True)))) if phrases else None
         self._phrase_map = phrases
+        self._phrase_chars = "".join(phrases.values())
         self.substitutes: list[tuple[re.Pattern[str], Any]] = []
+        self._sub_writes: list[str] = []  # the characters each rewrite may write into the text
         for sub in data.get("substitute") or []:
             if "map" in sub:  # characters mapped one for one inside the match
                 table = str.maketrans(sub["map"])
                 self.substitutes.append((re.compile(sub["pattern"]), lambda m, t=table: m.group(0).translate(t)))
+                self._sub_writes.append("".join(map(str, sub["map"].values())))
             else:
                 repl = sub["replace"]
                 self.substitutes.append((re.compile(sub["pattern"]),
                                          lambda m, r=repl: r if len(r) == len(m.group(0)) else m.group(0)))
+                self._sub_writes.append(repl)
+        # what each rewrite and deletion needs in the text to match at all (needs.py): most
+        # documents hold none of the rare characters most of them need, and skip them
+        self._sub_needs: list[Needs | None] = [regex_needs(rx) for rx, _ in self.substitutes]
         deletes = data.get("delete") or []
-        self.delete = re.compile("|".join(f"(?:{p})" for p in deletes)) if deletes else None
+        self._deletes: list[str] = list(deletes)
+        self._delete_needs: list[Needs | None] = [regex_needs(p) for p in deletes]
+        self._delete_rx: dict[tuple[int, ...], re.Pattern[str] | None] = {}
+        self.delete = self._delete_of(tuple(range(len(deletes))))
         self.unwrap = data.get("unwrap") or {}
         self._marker = re.compile(self.unwrap["not_before_line"]) if self.unwrap.get("not_before_line") else None
 
@@ -143,13 +155,29 @@ class Normaliser:
     def from_source(cls, path: Path | str = SOURCE) -> "Normaliser":
         return cls(load_data(Path(path)))
 
+    def _delete_of(self, kept: tuple[int, ...]) -> re.Pattern[str] | None:
+        """The deletions `kept` as one alternation (alternatives that cannot match the text are
+        left out: an alternative that never matches changes no match of the others)."""
+        if kept not in self._delete_rx:
+            self._delete_rx[kept] = re.compile("|".join(f"(?:{self._deletes[i]})" for i in kept)) if kept else None
+        return self._delete_rx[kept]
+
     def normalise(self, text: str) -> tuple[str, OffsetMap]:
-        out = text.translate(self.table)
+        chars = TextChars(text)
+        out = text
+        if not self._fold_keys.isdisjoint(chars.chars):
+            out, chars = text.translate(self.table), chars.mapped(self.table)
         if self.phrases is not None:
-            out = self.phrases.sub(lambda m: self._phrase_map[m.group(0)], out)
-        for rx, repl in self.substitutes:
-            out = rx.sub(repl, out)
-        cuts = [m.span() for m in self.delete.finditer(out)] if self.delete is not None else []
+            new = self.phrases.sub(lambda m: self._phrase_map[m.group(0)], out)
+            if new != out:
+                out, chars = new, chars.added(self._phrase_chars)
+        for (rx, repl), needs, writes in zip(self.substitutes, self._sub_needs, self._sub_writes):
+            if may_match(needs, chars):
+                new = rx.sub(repl, out)
+                if new != out:
+                    out, chars = new, chars.added(writes)
+        delete = self._delete_of(tuple(i for i, needs in enumerate(self._delete_needs) if may_match(needs, chars)))
+        cuts = [m.span() for m in delete.finditer(out)] if delete is not None else []
         if self.unwrap and "\n" in out:
             out, joins = self._unwrap(out)
             if joins:
