@@ -128,6 +128,21 @@ After the fixes from p14 (general rules, each with a written test in test_partie
 p01-p13 unchanged, p14 0.880 (P 0.901, R 0.859; overall micro-F1 0.869). Still missed in p14: which
 of two lists a Hong Kong report's removals and suspensions belong to, "Lockheed Martin Missiles and
 Fire Control" cut at "and", a group name (IHI集团) as owner. p14 keeps its own floor.
+Fixes between p14 and p15 (before p15 was written; commit 2ebfef4): "Among the 12 are", an "and"
+inside an item before a further comma, a group head ending in a colon ("three X units:"), Chinese
+names enumerated in one table cell, one party put on two lists in turn. Then p11 0.918, p13 0.933,
+p14 0.923 (floors raised to those).
+  p15 parties F1 0.785 (P 0.883, R 0.707; overall micro-F1 0.863) at commit 2ebfef4, run unread
+      once: "They include A, which builds X, B" (a relative clause inside a run), "as well as",
+      "Also named were" continuing a run, "Carmaker X heads the watch list", "the owner of the A
+      and B brands" between commas, a run by pronoun taking the list spoken of last, 名单所列 going
+      back to the list just reported, plain name lines under "The companies named were:" in wire
+      copy; "Companies can ask to be removed" read as a removal.
+After the fixes from p15 (general rules, each with a written test in test_parties_shapes.py; commit
+885d2ba): p15 0.973 (P 0.973, R 0.973; overall micro-F1 0.940); p01-p14 unchanged or better. Still
+wrong in p15: an association's note naming the same-day UEL party (its one name is taken as
+listed), a group (IHI集團) taken as a party where it owns the parties, and two Traditional names in
+a "亦被點名" sentence after a description ("培養自衛隊幹部的防衛大學").
 """
 from __future__ import annotations
 
@@ -143,7 +158,7 @@ PARTIES = Path(__file__).parent / "fixtures" / "parties"
 BATCHES = sorted(p for p in PARTIES.iterdir() if p.is_dir())
 MIN_PARTIES_F1 = 0.95
 # a batch added below the common floor keeps the score its fixes reached (see the docstring)
-BATCH_FLOOR = {"p08": 0.85, "p11": 0.89, "p12": 0.92, "p13": 0.88, "p14": 0.87}
+BATCH_FLOOR = {"p08": 0.85, "p11": 0.91, "p12": 0.92, "p13": 0.93, "p14": 0.92}
 
 
 def test_every_document_has_a_gold_and_the_batches_hold_thirty_documents() -> None:
