@@ -958,3 +958,12 @@ def test_what_the_list_lists_goes_back_to_the_list_just_reported() -> None:
                   "<p>名单所列主要是军工集团旗下的子公司。其中包括港岭航空发动机株式会社；另外，鹰峰防卫大学亦被点名。</p>"
                   "</body></html>", "a.html")
     assert {("港岭航空发动机株式会社", "control_list", "added"), ("鹰峰防卫大学", "control_list", "added")} <= got
+
+
+def test_a_group_counting_its_members_among_the_parties_is_their_owner() -> None:
+    got = names("<html><body><h1>商务部将12家外国实体列入出口管制管控名单</h1><p>商务部周二将北岭造船株式会社等12家实体列入"
+                "出口管制管控名单。出口经营者不得向管控名单上的实体出口两用物项。</p>"
+                "<p>名单所列主要是军工集团旗下的子公司。港岭集团占4家，例如港岭航空发动机株式会社。另外，培养军官的鹰峰防卫大学，"
+                "以及北岭宇航研究开发机构亦被点名。</p></body></html>", "a.html")
+    assert "港岭集团" not in got
+    assert {"港岭航空发动机株式会社", "鹰峰防卫大学", "北岭宇航研究开发机构"} <= got

@@ -491,7 +491,10 @@ class Reader:
             entity = self.cues("party_entity", s, e) or (prev and (self.cues("party_entity", prev.start, prev.end)
                                                                    or self.cues("party_list", prev.start, prev.end)))
             pronoun = not lc and self.pronoun_run(k)
-            if not (lc or (runs and entity) or pronoun):
+            # "名单所列主要是…。另外, A以及B亦被点名。": a listing verb in a paragraph that spoke of a list
+            told = not (lc or runs) and bool(self.cues("party_action", s, e)) and bool(
+                self.cues("party_list", u.start, s) or self.cues("party_same", u.start, s))
+            if not (lc or (runs and entity) or pronoun or told):
                 continue
             # "第22号公告涵盖的12家企业包括A、B": an act cited as the one whose parties these are
             cited = [] if lc or self.ctx.kind == "announcement" else \
