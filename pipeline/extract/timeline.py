@@ -461,6 +461,15 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
         # ("are suspended under Announcement No. 70": the act after the verb may be the one acting)
         targets = [r for r in refs if cue.end <= r.start < scope_end and r.label != own
                    and not acting.search(text[max(0, r.start - 24):r.start])]
+        if unit is not None and unit.role != "row" and unit.end - cue.end <= 12 and e >= unit.end \
+                and not ctx.rx("dates", "line_end_punct").search(unit.text) and unit.index + 1 < len(ctx.units):
+            # "暂停实施商务部\n海关总署公告2025年第55号…": a line broken inside the clause (a hand-set
+            # PDF); the clause goes on in the next line
+            nxt = ctx.units[unit.index + 1]
+            scope_end = max(scope_end, ctx.sentence(nxt.start)[1])
+            e = max(e, scope_end)
+            targets = [r for r in refs if cue.end <= r.start < scope_end and r.label != own
+                       and not acting.search(text[max(0, r.start - 24):r.start])]
         if unit is not None and unit.role == "row" and unit.cells and (cue.label, unit.start) not in linked:
             # a table's status cell ("Suspended until Nov. 10, 2026 (Announcement No. 70)") speaks of
             # the acts of its row's earlier cells; an act after the verb in that cell is the one acting
