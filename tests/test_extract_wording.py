@@ -443,3 +443,38 @@ def test_an_associations_notice_about_an_act_is_news_and_its_copy_of_an_act_is_o
                  "根据《中华人民共和国出口管制法》有关规定,经国务院批准,决定对钐、镝相关物项实施出口管制。\n"
                  "本公告自公布之日起正式实施。\n商务部\n2026年3月2日\n某某商会秘书处\n2026年3月5日\n")
     assert repost["kind"] == "announcement"
+
+
+# --- b73-b75 (first runs 0.892, 0.933, 0.935 at cd9646b): the forms below, in new words
+
+
+def test_a_forwarding_notice_citing_an_act_takes_the_acts_date_and_its_annex_table() -> None:
+    got = rec("北安海关业务联系单\n北关综〔2026〕3号\n关于做好相关物项出口申报工作的提示\n各报关企业：\n"
+              "商务部、海关总署于2026年3月2日联合发布《关于对部分稀土相关物项实施出口管制的决定》（商务部 海关总署公告2026年第12号），"
+              "对钐、镝相关物项实施出口管制，公告自发布之日起施行。现将有关要求提示如下：\n"
+              "一、出口附件所列物项的，应当事先取得两用物项出口许可证件。\n北安海关综合业务科\n2026年3月6日\n附件\n"
+              "部分稀土相关物项出口管制编码对照表\n序号 | 管制编码 | 物项名称 | 参考海关商品编号\n"
+              "1 | 1C902.a | 金属钐 | 2805301910\n2 | 1C905.a | 金属镝 | 2805301910\n", "notice.txt")
+    assert got["issued"] == "2026-03-02"
+    assert set(got["elements"]) == {"Sm", "Dy"}
+
+
+def test_elements_said_not_yet_controlled_are_none() -> None:
+    got = rec("稀土出口管制扩围\n\n商务部对钬、铒相关物项实施出口管制,稀土出口管制范围再扩大。"
+              "17种稀土元素中仅镧、铈尚未单独列管。\n")
+    assert "La" not in got["elements"] and "Ho" in got["elements"]
+
+
+def test_an_articles_correction_note_relates_no_act() -> None:
+    got = rec("China licenses rare earths\n\nA notice of the commerce ministry, Announcement No. 12 of 2026, puts "
+              "export controls on samarium and dysprosium items and requires export licences.\n"
+              "This article was amended on March 3 2026 to clarify that the requirement is a licence, not a ban.\n")
+    assert got["relations"] == []
+
+
+def test_the_entities_named_by_the_ministry_are_its_parties_and_an_owner_is_not() -> None:
+    got = rec("China puts 3 US firms on export control list\nListed firms include Harbor Ridge and Kestrel Systems' drone unit\n"
+              "BEIJING, March 4 - China on Tuesday added three U.S. companies to its export control list, cutting them "
+              "off from Chinese dual-use goods.\nThe three entities named by the ministry are Harbor Ridge, Inc., "
+              "Falconcrest LLC and Bayline Aero.\n")
+    assert {p["name"] for p in got["parties"]} == {"Harbor Ridge, Inc.", "Falconcrest LLC", "Bayline Aero"}

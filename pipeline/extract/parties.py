@@ -387,6 +387,8 @@ class Reader:
             for v in items:
                 self.claimed.add(v.index)
                 name = split_alias(self.text, v.start, v.end, self.sh)
+                if self.ctx.within("control_codes", v.start, v.end) or self.ctx.within("hs_codes", v.start, v.end):
+                    continue  # "一、1C117.d 钨相关材料…": an item of the control list of goods, not a party
                 if name is not None and not self.lowercase_clause(name):
                     out.append(Found(name, lst, act or "added", "list"))
         return out
@@ -970,13 +972,16 @@ class Reader:
         """"PVH" in a summary line and "PVH集团" in the body: a Latin-script name that another
         party's name continues with only an organisation word (`zh_suffix`) is that party."""
         suffix = self.sh.rx("zh_suffix")
+        legal_tail = self.sh.rx("en_legal_suffix_tail")
         names = [self.text[p.name.start:p.name.end] for p in parties]
         out = []
         for p, name in zip(parties, names):
             longer = None
             if name and not CJK.search(name):
+                # ("Skydio" in a summary line and "Skydio, Inc." in the list: only a legal form added)
                 longer = next((q for q, other in zip(parties, names) if q is not p and other.startswith(name)
-                               and suffix.fullmatch(other, len(name))), None)
+                               and (suffix.fullmatch(other, len(name)) or legal_tail.fullmatch(other, len(name)))
+                               and set(q.lists) == set(p.lists)), None)
             if longer is not None:
                 _merge(longer, p)
                 continue

@@ -230,6 +230,9 @@ class EnglishRun:
                     toks[k][2] == "," and k + 1 < n and (legal.match(toks[k + 1][2]) or tail_rx.match(toks[k + 1][2])))):
                 k += 1 if toks[k][2] != "," else 2
                 last = k - 1
+            if self._owner(toks[last][2]) and k < n and _is_word(toks[k][2]) and not _is_cap(toks[k][2]):
+                i = k  # "General Atomics' aircraft unit": the owner of what follows, not a party
+                continue
             s, e = self._span(toks, j, last)
             name = Name(s, e)
             out.append(name)

@@ -103,6 +103,12 @@ def issued_date(ctx: "Ctx", own: "Mention | None") -> "Mention | None":
         later = [d for d in standalone if own is not None and any(
             r.label == own.label and strong.start < r.start < d.start for r in ctx.spans.get("announcements", []))]
         return later[-1] if later else strong
+    if own is not None and not _carries_copy(ctx, own):
+        # a notice that cites the act without carrying its copy ("商务部、海关总署于2025年4月4日联合发布
+        # 《…》(…公告2025年第18号)", then the office's own signature): the act's date is the cited one
+        beside = _date_beside_act(ctx, own)
+        if beside is not None:
+            return beside
     if standalone:
         # a date line right under the issuer's line ("Ministry of Commerce" / "4 March 2025") is the
         # signature, whatever dated lines a page adds below it (a status log's "5 Mar 2025 — posted")
@@ -125,12 +131,25 @@ def _label_at_line_start(ctx: "Ctx", cue: "Mention") -> bool:
     return len(ctx.doc.text[start:cue.start].strip(" \t-•*|[](){}:")) <= 12
 
 
-def _cited_date(ctx: "Ctx", own: "Mention | None") -> "Mention | None":
-    """'2025年4月4日发布的…公告2025年第18号': the date written right before or after the act's number;
-    else the date of 'the announcement' the Q&A explains, named without its number."""
+def _carries_copy(ctx: "Ctx", own: "Mention") -> bool:
+    """Does the page print the act itself: a line that is its number (with a label at most), or a
+    title or meta line naming it?"""
+    for r in ctx.spans.get("announcements", []):
+        if r.label != own.label:
+            continue
+        u = ctx.unit_at(r.start)
+        if u is None or ctx.rx("dates", "cites_act").search(ctx.doc.text, u.start, r.start):
+            continue  # "(依据商务部 海关总署公告2025年第18号整理)": a note citing the act
+        if u.role in ("title", "meta") or len(u.text.strip()) - (r.end - r.start) <= 20:
+            return True
+    return False
+
+
+def _date_beside_act(ctx: "Ctx", own: "Mention") -> "Mention | None":
+    """'2025年4月4日发布的…公告2025年第18号': the date written right before or after the act's number."""
     text = ctx.doc.text
     for ref in ctx.spans.get("announcements", []):
-        if own is None or ref.label != own.label:
+        if ref.label != own.label:
             continue
         for d in ctx.spans.get("dates", []):
             gap = text[d.end:ref.start]
@@ -138,6 +157,15 @@ def _cited_date(ctx: "Ctx", own: "Mention | None") -> "Mention | None":
                 return d
             if 0 <= d.start - ref.end <= 24 and ctx.rx("dates", "cited_after").search(text[ref.end:d.start]):
                 return d
+    return None
+
+
+def _cited_date(ctx: "Ctx", own: "Mention | None") -> "Mention | None":
+    """'2025年4月4日发布的…公告2025年第18号': the date written right before or after the act's number;
+    else the date of 'the announcement' the Q&A explains, named without its number."""
+    text = ctx.doc.text
+    if own is not None and (beside := _date_beside_act(ctx, own)) is not None:
+        return beside
     # "公告于2025年4月4日发布", "the announcement was issued on April 4"
     before, after = ctx.rx("dates", "qa_act_date_before"), ctx.rx("dates", "qa_act_date_after")
     for d in ctx.spans.get("dates", []):
@@ -461,7 +489,7 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
         # ("are suspended under Announcement No. 70": the act after the verb may be the one acting)
         targets = [r for r in refs if cue.end <= r.start < scope_end and r.label != own
                    and not acting.search(text[max(0, r.start - 24):r.start])]
-        if unit is not None and unit.role != "row" and unit.end - cue.end <= 12 and e >= unit.end \
+        if unit is not None and unit.role in (None, "text") and unit.end - cue.end <= 12 and e >= unit.end \
                 and not ctx.rx("dates", "line_end_punct").search(unit.text) and unit.index + 1 < len(ctx.units):
             # "暂停实施商务部\n海关总署公告2025年第55号…": a line broken inside the clause (a hand-set
             # PDF); the clause goes on in the next line

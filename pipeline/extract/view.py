@@ -207,7 +207,8 @@ class Normaliser:
         # the wrap width: a high percentile of line lengths, not the longest line (one unwrapped
         # paragraph or a pasted note must not hide the wrapping of the rest)
         lengths = sorted(len(line.strip()) for line in lines if line.strip()) or [0]
-        width = self.unwrap.get("width_share", 0.8) * lengths[min(len(lengths) - 1, int(0.9 * len(lengths)))]
+        share, pct = self.unwrap.get("width_share", 0.8), self.unwrap.get("width_percentile", 0.9)
+        width = share * lengths[min(len(lengths) - 1, int(pct * len(lengths)))]
         mins = self.unwrap.get("min_length", {"cjk": 18, "latin": 40})
         ends = self.unwrap.get("end_punct", "")
         joins: list[int] = []
