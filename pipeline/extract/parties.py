@@ -531,7 +531,8 @@ class Reader:
             if not names and lc and self.cues("party_action", s, e) \
                     and self.sh.rx("anaphor_group").search(self.text, s, e):
                 names = self.named_before(k)
-            names = [n for n in names if not self.sh.rx("not_listed_after").match(self.text, n.end)]
+            names = [n for n in names if not self.sh.rx("not_listed_after").match(self.text, n.end)
+                     and not self.sh.rx("list_issuer").search(self.text, n.start, n.end)]  # "named by the … Working Mechanism"
             dated = self.dated_actions(names, s, e, k) if names else {}
             if cited and not self.cues("party_action", s, e):
                 lst, act = self.act_list(cited[0].label), self.act_action(cited[0].label)

@@ -201,6 +201,8 @@ class EnglishRun:
                 r = self._cap_run(toks, k + 1)
                 if r + 2 < n and toks[r + 1][2] == "," and self._series_goes_on(toks, r + 2):
                     last, k = r, r + 1  # "A and B, C and D": the first "and" is inside a name
+                elif self.sh.rx("en_inner_and", re.I).match(self.text, toks[last][0], toks[r][1]):
+                    last, k = r, r + 1  # "Institute of Science and Technology": one name's words
             sector = self.sh.rx("en_sector_word", re.I)
             while k + 1 < n and toks[k][2] == "," and sector.match(toks[last][2]) and _is_cap(toks[k + 1][2]):
                 # "Boeing Defense, Space & Security": a name whose last words are a series of
@@ -227,7 +229,8 @@ class EnglishRun:
                 if jk > k and not enum and not legal.match(toks[jl][2]):
                     last, k = jl, jk
             while k < n and (tail_rx.match(toks[k][2]) or (
-                    toks[k][2] == "," and k + 1 < n and (legal.match(toks[k + 1][2]) or tail_rx.match(toks[k + 1][2])))):
+                    toks[k][2] == "," and k + 1 < n and (legal.match(toks[k + 1][2]) or tail_rx.match(toks[k + 1][2])
+                                                         or legal.match(toks[k + 1][2].rstrip("."))))):
                 k += 1 if toks[k][2] != "," else 2
                 last = k - 1
             if self._owner(toks[last][2]) and k < n and _is_word(toks[k][2]) and not _is_cap(toks[k][2]):
