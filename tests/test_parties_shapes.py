@@ -967,3 +967,33 @@ def test_a_group_counting_its_members_among_the_parties_is_their_owner() -> None
                 "以及北岭宇航研究开发机构亦被点名。</p></body></html>", "a.html")
     assert "港岭集团" not in got
     assert {"港岭航空发动机株式会社", "鹰峰防卫大学", "北岭宇航研究开发机构"} <= got
+
+
+# --- p16, p17 and b78 (first runs 0.875 at cd9646b, 0.937 and 0.951 at 6138240): forms in new words
+
+
+def test_a_two_word_place_before_based_is_not_the_name() -> None:
+    got = names("China's unreliable entity list working mechanism on Friday added San Diego-based Harbor Ridge "
+                "Genomics, Inc. to the unreliable entity list, barring it from trade with China.\n")
+    assert got == {"Harbor Ridge Genomics, Inc."}
+
+
+def test_the_listing_body_named_as_the_agent_is_no_party() -> None:
+    got = names("China on Thursday added Harbor Ridge Labs Inc. to a blacklist. The company was one of 14 foreign "
+                "entities named by China's Unreliable Entity List Working Mechanism, among them Kestrel Systems, LLC "
+                "and Falconcrest Analytics, Inc.\n")
+    assert not any("Working Mechanism" in n for n in got)
+
+
+def test_the_notice_names_a_list_of_plain_lines() -> None:
+    got = parties("<html><body><h1>Beijing puts 3 US suppliers on its export control list</h1><p>China's Ministry of "
+                  "Commerce on Wednesday added three US companies to its export control list, barring exports of "
+                  "dual-use items to them.</p><h2>Who is on the list</h2><p>The notice names:</p><ul><li>Harbor Ridge "
+                  "Photonics</li><li>Kestrel Systems, Inc.</li><li>Falconcrest Labs</li></ul></body></html>", "a.html")
+    assert {n for n, _, _ in got} == {"Harbor Ridge Photonics", "Kestrel Systems, Inc.", "Falconcrest Labs"}
+
+
+def test_lianton_together_with_starts_a_name() -> None:
+    got = names("<html><body><h1>商务部将美国实体列入出口管制管控名单</h1><p>商务部周三将北岭动力公司、鹰峰系统公司列入出口管制管控名单，"
+                "二者连同港岭防务公司此前已被列入不可靠实体清单。</p></body></html>", "a.html")
+    assert "港岭防务公司" in got and not any(n.startswith(("连同", "二者")) for n in got)

@@ -194,6 +194,9 @@ class EnglishRun:
                     and not self._stop(toks[j + 1][2]):
                 j += 1  # "Japan's Subaru Corporation", "Boeing's Insitu": the owner describes the name
             last = self._cap_run(toks, j)
+            based = [b for b in range(j, last) if self._based(toks[b][2])]
+            if based:
+                j = based[-1] + 1  # "San Diego-based Illumina, Inc.": the place is not the name
             if last == j and self.sh.rx("en_place").match(toks[j][2]):
                 break
             k = last + 1
