@@ -142,7 +142,18 @@ After the fixes from p15 (general rules, each with a written test in test_partie
 885d2ba): p15 0.973 (P 0.973, R 0.973; overall micro-F1 0.940); p01-p14 unchanged or better. Still
 wrong in p15: an association's note naming the same-day UEL party (its one name is taken as
 listed), a group (IHI集團) taken as a party where it owns the parties, and two Traditional names in
-a "亦被點名" sentence after a description ("培養自衛隊幹部的防衛大學").
+a "亦被點名" sentence after a description ("培養自衛隊幹部的防衛大學"). (Fixed before p16: the group
+owning its seats, 亦被點名 in a paragraph that spoke of the list; p15 then 0.993.)
+  p16 parties F1 0.875 (P 0.848, R 0.903; overall micro-F1 0.886) at commit cd9646b, run unread
+      once: the working mechanism named as the listing body, "the American arm of Israel's Elbit"
+      and "the U.S. subsidiary of the British group" as asides, "is also on the list", a legal form
+      with the sentence's full stop, 车厂 before a name, "IHI集團佔了6席" (an owner).
+After the fixes from p16: p16 0.944 (P 0.937, R 0.952; overall micro-F1 0.913); keeps its own floor.
+Still missed: "三菱重工旗下的造船、航空發動機等5家子公司" (business lines read as names), a "除…外"
+aside, two names after "stand out:".
+  p17 parties F1 0.937 (P 0.953, R 0.921; overall micro-F1 0.915) at commit 6138240, run unread
+      once: "San Diego-based X", 二者连同X, the Chinese name given in brackets after a Latin one.
+After the fixes from p17: p17 0.954 (P 0.976, R 0.933; overall micro-F1 0.922); p08 0.887, p12 0.959.
 """
 from __future__ import annotations
 
@@ -158,7 +169,7 @@ PARTIES = Path(__file__).parent / "fixtures" / "parties"
 BATCHES = sorted(p for p in PARTIES.iterdir() if p.is_dir())
 MIN_PARTIES_F1 = 0.95
 # a batch added below the common floor keeps the score its fixes reached (see the docstring)
-BATCH_FLOOR = {"p08": 0.85, "p11": 0.91, "p12": 0.92, "p13": 0.93, "p14": 0.92}
+BATCH_FLOOR = {"p08": 0.88, "p11": 0.91, "p12": 0.95, "p13": 0.93, "p14": 0.92, "p16": 0.94}
 
 
 def test_every_document_has_a_gold_and_the_batches_hold_thirty_documents() -> None:
