@@ -411,9 +411,9 @@ class Reader:
             return True
         # a name without a legal form: words in title case ("American Photonics", "Domo Tactical
         # Communications"), no sentence
-        words = body.split()
+        joiner = self.sh.rx("en_joiners")
         return body.isascii() and not self.sh.rx("sentence_line").search(body) and all(
-            w[0].isupper() or w[0].isdigit() or w.lower() in ("of", "and", "&", "for", "the", "de", "-") for w in words)
+            w[0].isupper() or w[0].isdigit() or joiner.match(w) for w in body.split())
 
     def headed(self, row: "Unit") -> bool:
         """Is a table row under (or itself) a header row that names the columns?"""

@@ -366,7 +366,7 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
         if "statistic" in cues and mentions and not decision_only and cue_hits:
             # "…enter the control range, the short term may push up the overseas price": a figure
             # or price in another clause than the elements leaves the control clause standing
-            stats = [m for m in ctx.within("scope_cues", s, e) if m.label == "statistic"]
+            stats = [m for m in scope if m.label == "statistic"]
             sep = ctx.rx("items", "clause_sep")
             bounds = [s] + [m.end() for m in sep.finditer(ctx.doc.text, s, e)] + [e]
 
