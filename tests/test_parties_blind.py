@@ -154,6 +154,8 @@ aside, two names after "stand out:".
   p17 parties F1 0.937 (P 0.953, R 0.921; overall micro-F1 0.915) at commit 6138240, run unread
       once: "San Diego-based X", 二者连同X, the Chinese name given in brackets after a Latin one.
 After the fixes from p17: p17 0.954 (P 0.976, R 0.933; overall micro-F1 0.922); p08 0.887, p12 0.959.
+  p18 parties F1 0.875 (P 0.903, R 0.848; overall micro-F1 0.901) at commit 9a908a8, run unread
+      once and not yet fixed (outside the fixtures, in ../blind-parties/p18 of the work area).
 """
 from __future__ import annotations
 
