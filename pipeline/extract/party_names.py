@@ -264,8 +264,9 @@ class EnglishRun:
                 k += 1
                 if k < n and toks[k][2] in ("and", "or"):
                     k += 1
-                elif k + 2 < n and [t[2] for t in toks[k:k + 3]] == ["as", "well", "as"]:
-                    k += 3  # "A, B, as well as C"
+                elif k < n and (also := self.sh.rx("en_series_also", re.I).match(self.text, toks[k][0])):
+                    while k < n and toks[k][0] < also.end():  # "A, B, as well as C"
+                        k += 1
                 i = k
                 continue
             if k < n and toks[k][2] in ("and", "or", "&"):
