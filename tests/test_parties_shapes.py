@@ -22,6 +22,10 @@ def parties(text: str, name: str = "probe.txt") -> set[tuple[str, str, str]]:
     return {(p["name"], p["list"], p["action"]) for p in rec["parties"]}
 
 
+def rec_of(text: str, name: str = "probe.txt") -> dict:
+    return extract(parse(Raw(content=text.encode("utf-8"), source=name))).record
+
+
 def names(text: str, name: str = "probe.txt") -> set[str]:
     return {n for n, _, _ in parties(text, name)}
 
@@ -997,3 +1001,56 @@ def test_lianton_together_with_starts_a_name() -> None:
     got = names("<html><body><h1>商务部将美国实体列入出口管制管控名单</h1><p>商务部周三将北岭动力公司、鹰峰系统公司列入出口管制管控名单，"
                 "二者连同港岭防务公司此前已被列入不可靠实体清单。</p></body></html>", "a.html")
     assert "港岭防务公司" in got and not any(n.startswith(("连同", "二者")) for n in got)
+
+
+# --- p18 (first run 0.875 at 9a908a8): the forms below, in new words
+
+
+def test_a_country_word_before_a_name_the_page_prints_without_it_is_no_part_of_it() -> None:
+    got = names("不可靠实体清单工作机制关于将北辰无人系统公司列入不可靠实体清单的公告\n"
+                "不可靠实体清单工作机制决定将参与对台湾地区军售的美国北辰无人系统公司列入不可靠实体清单。"
+                "商务部同日宣布对钨相关物项实施出口管制。\n")
+    assert got == {"北辰无人系统公司"}
+    kept = names("新闻\n\n商务部决定将美国光子公司、回声动力公司列入出口管制管控名单。\n")
+    assert "美国光子公司" in kept
+
+
+def test_a_name_set_apart_by_chu_wai_and_a_description_ending_in_de() -> None:
+    got = names("新闻\n\n商务部宣布对钨相关物项实施出口管制,并将14家外国实体列入不可靠实体清单。是次上榜者以军工企业为主,除天穹防务技术公司外,"
+                "还包括北辰动力公司(Beichen Power)。非军工类的上榜者则有每年举办防务论坛的海湾安全论坛(Gulf Security Forum)。\n")
+    assert got == {"天穹防务技术公司", "北辰动力公司", "海湾安全论坛"}
+
+
+def test_the_lists_own_measures_on_listed_firms_are_no_end_user_rule() -> None:
+    got = rec_of("不可靠实体清单工作机制公告〔2026〕3号\n工作机制决定将北辰无人系统公司列入不可靠实体清单,并采取以下处理措施:\n"
+                 "一、禁止上述企业从事与中国有关的进出口活动;\n二、禁止上述企业在中国境内新增投资;\n"
+                 "三、不批准并取消上述企业高级管理人员在中国境内的工作许可、停留或者居留资格。\n")
+    assert got["end_user_rules"] == []
+
+
+def test_a_listings_description_of_its_parties_is_no_military_rule() -> None:
+    got = rec_of("商务部发布2026年第20号公告,将美国造船和军工服务领域的北辰船舶公司、天穹工程公司列入出口管制管控名单,"
+                 "禁止出口经营者向其出口两用物项。\n")
+    assert got["end_user_rules"] == [{"category": "listed_entity", "policy": "deny"}]
+
+
+def test_a_short_form_of_a_listed_name_is_the_same_party() -> None:
+    got = parties("新闻\n\n商务部宣布对钨相关物项实施出口管制。不可靠实体清单工作机制宣布,将3家美国企业——北辰科技公司、天穹公司以及海湾工程公司——列入不可靠实体清单。\n"
+                  "而北辰科技等3家企业,去年已被列入另一份名单。\n")
+    assert {n for n, _, _ in got} == {"北辰科技公司", "天穹公司", "海湾工程公司"}
+
+
+def test_a_trade_noun_arm_ends_a_description_and_a_counted_set_is_taken_up() -> None:
+    got = names("China placed 20 Japanese entities on its export control list. Named entities include Alpha Heavy "
+                "Industries Co., Ltd., the defence IT arm Beta Defense & Security, Ltd. and the Gamma Defense Academy.\n")
+    assert got == {"Alpha Heavy Industries Co., Ltd.", "Beta Defense & Security, Ltd.", "Gamma Defense Academy"}
+    took = names("China's Unreliable Entity List Working Mechanism added three U.S. defence contractors to the list.\n"
+                 "The three contractors are Delta Aeronautical Systems, Inc., the maker of a drone; Epsilon Land Systems Inc., "
+                 "which builds tanks; and Zeta Defense, Space & Security, the defence arm of Zeta.\n")
+    assert took == {"Delta Aeronautical Systems, Inc.", "Epsilon Land Systems Inc.", "Zeta Defense, Space & Security"}
+
+
+def test_a_file_number_is_no_name() -> None:
+    got = names("商务部决定将北辰航空工业股份有限公司等2家台湾地区实体列入出口管制管控名单。\n"
+                "资料库说明:此前商务部已分批将美国实体列入管控名单,相关文本见资料编号HG-ZC-2025-0003、0061。\n")
+    assert "HG-ZC-2025-0003" not in got

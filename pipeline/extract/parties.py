@@ -970,15 +970,16 @@ class Reader:
         return out
 
     def merge_latin_short(self, parties: list[Party]) -> list[Party]:
-        """"PVH" in a summary line and "PVH集团" in the body: a Latin-script name that another
-        party's name continues with only an organisation word (`zh_suffix`) is that party."""
+        """"PVH" in a summary line and "PVH集团" in the body: a name that another party's name
+        continues with only an organisation word (`zh_suffix`) or a legal form is that party."""
         suffix = self.sh.rx("zh_suffix")
         legal_tail = self.sh.rx("en_legal_suffix_tail")
         names = [self.text[p.name.start:p.name.end] for p in parties]
         out = []
         for p, name in zip(parties, names):
             longer = None
-            if name and not CJK.search(name):
+            # (and "萨罗尼克科技等3家企业" after "萨罗尼克科技公司": the short form of a name found)
+            if name and (not CJK.search(name) or len(name) >= 3):
                 # ("Skydio" in a summary line and "Skydio, Inc." in the list: only a legal form added)
                 longer = next((q for q, other in zip(parties, names) if q is not p and other.startswith(name)
                                and (suffix.fullmatch(other, len(name)) or legal_tail.fullmatch(other, len(name)))
@@ -988,6 +989,15 @@ class Reader:
                 continue
             out.append(p)
         return out
+
+    def _printed_without(self, rest: str, word: str) -> bool:
+        """Whether `rest` stands somewhere in the text without `word` right before it."""
+        pos = self.text.find(rest)
+        while pos >= 0:
+            if not self.text.endswith(word, 0, pos):
+                return True
+            pos = self.text.find(rest, pos + 1)
+        return False
 
     def strip_country_word(self, p: Party) -> None:
         """"美国通用动力陆地系统公司(General Dynamics Land Systems)": a country word before a Chinese
@@ -1000,6 +1010,14 @@ class Reader:
         latin = next((w for w, _ in self.country_words if CJK.match(w) and len(w) >= 2 and name.startswith(w)
                       and re.match(r"[A-Za-z]", name[len(w):])), None)
         if not p.name.aliases and latin is None:
+            # "…军售的美国通用原子航空系统公司" under a title naming 通用原子航空系统公司: the page
+            # prints the name without the country word too (美国光子公司 carries it everywhere)
+            word = next((w for w, _ in self.country_words if CJK.match(w) and len(w) >= 2 and name.startswith(w)
+                         and len(name) - len(w) >= 4 and self._printed_without(name[len(w):], w)), None)
+            if word is not None:
+                p.name = Name(p.name.start + len(word), p.name.end, p.name.aliases)
+                p.keys.add(norm(name[len(word):]))
+                p.country = p.country or dict(self.country_words)[word]
             return
         word = latin or next((w for w, _ in self.country_words if CJK.match(w) and len(w) >= 2 and name.startswith(w)
                               and len(name) - len(w) >= 4), None)

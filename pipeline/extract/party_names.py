@@ -366,7 +366,8 @@ def chinese_names(text: str, start: int, end: int, sh: Shapes) -> list[Name]:
                                                              and text[s - 2].isascii() and text[s - 2].isalnum())):
             s -= 1
         window = text[s:m.start()]
-        cuts = [b for b in boundary.finditer(window)]
+        # (the boundary's look-ahead sees past the window: "除A公司外" ends beyond the name)
+        cuts = [b for b in boundary.finditer(text[s:min(end, e + 32)]) if b.end() <= len(window)]
         cut = cuts[-1].end() if cuts else 0
         if cuts and sh.rx("zh_and").fullmatch(cuts[-1].group()) and _before_separator(text, e, end, sh):
             head = cuts[-2].end() if len(cuts) > 1 else 0
@@ -505,7 +506,8 @@ def latin_in_chinese(text: str, start: int, end: int, sh: Shapes, taken: list[Na
             continue
         if e < end and CJK_RE.match(text, e) and not sh.rx("zh_boundary").match(text, e):
             continue  # "JMU防务系统株式会社": the Latin word begins a Chinese name
-        if sh.rx("en_stop").match(word.split()[0]) or not any(c.isalpha() for c in word):
+        if sh.rx("en_stop").match(word.split()[0]) or not any(c.isalpha() for c in word) \
+                or sh.rx("code_like").match(word):
             continue
         found = Name(s, e)
         a = sh.rx("alias_paren").match(text, e)
