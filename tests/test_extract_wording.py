@@ -434,11 +434,16 @@ def test_a_newsletter_about_an_act_is_news() -> None:
     assert got["kind"] == "news"
 
 
-def test_an_associations_notice_about_an_act_is_news_and_its_copy_of_an_act_is_one() -> None:
+def test_an_associations_notice_about_an_act_is_other_and_its_copy_of_an_act_is_one() -> None:
+    # (a work notice to members instructs them; it is not third-party reporting: `other`, the call of
+    # b78, b80 and b81 and of extraction.md's "news: third-party reporting")
     notice = rec("关于商务部暂停实施2026年第12号公告有关事项的通知\n衡材协〔2026〕9号\n各会员单位:\n"
                  "3月2日,商务部发布2026年第12号公告,对钐、镝相关物项实施出口管制。现将有关事项通知如下:\n"
                  "一、请会员单位开展物项自查。\n二、如有疑问请联系秘书处。\n衡州市新材料行业协会秘书处\n2026年3月5日\n")
-    assert notice["kind"] == "news"
+    assert notice["kind"] == "other"
+    numbered = rec("关于做好锑相关物项出口管制工作的通知\n湘锑协字〔2026〕4号\n各会员单位:\n"
+                   "商务部发布公告,对锑相关物项实施出口管制。现将有关事项通知如下:\n一、请核对产品。\n")
+    assert numbered["kind"] == "other" and numbered["announcement"] is None
     repost = rec("【转载】商务部公告2026年第12号\n各位会员:\n现将商务部公告全文转载如下:\n商务部公告2026年第12号\n"
                  "根据《中华人民共和国出口管制法》有关规定,经国务院批准,决定对钐、镝相关物项实施出口管制。\n"
                  "本公告自公布之日起正式实施。\n商务部\n2026年3月2日\n某某商会秘书处\n2026年3月5日\n")
@@ -478,3 +483,117 @@ def test_the_entities_named_by_the_ministry_are_its_parties_and_an_owner_is_not(
               "off from Chinese dual-use goods.\nThe three entities named by the ministry are Harbor Ridge, Inc., "
               "Falconcrest LLC and Bayline Aero.\n")
     assert {p["name"] for p in got["parties"]} == {"Harbor Ridge, Inc.", "Falconcrest LLC", "Bayline Aero"}
+
+
+# --- b79-b81 (first runs 0.948, 0.911, 0.966 at 9a908a8) and p18: the forms below, in new words
+
+
+def test_a_machine_translated_act_keeps_the_chinese_order_and_is_the_act() -> None:
+    got = rec("Home > News\nAnnouncement No.12 of 2026 of the Ministry of Commerce General Administration of Customs "
+              "on Implement export control on samarium items\n"
+              "According to the relevant provisions, through the approval of the State Council, decided to implement "
+              "export control on samarium items. The relevant matters are announced now as follows:\n"
+              "One, The following items without permission shall not be exported: samarium metal.\n"
+              "Two, This announcement since March 2, 2026 formally implement.\n"
+              "Ministry of Commerce General Administration of Customs\nMarch 1, 2026\n")
+    assert (got["kind"], got["announcement"]) == ("announcement", "MOFCOM-2026-12")
+    assert got["effective"] == ["2026-03-02"]
+
+
+def test_the_ministrys_press_conference_transcript_is_a_qa() -> None:
+    got = rec("MOFCOM Regular Press Conference (March 5, 2026)\nSpokesperson: Good afternoon.\n"
+              "Harbour Daily: What about the samarium controls?\n"
+              "Spokesperson: On March 2, the Ministry of Commerce issued Announcement No. 12 of 2026, placing samarium "
+              "items under export control. The measures take effect on March 9, 2026.\n")
+    assert (got["kind"], got["announcement"], got["issued"]) == ("qa", "MOFCOM-2026-12", "2026-03-02")
+
+
+def test_a_story_quoting_the_spokespersons_answer_stays_news() -> None:
+    got = rec("钐类物项纳入出口管制 企业称先等许可\n2026-03-03 08:10 某某财经记者 王某\n"
+              "3月2日,商务部发布公告,对钐相关物项实施出口管制。商务部新闻发言人当天回答记者提问时说,"
+              "出口符合规定的将予以许可。一位分析师认为短期影响有限。\n")
+    assert (got["kind"], got["issued"]) == ("news", None)
+
+
+def test_last_decembers_bare_number_and_todays_act_in_brackets() -> None:
+    got = rec("论坛 > 有色金属\n镓锗对美出口管制暂停了\n发表于 2026-11-09 21:46\n刚看到商务部今天发的公告(商务部公告2026年第80号),"
+              "去年12月那个第46号公告的第二款,从今天起暂停执行,一直到2027年11月27日。镓、锗对美出口原则上不批,现在这条停了。\n")
+    assert [(r["type"], r["target"]) for r in got["relations"]] == [("suspends", "MOFCOM-2025-46")]
+    assert {"category": "country", "policy": "deny"} in got["end_user_rules"]
+
+
+def test_stricter_review_for_us_in_quotes_and_the_dollar_is_no_country() -> None:
+    got = rec("商务部对镓实施出口管制。第二款原来还有石墨对美“更严格的最终用户和最终用途审查”。人民币对美元汇率走强。\n")
+    assert got["end_user_rules"] == [{"category": "country", "policy": "case_by_case"}]
+
+
+def test_a_forum_posters_handle_names_no_element() -> None:
+    got = rec("论坛 > 帖子详情\n镓锗对美出口管制措施暂停了\n楼主:钨钼老玩家 发表于 2026-11-09 21:46\n"
+              "商务部今天宣布,镓、锗对美出口原则上不予许可的规定暂停实施。镓、锗出口仍须申请出口许可。\n"
+              "#2楼 钨钼老玩家 2026-11-09 22:03\n补充一句。\n")
+    assert got["elements"] == ["Ga", "Ge"]
+
+
+def test_a_plain_text_tables_rule_line_and_its_no_rows() -> None:
+    got = rec("Dear customers,\nFrom 15 September 2026 antimony products need a dual-use export licence under "
+              "China's export controls.\n\n   Product              Ref. HS code    Licence needed?\n"
+              "   ------------------------------------------------------\n"
+              "   Antimony ingot        8110101000      YES\n"
+              "   Antimony oxide FR     2825800090      NO (see note)\n", "notice.txt")
+    assert got["hs_codes"] == ["8110101000"]
+
+
+def test_summary_wordings_that_state_no_rule() -> None:
+    got = rec("Licensing, not a ban: what China's controls on samarium mean for defence supply chains\n"
+              "China placed samarium items under export licensing in 2026.\n"
+              "What to watch: whether MOFCOM publishes a fast-track for long-standing civilian customers.\n"
+              "Applications tied to military end users, listed parties or advanced chips face denial or case-by-case review.\n")
+    assert got["end_user_rules"] == []
+
+
+def test_verbs_and_nouns_of_policy_in_reports() -> None:
+    got = rec("China pauses US ban on gallium\nBeijing on Sunday, Nov. 9, 2025, suspended the rule that had told officials "
+              "not to approve shipments of gallium to the United States, with immediate effect. Exporters still need a "
+              "licence and the military-end-use prohibition stays. It also tightened end-use checks on graphite to the US.\n")
+    rules = got["end_user_rules"]
+    assert {"category": "military", "policy": "deny"} in rules and {"category": "military", "policy": "license_required"} not in rules
+    assert {"category": "country", "policy": "deny"} in rules
+    assert got["effective"] == ["2025-11-09"]
+
+
+def test_a_price_story_keeps_the_elements_of_the_decision_it_reports() -> None:
+    got = rec("Antimony weekly\nFriday December 6, 2024\nEuropean antimony prices rose this week as buyers digested "
+              "Beijing's decision to stop licensing exports of gallium and germanium to the United States. The commerce "
+              "ministry said on December 3 that such exports would in principle not be approved, in a notice that took "
+              "effect the same day.\n")
+    assert got["elements"] == ["Ga", "Ge"] and got["effective"] == ["2024-12-03"]
+
+
+def test_magnetic_material_manufacturing_is_magnet_manufacturing_and_a_definition_adds_no_element() -> None:
+    got = rec("MOFCOM Announcement No. 62 of 2025\nThe following technologies shall not be exported without a licence: "
+              "technologies for rare earth magnetic material manufacturing (1E902.a).\n"
+              "Magnet manufacturing here means samarium-cobalt and cerium magnets.\n")
+    assert got["technologies"] == ["magnet_manufacturing"] and "Ce" not in got["elements"]
+
+
+def test_what_the_other_announcements_of_the_day_cover() -> None:
+    got = rec("China extends rare earth controls abroad\nChina issued export controls on samarium items on 9 October 2025. "
+              "The other announcements of the same day (covering superhard materials and lithium battery materials) take "
+              "effect on 8 November 2025.\n")
+    assert {"C", "Li", "Sm"} <= set(got["elements"])
+
+
+def test_a_trailing_list_of_dated_links_is_chrome() -> None:
+    got = rec("商务部新闻发言人就钐相关物项出口管制答记者问\n问:为何管制?\n答:对钐相关物项实施出口管制是国际通行做法。\n"
+              "商务部新闻发言人就对钨、铟相关物项实施出口管制答记者问 2025-02-04\n"
+              "省商务厅举办合规培训班 2025-03-21\n")
+    assert got["elements"] == ["Sm"]
+
+
+def test_a_byline_date_and_a_two_city_dateline() -> None:
+    byline = rec("China puts samarium under export controls\nJane Roe, Policy correspondent · April 4, 2025 · 9:47 a.m. ET\n"
+                 "The ministry imposed export licensing on samarium, with immediate effect.\n")
+    assert byline["effective"] == ["2025-04-04"]
+    wire = rec("UPDATE 1-China lists firms\nBEIJING/TOKYO, Feb 24 2026 (Wire) - China barred exports of dual-use "
+               "items to 20 Japanese firms.\nThe measures took effect on publication.\n")
+    assert wire["effective"] == ["2026-02-24"]

@@ -144,7 +144,8 @@ class Scan:
                        blocks=[Block(kind, s, e) for kind, s, e in self.blocks])
         bp = boilerplate_ranges(self.text, [(h.start, h.end) for h in self.family("related_header")],
                                 [(h.start, h.end) for h in self.family("footer")],
-                                self.grammar.layout["headline_end"])
+                                self.grammar.layout["headline_end"],
+                                dated_link=(self.grammar.layout["dated_link_line"], int(self.grammar.layout["dated_link_tail_max"])))
         return Layout(doc, self.grammar, bp)
 
 
@@ -470,27 +471,39 @@ def hs_codes(scan: Scan) -> list[SpanTuple]:
                 break
             found[start] = (start, end, value)
             pos = start
-        _table_column(text, cue.start, cue.end, numbers, found)
+        _table_column(text, cue.start, cue.end, numbers, found, meta)
     return sorted(found.values())
 
 
-def _table_column(text: str, cue_start: int, cue_end: int, numbers: list, found: dict) -> None:
+def _table_column(text: str, cue_start: int, cue_end: int, numbers: list, found: dict,
+                  meta: dict[str, Any]) -> None:
     """A cue in a header line without numbers (a table header) covers the rows below it, as long
-    as each following line carries digits."""
+    as each following line carries digits (a plain-text table's rule line is passed over; a row
+    answering its licence column "NO" lists a number outside the controls)."""
     line_start = text.rfind("\n", 0, cue_start) + 1
     line_end = text.find("\n", cue_end)
     line_end = len(text) if line_end < 0 else line_end
     if re.search(r"\d{6,}", text[line_start:line_end]):
         return
+    rule = re.compile(meta["table_rule"])
+    no_row = re.compile(meta["table_no_row"])
     pos = line_end + 1
+    first = True
     while pos < len(text):
         nxt = text.find("\n", pos)
         nxt = len(text) if nxt < 0 else nxt
-        if not re.search(r"\d", text[pos:nxt]):
+        line = text[pos:nxt]
+        if first and line.strip() and rule.match(line):
+            first = False
+            pos = nxt + 1
+            continue
+        first = False
+        if not re.search(r"\d", line):
             break
-        for start, end, value in numbers:
-            if pos <= start < nxt:
-                found[start] = (start, end, value)
+        if not no_row.search(line):
+            for start, end, value in numbers:
+                if pos <= start < nxt:
+                    found[start] = (start, end, value)
         pos = nxt + 1
 
 
@@ -560,7 +573,7 @@ def announcement_spans(scan: Scan, pub: dt.date | None,
                 inside = [(pos, y) for pos, y in dated if s <= pos < e and not until.search(scan.text, max(s, pos - 6), pos)
                           and issue.search(scan.text[min(pos, ref.start):max(pos, ref.end) + 8])]
                 before = [y for pos, y in inside if pos < ref.start]
-                rel = relative.search(scan.text, max(s, ref.start - 6), ref.start)
+                rel = relative.search(scan.text, max(s, ref.start - 12), ref.start)
                 if rel and pub:  # 去年第46号公告, "last year's No. 46"
                     refs[i] = ref._replace(year=pub.year + int(scan.grammar.dates["relative_years"][rel.group(1).lower()]))
                 elif inside:

@@ -324,11 +324,42 @@ class Layout:
 
 
 def boilerplate_ranges(text: str, header_hits: list[tuple[int, int]], footer_hits: list[tuple[int, int]],
-                       sentence_end: str, max_len: int = 160) -> list[tuple[int, int]]:
+                       sentence_end: str, max_len: int = 160,
+                       dated_link: tuple[str, int] | None = None) -> list[tuple[int, int]]:
     """Related-story lists and footers: other articles' headlines must not vote for this one.
 
     After a header line ("More on this story", "相关阅读"), the following headline-like lines
-    (short, no sentence punctuation) are boilerplate; so is any line a footer cue starts."""
+    (short, no sentence punctuation) are boilerplate; so is any line a footer cue starts; so is a
+    trailing run of dated headline lines (`dated_link`: the line pattern and the longest chrome line
+    allowed after the run), a link list without a header."""
+    ranges = _header_footer_ranges(text, header_hits, footer_hits, sentence_end, max_len)
+    if dated_link:
+        ranges.extend(_dated_link_tail(text, *dated_link))
+    return ranges
+
+
+def _dated_link_tail(text: str, pattern: str, tail_max: int) -> list[tuple[int, int]]:
+    line_rx = re.compile(pattern)
+    lines: list[tuple[int, int, str]] = []
+    pos = 0
+    for line in text.split("\n"):
+        lines.append((pos, pos + len(line), line))
+        pos += len(line) + 1
+    # from the foot up: short chrome lines, then the run of dated headlines
+    k = len(lines) - 1
+    while k >= 0 and (not lines[k][2].strip() or (len(lines[k][2].strip()) <= tail_max
+                                                   and not line_rx.match(lines[k][2]))):
+        k -= 1
+    run: list[tuple[int, int]] = []
+    while k >= 0 and (line_rx.match(lines[k][2]) or not lines[k][2].strip()):
+        if lines[k][2].strip():
+            run.append((lines[k][0], lines[k][1]))
+        k -= 1
+    return run if len(run) >= 2 else []
+
+
+def _header_footer_ranges(text: str, header_hits: list[tuple[int, int]], footer_hits: list[tuple[int, int]],
+                          sentence_end: str, max_len: int) -> list[tuple[int, int]]:
     headers = {s for s, _ in header_hits}
     footers = {s for s, _ in footer_hits}
     ranges: list[tuple[int, int]] = []

@@ -376,6 +376,15 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
             if not any(clause(c.start) in stat_clauses for c in cue_hits):
                 mentions = [m for m in mentions if clause(m.start) not in stat_clauses]
                 cues = cues - {"statistic"}
+            else:
+                # "prices pushed higher as buyers digested Beijing's decision to stop licensing exports
+                # of antimony, gallium and germanium": the elements after a control cue that follows
+                # every figure or price of the sentence are the control's
+                last_stat = max(m.end for m in stats)
+                after = [c.end for c in cue_hits if c.start >= last_stat]
+                if after:
+                    mentions = [m for m in mentions if m.start >= min(after)]
+                    cues = cues - {"statistic"}
         if not mentions or "negation" in cues or "statistic" in cues or "definition" in cues:
             continue
         if "technology" in cues and ("item_word" not in cues or "tech_catalogue" in cues):
@@ -474,12 +483,16 @@ def act_region(ctx: Ctx, own: Mention | None, issued: Mention | None) -> tuple[i
 
 
 def act_notes(ctx: Ctx) -> list[tuple[int, int]]:
-    """The (…) after a cited act's number that says what it covers (not its title)."""
+    """The (…) after a cited act's number, or after acts named without one ("the other
+    announcements (covering …)"), that says what it covers (not its title)."""
     text, out = ctx.doc.text, []
     for r in ctx.spans.get("announcements", []):
         m = ctx.rx("elements", "act_note").match(text[r.end:r.end + 220])
         if m and not any(a <= r.end + m.start(1) < b for a, b in ctx.cited):
             out.append((r.end + m.start(1), r.end + m.end(1)))
+    for m in ctx.rx("elements", "act_word_note").finditer(text):
+        g = 1 if m.group(1) is not None else 2
+        out.append((m.start(g), m.end(g)))
     return out
 
 
@@ -588,18 +601,19 @@ def build_record(doc: Document, spans: dict[str, list[Mention]], user_data: dict
     own = timeline.own_announcement(ctx) if kind in ("announcement", "qa") and not is_listing(doc) else None
     issued = timeline.issued_date(ctx, own) if kind in ("announcement", "qa") else None
     rec: dict[str, Any] = {f: [] for f in FIELDS}
+    day = issued.label if issued else None
     rec.update(source=source or doc.source, kind=kind, lang=lang, relevant=relevant,
                modality=modality if relevant else None,
-               announcement=own.label if own else None, issued=issued.label if issued else None)
+               announcement=own.label if own else None, issued=day)
     if own:
         ev("announcement", own.label, own.start, own.end)
     if issued:
         ev("issued", issued.label, issued.start, issued.end)
     for cue in spans.get("doc_class", [])[:3]:
         ev("kind", kind, cue.start, cue.end)
-    effective, overrides, whole = timeline.effective_dates(ctx, rec["issued"], rec["announcement"])
+    effective, overrides, whole = timeline.effective_dates(ctx, day, rec["announcement"])
     items = item_rows(ctx, rec["announcement"])
-    clauses = timeline.clauses(ctx, overrides, whole or rec["issued"])
+    clauses = timeline.clauses(ctx, overrides, whole or day)
     relations, scopes = timeline.relations(ctx, rec["announcement"])
     extra = {"items": items, "clauses": clauses, "relation_scopes": scopes}
     if not relevant:

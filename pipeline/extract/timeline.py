@@ -209,11 +209,15 @@ def _page_day(ctx: "Ctx") -> str | None:
     other day reports a measure of its own day."""
     if ctx.doc.published:
         return ctx.doc.published[:10]
+    before, after = ctx.rx("dates", "byline_date_before"), ctx.rx("dates", "byline_date_after")
     for u in ctx.units[:6]:
-        if u.role == "meta":
-            inside = ctx.within("dates", u.start, u.end)
-            if inside:
-                return inside[0].label
+        inside = ctx.within("dates", u.start, u.end)
+        if u.role == "meta" and inside:
+            return inside[0].label
+        # a byline line that sets its date off with separators
+        for d in inside:
+            if before.search(ctx.doc.text[u.start:d.start]) and after.match(ctx.doc.text[d.end:u.end]):
+                return d.label
     return None
 
 
@@ -257,11 +261,10 @@ def announced_date(ctx: "Ctx", before: int | None = None) -> str | None:
             continue  # the page's own 发布时间/Published line
         if _is_until(ctx, d) or _is_effect(ctx, d):
             continue
-        if ctx.rx("dates", "announce").search(text[s:e]) or any(s <= r.start < e for r in acts):
-            if not _in_dateline(ctx, d):
-                found.append((d.start, d.label))
-            else:
-                filed = filed or d.label
+        if _in_dateline(ctx, d):
+            filed = filed or d.label  # (the story's filing day, whatever its lead sentence says)
+        elif ctx.rx("dates", "announce").search(text[s:e]) or any(s <= r.start < e for r in acts):
+            found.append((d.start, d.label))
     if before is not None:
         earlier = [(pos, label) for pos, label in found if pos < before]
         if earlier:
@@ -313,7 +316,12 @@ def effective_dates(ctx: "Ctx", issued: str | None,
             best = min(near, key=lambda d: min(abs(d.start - cue.end), abs(cue.start - d.end)))
             value, start, end = best.label, best.start, best.end
         elif cue.label == "publication":
-            value = issued if official else (_entry_date(ctx, cue.start) or announced_date(ctx, cue.start))
+            # "the ministry said on December 3 that …, in a notice that took effect the same day":
+            # the day the sentence gives before the words
+            told = [d for d in plain if d.end <= cue.start and not _in_dateline(ctx, d)
+                    and not _is_effect(ctx, d)] if not official else []
+            value = issued if official else (_entry_date(ctx, cue.start) or (told[-1].label if told else None)
+                                             or announced_date(ctx, cue.start))
         elif cue.label == "immediate":
             if near:
                 best = min(near, key=lambda d: abs(d.start - cue.end))
