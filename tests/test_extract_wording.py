@@ -597,3 +597,31 @@ def test_a_byline_date_and_a_two_city_dateline() -> None:
     wire = rec("UPDATE 1-China lists firms\nBEIJING/TOKYO, Feb 24 2026 (Wire) - China barred exports of dual-use "
                "items to 20 Japanese firms.\nThe measures took effect on publication.\n")
     assert wire["effective"] == ["2026-02-24"]
+
+
+# --- b84 (first run 0.912 at d6fed94): the forms below, in new words
+
+
+def test_a_compilations_page_of_one_acts_item_table_is_that_act() -> None:
+    got = rec("<html><body><h1>某省《出口管制政策汇编》 第二部分 物项清单</h1><p>二、钐相关物项</p>"
+              "<p>依据:商务部 海关总署公告2026年第12号(关于对钐相关物项实施出口管制的公告)</p>"
+              "<p>发布日期:2026年3月2日 实施日期:2026年4月1日 发布单位:商务部、海关总署</p><table>"
+              "<tr><td>序号</td><td>类别</td><td>物项</td><td>参考海关商品编号</td></tr>"
+              "<tr><td>1</td><td>钐</td><td>金属钐</td><td>2805301910</td></tr>"
+              "<tr><td>2</td><td>钐</td><td>钐钴合金冶炼分离技术</td><td>—</td></tr></table></body></html>", "page.html")
+    assert (got["kind"], got["announcement"], got["issued"]) == ("announcement", "MOFCOM-2026-12", "2026-03-02")
+    assert got["effective"] == ["2026-04-01"] and got["technologies"] == ["smelting_separation"]
+
+
+def test_a_listed_companys_disclosure_is_other_and_reports_the_cited_acts_elements() -> None:
+    got = rec("某某锗业:关于获得两用物项出口许可的自愿性信息披露公告\n证券代码:688999 证券简称:某某锗业 公告编号:2026-011\n"
+              "本公司董事会及全体董事保证本公告内容不存在任何虚假记载。\n一、基本情况\n"
+              "根据商务部、海关总署发布的《关于对镓、锗相关物项实施出口管制的公告》,锗相关物项未经许可不得出口。公司已获得出口许可。\n特此公告。\n")
+    assert got["kind"] == "other" and set(got["elements"]) == {"Ga", "Ge"}
+
+
+def test_from_that_day_is_the_day_the_act_was_published_not_an_earlier_meeting() -> None:
+    got = rec("Explainer: the US clause on gallium export controls\nChina has required export licences for gallium since 2023. After the October 30 leaders' meeting, MOFCOM published Announcement No. 72 of 2025 "
+              "on November 9, 2025. It suspends the second clause of No. 46, which barred gallium exports to the US, from that "
+              "day until November 27, 2026.\n")
+    assert got["effective"] == ["2025-11-09"]

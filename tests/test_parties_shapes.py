@@ -1054,3 +1054,22 @@ def test_a_file_number_is_no_name() -> None:
     got = names("商务部决定将北辰航空工业股份有限公司等2家台湾地区实体列入出口管制管控名单。\n"
                 "资料库说明:此前商务部已分批将美国实体列入管控名单,相关文本见资料编号HG-ZC-2025-0003、0061。\n")
     assert "HG-ZC-2025-0003" not in got
+
+
+# --- p19 (first run 0.779 at d6fed94): the forms below, in new words
+
+
+def test_names_after_a_look_at_the_annex_list_in_the_sentence_before() -> None:
+    got = names("新闻\n\n商务部决定将5家台湾地区实体列入出口管制管控名单,禁止向其出口两用物项。\n"
+                "从附件名单看,此次被列管的实体可分为两类。其一是航空领域,包括军机制造商北辰航空工业股份有限公司,"
+                "以及从事无人机研发的天穹航太科技公司;其二是被视为研发中枢的海湾科学研究院。\n")
+    assert got == {"北辰航空工业股份有限公司", "天穹航太科技公司", "海湾科学研究院"}
+
+
+def test_a_whose_clause_between_names_and_a_decision_that_names() -> None:
+    got = names("News\n\nChina has added 4 foreign organizations to its unreliable entity list, including two from Canada: "
+                "research firm Alpha Insights Inc., whose reports have drawn Beijing's ire, and the Beta Security Forum, an "
+                "annual conference.\nThe decision, published Thursday by the working mechanism, names drone maker Gamma "
+                "Systems, Inc. and Delta Dynamics, Inc. The same day China put gallium exports under export licensing "
+                "controls.\n")
+    assert got == {"Alpha Insights Inc.", "Beta Security Forum", "Gamma Systems, Inc.", "Delta Dynamics, Inc."}

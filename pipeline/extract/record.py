@@ -320,6 +320,11 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
     heading_rx = ctx.rx("items", "section_heading")
     prev_unit = None
     notes = [] if decision_only else act_notes(ctx)
+    # a report names what an act it cites controls by its title (《关于对镓、锗相关物项实施出口管制的
+    # 公告》): those elements are reported; an act citing another's title takes none from it
+    control_title = ctx.rx("elements", "control_act_title")
+    cited = ctx.cited if decision_only else [(a, b) for a, b in ctx.cited
+                                             if not control_title.search(ctx.doc.text, a, b)]
     tags = [(m.start(), m.end()) for m in ctx.rx("items", "hashtag").finditer(ctx.doc.text)]
     workpiece = ctx.rx("elements", "workpiece_before")
     anaphor = ctx.rx("items", "anaphor_start")
@@ -357,7 +362,7 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
             prev_control = control and "negation" not in cues
             continue
         mentions = [m for m in named
-                    if not any(a <= m.start < b for a, b in ctx.cited) and not any(a <= m.start < b for a, b in tags)
+                    if not any(a <= m.start < b for a, b in cited) and not any(a <= m.start < b for a, b in tags)
                     and not workpiece.search(ctx.doc.text, max(s, m.start - 40), m.start)]
         for a, b, head in inline_sections(ctx, s, e, mentions):
             mentions = [m for m in mentions if not (a <= m.start < b) or m.label == head]

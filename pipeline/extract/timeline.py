@@ -259,7 +259,8 @@ def announced_date(ctx: "Ctx", before: int | None = None) -> str | None:
         s, e = ctx.sentence(d.start)
         if ctx.rx("dates", "meta_date_before").search(text[max(0, d.start - 16):d.start]):
             continue  # the page's own 发布时间/Published line
-        if _is_until(ctx, d) or _is_effect(ctx, d):
+        if _is_until(ctx, d) or _is_effect(ctx, d) \
+                or ctx.rx("dates", "time_clause_before").search(text[max(0, d.start - 16):d.start]):
             continue
         if _in_dateline(ctx, d):
             filed = filed or d.label  # (the story's filing day, whatever its lead sentence says)
@@ -355,9 +356,14 @@ def effective_dates(ctx: "Ctx", issued: str | None,
 
 
 def _effect_column(ctx: "Ctx") -> list[tuple[str, int, int]]:
-    """A table column headed by an effect cue ("In force from", "生效日期"): its dates take effect;
+    """A date after an effect field label ("实施日期: 2024年9月15日"); a table column headed by an
+    effect cue ("In force from", "生效日期"): its dates take effect;
     so does the date in the cell after such a label in a row of label/value pairs ("[实施日期] | 2025.02.04")."""
     out: list[tuple[str, int, int]] = []
+    label = ctx.rx("dates", "effect_label_before")
+    for d in ctx.spans.get("dates", []):
+        if label.search(ctx.doc.text[max(0, d.start - 16):d.start]) and not ctx.layout.in_boilerplate(d.start):
+            out.append((d.label, d.start, d.end))
     head = ctx.rx("dates", "effect_column")
     for u in ctx.units:
         if u.role == "row" and u.cells:
