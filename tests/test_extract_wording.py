@@ -625,3 +625,33 @@ def test_from_that_day_is_the_day_the_act_was_published_not_an_earlier_meeting()
               "on November 9, 2025. It suspends the second clause of No. 46, which barred gallium exports to the US, from that "
               "day until November 27, 2026.\n")
     assert got["effective"] == ["2025-11-09"]
+
+
+# --- b87 (first run 0.876 at 7403666): the forms below, in new words
+
+
+def test_a_letter_spaced_masthead_and_an_annex_table_with_section_rows() -> None:
+    got = rec("<html><body><p>商 务 部</p><p>海 关 总 署 公 告</p><p>2026年第12号</p>"
+              "<p>关于对钐相关物项实施出口管制的公告</p><p>一、下列物项未经许可不得出口:钐相关物项,具体见附件。</p>"
+              "<p>二、本公告自2026年4月1日起正式实施。</p><p>商务部 海关总署</p><p>2026年3月2日</p><p>附件</p><table>"
+              "<tr><td>序号</td><td>物项</td><td>形态说明</td><td>参考海关商品编号</td></tr>"
+              "<tr><td>(一)钐相关物项</td><td></td><td></td><td></td></tr>"
+              "<tr><td>1</td><td>金属钐</td><td>各种形态</td><td>2805301910 2805301990</td></tr></table></body></html>", "act.html")
+    assert (got["announcement"], got["issued"]) == ("MOFCOM-2026-12", "2026-03-02")
+    assert got["hs_codes"] == ["2805301910", "2805301990"]
+
+
+def test_a_reference_code_in_a_research_note_is_a_customs_number() -> None:
+    got = rec("Gallium: August exports at zero after China's export controls\nChina's export controls on gallium took effect "
+              "on 1 August 2023, requiring export licences for gallium. The metal "
+              "lines cited in the notice -- for gallium, reference code 8112929010 among others -- recorded nil.\n")
+    assert got["hs_codes"] == ["8112929010"]
+
+
+def test_that_clause_after_the_acting_act_is_the_earlier_acts() -> None:
+    got = rec("A blog on germanium export controls\nChina requires export licences for germanium under its export controls.\n"
+              "On 3 December 2024 MOFCOM published Announcement No. 46 of 2024. It said licences for germanium going to the "
+              "United States would in principle not be granted.\nMOFCOM Announcement No. 72 of 2025, dated 9 November 2025 "
+              "and effective straight away, suspends that clause until 27 November 2026.\n")
+    assert got["relations"] == [{"type": "suspends", "target": "MOFCOM-2024-46", "until": "2026-11-27"}]
+    assert "2025-11-09" in got["effective"]

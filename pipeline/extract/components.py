@@ -478,8 +478,8 @@ def hs_codes(scan: Scan) -> list[SpanTuple]:
 def _table_column(text: str, cue_start: int, cue_end: int, numbers: list, found: dict,
                   meta: dict[str, Any]) -> None:
     """A cue in a header line without numbers (a table header) covers the rows below it, as long
-    as each following line carries digits (a plain-text table's rule line is passed over; a row
-    answering its licence column "NO" lists a number outside the controls)."""
+    as each following line carries digits (a plain-text table's rule line and its section rows
+    are passed over; a row answering its licence column "NO" lists a number outside the controls)."""
     line_start = text.rfind("\n", 0, cue_start) + 1
     line_end = text.find("\n", cue_end)
     line_end = len(text) if line_end < 0 else line_end
@@ -487,6 +487,7 @@ def _table_column(text: str, cue_start: int, cue_end: int, numbers: list, found:
         return
     rule = re.compile(meta["table_rule"])
     no_row = re.compile(meta["table_no_row"])
+    section = re.compile(meta["table_section"])
     pos = line_end + 1
     first = True
     while pos < len(text):
@@ -499,6 +500,9 @@ def _table_column(text: str, cue_start: int, cue_end: int, numbers: list, found:
             continue
         first = False
         if not re.search(r"\d", line):
+            if section.match(line.strip()):
+                pos = nxt + 1
+                continue
             break
         if not no_row.search(line):
             for start, end, value in numbers:

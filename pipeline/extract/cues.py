@@ -204,7 +204,8 @@ def _codes(rows: list[dict[str, Any]], meta: dict[str, Any], data: dict[str, Any
     meta["codes"] = {"hs_gap": data["hs_gap"], "hs_gap_max": int(data["hs_gap_max"]),
                      "hs_back_gap": data["hs_back_gap"], "hs_back_max": int(data["hs_back_max"]),
                      "paren": (data["hs_paren_open"], data["hs_paren_close"], int(data["hs_paren_max"])),
-                     "table_rule": data["hs_table_rule"], "table_no_row": data["hs_table_no_row"]}
+                     "table_rule": data["hs_table_rule"], "table_no_row": data["hs_table_no_row"],
+                     "table_section": data["hs_table_section"]}
 
 
 def _dates(rows: list[dict[str, Any]], meta: dict[str, Any], data: dict[str, Any]) -> None:

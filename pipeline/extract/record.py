@@ -476,7 +476,8 @@ def act_region(ctx: Ctx, own: Mention | None, issued: Mention | None) -> tuple[i
         commentary = ctx.rx("items", "commentary_heading")
         annex, listed = ctx.rx("items", "annex_heading"), ctx.rx("items", "annex_list_title")
         for u in ctx.units:
-            if u.start > signed and u.heading and commentary.search(u.text):
+            # (a table's header row is no heading: its "形态说明" column names no commentary)
+            if u.start > signed and u.heading and u.role != "row" and commentary.search(u.text):
                 b = u.start
                 break
             # a heading of the page's own after the signature ("What the suspended paragraph said"),

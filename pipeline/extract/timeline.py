@@ -552,7 +552,11 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
                 last = ctx.sentence(before[-1].start)
                 targets = [r for r in before if last[0] <= r.start < last[1]]
             else:
-                targets = [r for r in before if not acting.search(text[max(0, r.start - 24):r.start])][-1:]
+                # "MOFCOM Announcement No. 72 …, suspends that clause": with the acting act named before
+                # the verb, the clause is the last other act's, however that act was introduced
+                actors = {r.label for r in refs if s <= r.start < cue.start}
+                targets = [r for r in before if r.label not in actors][-1:] if actors else \
+                    [r for r in before if not acting.search(text[max(0, r.start - 24):r.start])][-1:]
         if not targets:
             targets = _acts_by_month(ctx, cue.end, scope_end, refs, own)
         if not targets:
