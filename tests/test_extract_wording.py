@@ -655,3 +655,31 @@ def test_that_clause_after_the_acting_act_is_the_earlier_acts() -> None:
               "and effective straight away, suspends that clause until 27 November 2026.\n")
     assert got["relations"] == [{"type": "suspends", "target": "MOFCOM-2024-46", "until": "2026-11-27"}]
     assert "2025-11-09" in got["effective"]
+
+
+# --- b89 (first run 0.917 at 334fc78): the forms below, in new words
+
+
+def test_bare_numbers_each_with_a_note_after_a_pause_idiom() -> None:
+    got = rec("陸暫停10月稀土新管制\n2025/11/08 07:35 某某日報/記者王某\n"
+              "美中元首10月30日在釜山會面後,北京的第一步於7日晚間落地。商務部發布2025年第70號公告,宣布自即日起暫停實施"
+              "10月9日公布的多份出口管制公告,暫停期限到2026年11月10日為止。\n"
+              "這次被按下暫停鍵的分別是第55號(超硬材料)、第56號(稀土設備)、第57號(部分中重稀土)。\n")
+    assert [r["target"] for r in got["relations"]] == ["MOFCOM-2025-55", "MOFCOM-2025-56", "MOFCOM-2025-57"]
+    assert got["effective"] == ["2025-11-07"]
+
+
+def test_a_briefing_on_two_acts_is_no_one_acts_qa() -> None:
+    got = rec("商务部召开例行新闻发布会(2025年11月13日)\n记者:请介绍两份出口管制公告的安排。\n"
+              "主持人:第一,11月7日,商务部、海关总署发布2025年第70号公告,对第55号、第56号、第57号公告自即日起暂停实施,"
+              "暂停期限至2026年11月10日。第二,11月9日,商务部发布2025年第72号公告,自当日起至2026年11月27日,"
+              "暂停实施商务部公告2024年第46号的第二款,即镓、锗对美出口原则上不予许可的规定。镓、锗出口仍须申请出口许可。\n")
+    assert (got["kind"], got["announcement"], got["issued"]) == ("qa", None, None)
+    assert got["effective"] == ["2025-11-07", "2025-11-09"]
+
+
+def test_the_numbered_clause_put_on_hold_is_the_act_named_before() -> None:
+    got = rec("超硬材料出口管制的几层\n第三层,2024年第46号公告。第二款是镓、锗对美国出口原则上不予许可,"
+              "石墨对美出口则要更严格地审查最终用户和最终用途。11月9日商务部第72号公告把第二款暂停到2026年11月27日。\n")
+    assert {"type": "suspends", "target": "MOFCOM-2024-46", "until": "2026-11-27"} in got["relations"]
+    assert {"category": "country", "policy": "case_by_case"} in got["end_user_rules"]

@@ -552,8 +552,10 @@ def act_references(scan: Scan) -> list[vals.ActRef]:
         s, e = scan.layout.sentence(g[0].start)
         if not act_words.search(scan.text, s, e):
             # a list of three or more numbers in a text citing acts in full ("- Nos. 55, 56, 57, 58,
-            # 61 and 62 are suspended", a bullet under "Announcement No. 70 of 2025"): a list of acts
-            return len(g) >= 3 and bool(full)
+            # 61 and 62 are suspended", a bullet under "Announcement No. 70 of 2025"), also when a
+            # note in brackets follows each ("第55号(超硬材料)、第56号(…)、第57号(…)"): a list of acts
+            in_sentence = sum(1 for h in groups for r in h if r.bare and s <= r.start < e)
+            return (len(g) >= 3 or in_sentence >= 3) and bool(full)
         return len(g) >= 2 or any(s <= pos < e for pos in full)
 
     return sorted(r for g in groups for r in g

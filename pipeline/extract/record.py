@@ -605,7 +605,8 @@ def build_record(doc: Document, spans: dict[str, list[Mention]], user_data: dict
         evidence.append({"field": field_, "value": value, "start": start, "end": end, "text": doc.text[start:end]})
 
     own = timeline.own_announcement(ctx) if kind in ("announcement", "qa") and not is_listing(doc) else None
-    issued = timeline.issued_date(ctx, own) if kind in ("announcement", "qa") else None
+    issued = timeline.issued_date(ctx, own) if kind == "announcement" or (
+        kind == "qa" and (own is not None or not timeline.several_acts_issued(ctx))) else None
     rec: dict[str, Any] = {f: [] for f in FIELDS}
     day = issued.label if issued else None
     rec.update(source=source or doc.source, kind=kind, lang=lang, relevant=relevant,

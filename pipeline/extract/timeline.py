@@ -16,6 +16,14 @@ if TYPE_CHECKING:
     from pipeline.extract.layout import Unit
     from pipeline.extract.record import Ctx, Mention
 
+def several_acts_issued(ctx: "Ctx") -> bool:
+    """Does the text announce two or more acts as issued ("11月7日…发布2025年第70号公告…; 11月9日…
+    发布2025年第72号公告")? A Q&A that does is no one act's, and gives no one issue date."""
+    issue = ctx.rx("dates", "issue_verb_before")
+    refs = [r for r in ctx.spans.get("announcements", []) if not ctx.layout.in_boilerplate(r.start)]
+    return len({r.label for r in refs if issue.search(ctx.doc.text[max(0, r.start - 24):r.start])}) >= 2
+
+
 def own_announcement(ctx: "Ctx") -> "Mention | None":
     """The act this document is: the 发布文号/meta line, the title, an annex header, else the
     first reference near the top; for a Q&A the act it explains (the one most referred to)."""
@@ -24,6 +32,10 @@ def own_announcement(ctx: "Ctx") -> "Mention | None":
     if not refs:
         return None
     if ctx.kind == "qa":
+        # a briefing that announces two acts issued in turn ("11月7日…发布2025年第70号公告…; 11月9日…
+        # 发布2025年第72号公告") explains neither alone: it is no one act's Q&A
+        if several_acts_issued(ctx):
+            return None
         counts: dict[str, int] = {}
         for r in refs:
             counts[r.label] = counts.get(r.label, 0) + 1
@@ -260,8 +272,10 @@ def announced_date(ctx: "Ctx", before: int | None = None) -> str | None:
         if ctx.rx("dates", "meta_date_before").search(text[max(0, d.start - 16):d.start]):
             continue  # the page's own 发布时间/Published line
         if _is_until(ctx, d) or _is_effect(ctx, d) \
-                or ctx.rx("dates", "time_clause_before").search(text[max(0, d.start - 16):d.start]):
-            continue
+                or ctx.rx("dates", "time_clause_before").search(text[max(0, d.start - 16):d.start]) \
+                or ctx.rx("dates", "cited_date").match(text, d.end) \
+                or ctx.rx("dates", "time_clause_after").match(text, d.end):
+            continue  # (…, "10月9日公布的六份公告": the day of the acts it names, not of this one)
         if _in_dateline(ctx, d):
             filed = filed or d.label  # (the story's filing day, whatever its lead sentence says)
         elif ctx.rx("dates", "announce").search(text[s:e]) or any(s <= r.start < e for r in acts):
@@ -320,9 +334,10 @@ def effective_dates(ctx: "Ctx", issued: str | None,
             # "the ministry said on December 3 that …, in a notice that took effect the same day":
             # the day the sentence gives before the words
             told = [d for d in plain if d.end <= cue.start and not _in_dateline(ctx, d)
-                    and not _is_effect(ctx, d)] if not official else []
-            value = issued if official else (_entry_date(ctx, cue.start) or (told[-1].label if told else None)
-                                             or announced_date(ctx, cue.start))
+                    and not _is_effect(ctx, d)] if not (official and issued) else []
+            # (a Q&A on several acts has no issue date: each phrase takes the day its sentence gives)
+            value = issued if official and issued else (_entry_date(ctx, cue.start) or (told[-1].label if told else None)
+                                                        or announced_date(ctx, cue.start))
         elif cue.label == "immediate":
             if near:
                 best = min(near, key=lambda d: abs(d.start - cue.end))
