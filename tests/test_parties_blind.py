@@ -155,7 +155,14 @@ aside, two names after "stand out:".
       once: "San Diego-based X", 二者连同X, the Chinese name given in brackets after a Latin one.
 After the fixes from p17: p17 0.954 (P 0.976, R 0.933; overall micro-F1 0.922); p08 0.887, p12 0.959.
   p18 parties F1 0.875 (P 0.903, R 0.848; overall micro-F1 0.901) at commit 9a908a8, run unread
-      once and not yet fixed (outside the fixtures, in ../blind-parties/p18 of the work area).
+      once: 美国 before a name printed without it in the title, "除…外", 上榜者, "the defence IT arm X",
+      "The three contractors are A, …; B, …; and C", a file number read as a name.
+After the fixes from p18 (6e8aff1): p18 0.952 overall (parties 0.931); stays outside the fixtures.
+  p19 parties F1 0.779 (P 0.864, R 0.708; overall 0.862) at commit d6fed94, run unread once:
+      names after "从附件名单看" in the sentence before, a "whose" clause between names, "names" as
+      a listing verb; after the fixes parties 0.857.
+  p20 parties F1 0.775 (P 0.915, R 0.672; overall 0.875) at commit 7403666, run unread once and
+      not yet fixed (lists and actions of parties across several acts in one news text).
 """
 from __future__ import annotations
 
