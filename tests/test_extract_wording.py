@@ -683,3 +683,23 @@ def test_the_numbered_clause_put_on_hold_is_the_act_named_before() -> None:
               "石墨对美出口则要更严格地审查最终用户和最终用途。11月9日商务部第72号公告把第二款暂停到2026年11月27日。\n")
     assert {"type": "suspends", "target": "MOFCOM-2024-46", "until": "2026-11-27"} in got["relations"]
     assert {"category": "country", "policy": "case_by_case"} in got["end_user_rules"]
+
+
+# --- b92/b93 (first runs 0.898, 0.952 at 2b2d69f): the forms below, in new words
+
+
+def test_the_next_sentence_lists_the_acts_one_by_one() -> None:
+    got = rec("陸暫停出口管制\n商務部與海關總署7日聯合發布2025年第70號公告,把10月9日推出的3份出口管制公告全部喊停,"
+              "即日生效,暫停到2026年11月10日。這3份分別是第55號(超硬材料)、第56號(稀土設備)與第57號(部分中重稀土)。\n"
+              "鎵、鍺出口仍須申請出口許可。\n")
+    assert [(r["target"], r["until"]) for r in got["relations"]] == [
+        ("MOFCOM-2025-55", "2026-11-10"), ("MOFCOM-2025-56", "2026-11-10"), ("MOFCOM-2025-57", "2026-11-10")]
+
+
+def test_a_year_before_the_number_and_acts_that_would_not_be_implemented() -> None:
+    got = rec("China suspends export curbs\nBEIJING, Nov 7 (Wire) - A joint notice from the Ministry of Commerce said "
+              "Announcements No. 55, 56 and 57 of 2025 would not be implemented for one year, until November 10, 2026. "
+              "MOFCOM's Announcement No. 72 suspends paragraph 2 of its 2024 No. 46 until 27 Nov 2026, which had "
+              "barred gallium exports to the United States under export controls.\n")
+    targets = {(r["target"], r["until"]) for r in got["relations"]}
+    assert {("MOFCOM-2025-55", "2026-11-10"), ("MOFCOM-2025-57", "2026-11-10"), ("MOFCOM-2024-46", "2026-11-27")} <= targets

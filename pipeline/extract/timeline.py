@@ -574,6 +574,13 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
                     [r for r in before if not acting.search(text[max(0, r.start - 24):r.start])][-1:]
         if not targets:
             targets = _acts_by_month(ctx, cue.end, scope_end, refs, own)
+        if not targets and e < len(text) and cue.label in ("suspends", "resumes", "repeals"):
+            # "…6份出口管制公告全部喊停,暂停到2026年11月10日。这6份分别是第55号(…)、第56号(…)…": the
+            # next sentence lists the acts one by one
+            s2, e2 = ctx.sentence(e)
+            if s2 >= e and ctx.rx("dates", "next_act_list").match(text, s2, e2):
+                targets = [r for r in refs if s2 <= r.start < e2 and r.label != own]
+                scope_end = max(scope_end, e2)
         if not targets:
             continue
         linked.add((cue.label, s))
@@ -592,10 +599,21 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
         if not untils and cue.label == "suspends" and s > 0:
             # "The suspension runs until 10 November 2026. The same notice also shelves Nos. 55 …
             # for the same period": the sentence before speaks of the suspension and gives its end
-            s0, e0 = ctx.sentence(s - 1)
-            if not any(s0 <= r.start < e0 for r in refs) and any(
-                    s0 <= c.start < e0 and c.label in ("suspends", "period") for c in all_cues):
-                untils = [d for d in ctx.spans.get("dates", []) if s0 <= d.start < e0 and _is_until(ctx, d)]
+            # (past a sentence that names only the acting act: "… would not be implemented until Nov.
+            # 10, 2026. The decision, published as No. 70, took effect immediately. The frozen
+            # package includes No. 61 …")
+            back = s
+            for _ in range(2):
+                s0, e0 = ctx.sentence(back - 1)
+                named = [r for r in refs if s0 <= r.start < e0]
+                if any(not acting.search(text[max(0, r.start - 24):r.start]) for r in named):
+                    break
+                if any(s0 <= c.start < e0 and c.label in ("suspends", "period") for c in all_cues):
+                    untils = [d for d in ctx.spans.get("dates", []) if s0 <= d.start < e0 and _is_until(ctx, d)]
+                    break
+                if s0 <= 0:
+                    break
+                back = s0
         until = untils[0].label if untils and cue.label in ("suspends",) else None
         for ref in targets:
             key = (cue.label, ref.label)
