@@ -703,3 +703,28 @@ def test_a_year_before_the_number_and_acts_that_would_not_be_implemented() -> No
               "barred gallium exports to the United States under export controls.\n")
     targets = {(r["target"], r["until"]) for r in got["relations"]}
     assert {("MOFCOM-2025-55", "2026-11-10"), ("MOFCOM-2025-57", "2026-11-10"), ("MOFCOM-2024-46", "2026-11-27")} <= targets
+
+
+# --- b95/b96 (first runs 0.923, 0.921 at 3bfa554): the forms below, in new words
+
+
+def test_halted_measures_and_a_listed_set_with_notes_after_an_act_word() -> None:
+    en = rec("China pauses curbs\nChina's Announcement No. 70 of 2025 halts six measures dated 9 October — "
+             "Announcements No. 55, 56 and 57 of 2025 — with immediate effect until 10 November 2026, easing export "
+             "controls on rare earths.\n")
+    assert [(r["target"], r["until"]) for r in en["relations"]] == [
+        ("MOFCOM-2025-55", "2026-11-10"), ("MOFCOM-2025-56", "2026-11-10"), ("MOFCOM-2025-57", "2026-11-10")]
+    zh = rec("陸暫停稀土管制\n商務部發布2025年第70號公告,宣布暫停實施出口管制公告,暫停期限到2026年11月10日。\n"
+             "依公告列出的清單,遭暫停的分別是:第55號(超硬材料)、第56號(稀土設備)、第57號(中重稀土)。\n"
+             "鎵、鍺出口仍須申請出口許可,出口管制不變。\n")
+    assert [r["target"] for r in zh["relations"]] == ["MOFCOM-2025-55", "MOFCOM-2025-56", "MOFCOM-2025-57"]
+
+
+def test_a_status_tables_year_in_brackets_and_not_the_line_above() -> None:
+    got = rec("<html><body><h1>Compliance brief: China's export controls suspended</h1><table>"
+              "<tr><td>Measure</td><td>Scope</td><td>Status</td></tr>"
+              "<tr><td>No. 55 (2025)</td><td>Superhard materials</td><td>Suspended to 10 Nov 2026</td></tr>"
+              "<tr><td>No. 46 (2024), para. 2</td><td>US: gallium denial</td><td>Suspended to 27 Nov 2026</td></tr>"
+              "</table></body></html>", "brief.html")
+    assert {(r["target"], r["until"]) for r in got["relations"]} == {
+        ("MOFCOM-2025-55", "2026-11-10"), ("MOFCOM-2024-46", "2026-11-27")}

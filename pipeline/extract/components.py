@@ -550,13 +550,13 @@ def act_references(scan: Scan) -> list[vals.ActRef]:
         nonlocal act_words
         act_words = act_words or re.compile(scan.book.meta["acts"]["act_words"])
         s, e = scan.layout.sentence(g[0].start)
+        # (also when a note in brackets follows each number: "第55号(超硬材料)、第56号(…)、第57号(…)")
+        in_sentence = sum(1 for h in groups for r in h if r.bare and s <= r.start < e)
         if not act_words.search(scan.text, s, e):
             # a list of three or more numbers in a text citing acts in full ("- Nos. 55, 56, 57, 58,
-            # 61 and 62 are suspended", a bullet under "Announcement No. 70 of 2025"), also when a
-            # note in brackets follows each ("第55号(超硬材料)、第56号(…)、第57号(…)"): a list of acts
-            in_sentence = sum(1 for h in groups for r in h if r.bare and s <= r.start < e)
+            # 61 and 62 are suspended", a bullet under "Announcement No. 70 of 2025"): a list of acts
             return (len(g) >= 3 or in_sentence >= 3) and bool(full)
-        return len(g) >= 2 or any(s <= pos < e for pos in full)
+        return len(g) >= 2 or in_sentence >= 3 or any(s <= pos < e for pos in full)
 
     return sorted(r for g in groups for r in g
                   if not r.bare or any(x.number in cited for x in g) or listed_acts(g))
