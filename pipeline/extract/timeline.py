@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from pipeline.extract.layout import Unit
     from pipeline.extract.record import Ctx, Mention
 
+
 def several_acts_issued(ctx: "Ctx") -> bool:
     """Does the text announce two or more acts as issued ("11月7日…发布2025年第70号公告…; 11月9日…
     发布2025年第72号公告")? A Q&A that does is no one act's, and gives no one issue date."""
