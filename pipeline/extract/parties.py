@@ -990,6 +990,12 @@ class Reader:
             out.append(p)
         return out
 
+    def _drop_country_word(self, p: Party, name: str, word: str) -> None:
+        """The name without the country word before it; the word gives the country."""
+        p.name = Name(p.name.start + len(word), p.name.end, p.name.aliases)
+        p.keys.add(norm(name[len(word):]))
+        p.country = p.country or dict(self.country_words)[word]
+
     def _printed_without(self, rest: str, word: str) -> bool:
         """Whether `rest` stands somewhere in the text without `word` right before it."""
         pos = self.text.find(rest)
@@ -1015,9 +1021,7 @@ class Reader:
             word = next((w for w, _ in self.country_words if CJK.match(w) and len(w) >= 2 and name.startswith(w)
                          and len(name) - len(w) >= 4 and self._printed_without(name[len(w):], w)), None)
             if word is not None:
-                p.name = Name(p.name.start + len(word), p.name.end, p.name.aliases)
-                p.keys.add(norm(name[len(word):]))
-                p.country = p.country or dict(self.country_words)[word]
+                self._drop_country_word(p, name, word)
             return
         word = latin or next((w for w, _ in self.country_words if CJK.match(w) and len(w) >= 2 and name.startswith(w)
                               and len(name) - len(w) >= 4), None)
@@ -1025,9 +1029,7 @@ class Reader:
             return
         iso = dict(self.country_words)[word]
         if latin is not None:
-            p.name = Name(p.name.start + len(word), p.name.end, p.name.aliases)
-            p.keys.add(norm(name[len(word):]))
-            p.country = p.country or iso
+            self._drop_country_word(p, name, word)
             return
         others = [w for w, i in self.country_words if i == iso and not CJK.match(w)]
         for a, b in p.name.aliases:
@@ -1036,9 +1038,7 @@ class Reader:
                 return  # "日本宇宙航空研究开发机构(JAXA)": the short form starts with the country's word
             if not alias or CJK.match(alias) or any(alias.casefold().startswith(w.casefold()) for w in others):
                 return
-        p.name = Name(p.name.start + len(word), p.name.end, p.name.aliases)
-        p.keys.add(norm(name[len(word):]))
-        p.country = p.country or iso
+        self._drop_country_word(p, name, word)
 
     def read(self, region: tuple[int, int] | None = None) -> list[Party]:
         found = self.tables() + self.lists() + self.coded_rows() + self.prose()

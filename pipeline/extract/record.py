@@ -608,19 +608,18 @@ def build_record(doc: Document, spans: dict[str, list[Mention]], user_data: dict
     issued = timeline.issued_date(ctx, own) if kind == "announcement" or (
         kind == "qa" and (own is not None or not timeline.several_acts_issued(ctx))) else None
     rec: dict[str, Any] = {f: [] for f in FIELDS}
-    day = issued.label if issued else None
     rec.update(source=source or doc.source, kind=kind, lang=lang, relevant=relevant,
                modality=modality if relevant else None,
-               announcement=own.label if own else None, issued=day)
+               announcement=own.label if own else None, issued=issued.label if issued else None)
     if own:
         ev("announcement", own.label, own.start, own.end)
     if issued:
         ev("issued", issued.label, issued.start, issued.end)
     for cue in spans.get("doc_class", [])[:3]:
         ev("kind", kind, cue.start, cue.end)
-    effective, overrides, whole = timeline.effective_dates(ctx, day, rec["announcement"])
+    effective, overrides, whole = timeline.effective_dates(ctx, rec["issued"], rec["announcement"])
     items = item_rows(ctx, rec["announcement"])
-    clauses = timeline.clauses(ctx, overrides, whole or day)
+    clauses = timeline.clauses(ctx, overrides, whole or rec["issued"])
     relations, scopes = timeline.relations(ctx, rec["announcement"])
     extra = {"items": items, "clauses": clauses, "relation_scopes": scopes}
     if not relevant:
