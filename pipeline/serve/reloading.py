@@ -23,6 +23,8 @@ from typing import Any, Callable
 
 from datasette.database import Database
 
+FULL_COUNT_LIMIT_MS = 60 * 60 * 1000  # what Datasette allows an immutable file's counts
+
 
 def file_identity(path: str) -> tuple[int, int, int, int] | None:
     try:
@@ -94,11 +96,15 @@ class ReloadingDatabase(Database):
         return counts[1] if counts is not None and counts[0] == self.generation else None
 
     async def table_counts(self, limit: int = 10) -> dict[str, int | None]:
+        """Exact counts, once per published file. Datasette counts an immutable file in full once
+        (with an hour's limit) and a mutable one under `limit` ms on every page; our file never
+        changes while it is published, so it is counted in full like an immutable one. Counting
+        under the page's few milliseconds gave `None` whenever the machine was busy."""
         generation = self.generation
         if self._counts is not None and self._counts[0] == generation:
             return self._counts[1]
         self._cached_table_counts = None
-        counts = await super().table_counts(limit)
+        counts = await super().table_counts(max(limit, FULL_COUNT_LIMIT_MS))
         self._cached_table_counts = None  # ours are keyed by generation instead
         if generation == self._generation:  # not swapped meanwhile: these counts are of this file
             self._counts = (generation, counts)
