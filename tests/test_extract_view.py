@@ -68,3 +68,18 @@ def test_char_tokens_are_spacys_in_linear_time(text: str) -> None:
 
     expected = util.get_words_and_spaces(list(text), text) if text else ([], [])
     assert char_words_and_spaces(text) == expected
+
+
+def test_a_date_wrapped_between_its_day_digit_and_its_unit_is_read_whole() -> None:
+    # A hard-wrapped act (PDF text, a plain-text repost) may break a line between "1" and "日起":
+    # the wrap is Chinese, so the newline goes and the effective date is read.
+    body = ("根据《中华人民共和国出口管制法》等法律法规的有关规定，为维护国家安全和利益，经国务院\n"
+            "批准，决定对镓、锗相关物项实施出口管制。有关事项公告如下：本公告自2023年8月1\n"
+            "日起正式实施。出口经营者应当按照有关规定办理出口许可手续，向商务部提出申请\n"
+            "，商务部应当自收到申请之日起45个工作日内作出准予或不准予许可的决定并通知申\n"
+            "请人。出口许可手续具体办理流程以商务部发布的指南为准，请各出口经营者遵照执行。\n")
+    text = "商务部 海关总署公告2023年第23号\n关于对镓、锗相关物项实施出口管制的公告\n" + body + "商务部 海关总署\n2023年7月3日\n"
+    record = extract(_doc(text)).record
+    assert record["effective"] == ["2023-08-01"]
+    ev = next(e for e in extract(_doc(text)).record["evidence"] if e["field"] == "effective")
+    assert text[ev["start"]:ev["end"]] == ev["text"] and "1\n日" in ev["text"]
