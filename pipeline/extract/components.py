@@ -675,6 +675,7 @@ def _local_anchor(text: str, matches: list[tuple], i: int, same_year: re.Pattern
 def find_dates(scan: Scan, pub: dt.date | None) -> list[SpanTuple]:
     g, text = scan.grammar, scan.text
     matches: list[tuple[int, int, int | None, int, int]] = []
+    same: set[int] = set()  # indices of 同年-dates: the anchor's own year, not the nearest one
     last_end = -1
     for h in leftmost_longest(scan.family("date")):
         if h.start < last_end:
@@ -686,6 +687,7 @@ def find_dates(scan: Scan, pub: dt.date | None) -> list[SpanTuple]:
         shift = g.dates["relative_years"].get((groups.get("ry") or "").lower())
         if shift == "same":  # 同年8月1日: the year of the full date before it (_local_anchor)
             parts = (None, parts[1], parts[2])
+            same.add(len(matches))
         elif groups.get("ry"):
             if not pub:
                 continue  # "next year's" with no page date to count from
@@ -703,7 +705,7 @@ def find_dates(scan: Scan, pub: dt.date | None) -> list[SpanTuple]:
             anchor = _local_anchor(text, matches, i, same_year, until, stops, year_after)
             past = past_before.search(text, max(0, s - 24), s) or past_after.match(text, e)
             if anchor:
-                year = vals.nearest_year(month, day, anchor)
+                year = anchor.year if i in same else vals.nearest_year(month, day, anchor)
             elif pub:
                 year = vals.nearest_year(month, day, pub, ahead=0 if past else 120)
             else:
