@@ -75,6 +75,9 @@ def under_issuer_line(ctx: "Ctx", unit: "Unit | None") -> bool:
     return len(above.text) <= 80 and bool(ctx.rx("dates", "signature_before").search(above.text.strip()))
 
 
+_BRACKETED = re.compile(r"\([^()\n]*\)?\s*$")
+
+
 def issued_date(ctx: "Ctx", own: "Mention | None") -> "Mention | None":
     """Issue date of the act: a 发文日期 line, else the signature line (a line that is only a
     date, or a date beside the issuers or the act's number as in an annex footer), else a page's
@@ -105,6 +108,9 @@ def issued_date(ctx: "Ctx", own: "Mention | None") -> "Mention | None":
         if len(inside) != 1:
             continue
         rest = ctx.doc.text[a:inside[0].start] + ctx.doc.text[inside[0].end:b]
+        # a note in brackets after the signature's date ("2025年4月4日(注:节录本由…整理)") is the
+        # compiler's, not a sentence around the date
+        rest = _BRACKETED.sub("", rest)
         if len(rest.strip()) <= 40 and not ctx.rx("dates", "issued_line").search(rest):
             standalone.append(inside[0])
         elif not ctx.doc.text[inside[0].end:b].strip() and ctx.rx("dates", "signature_before").search(
@@ -179,6 +185,10 @@ def _cited_date(ctx: "Ctx", own: "Mention | None") -> "Mention | None":
     text = ctx.doc.text
     if own is not None and (beside := _date_beside_act(ctx, own)) is not None:
         return beside
+    original = ctx.rx("dates", "original_date_before")
+    for d in ctx.spans.get("dates", []):
+        if original.search(text[max(0, d.start - 30):d.start]):
+            return d
     # "公告于2025年4月4日发布", "the announcement was issued on April 4"
     before, after = ctx.rx("dates", "qa_act_date_before"), ctx.rx("dates", "qa_act_date_after")
     for d in ctx.spans.get("dates", []):
