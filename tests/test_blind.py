@@ -56,6 +56,9 @@ posts, firms' customer notices and associations' member notices are `other` (peo
 talking to their members, customers or followers: neither the act nor the press reporting it).
 Earlier writers had split on it; 27 golds (b14-b94, p04) that said `news` for such pages now say
 `other`, with the classifier cues for their chrome in models/src/semantics/doc_classifier.yml.
+Likewise "2006年第50号公告同时废止" in 2023 No. 39, which keeps some of No. 50's graphite items and
+lifts the rest, is `supersedes` (eleven golds said so, five `repeals`): b04's and b88's copies of the
+act now say `supersedes` too; an act repealed with nothing of it kept stays `repeals`.
 Batches b20-b99 were written by separate writers who never saw the extractor or its output. The
 regression sets here are those that clear the floor with some margin after the fixes (b20, b22,
 b28, b29, b34, b36, b38, b40, b43, b49 1.000, b50 0.994, b51 0.988, b52 0.990, b53 0.968,

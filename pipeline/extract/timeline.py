@@ -488,6 +488,25 @@ def clauses(ctx: "Ctx", overrides: dict[str, str], default: str | None) -> list[
     return out
 
 
+def _names_an_element(ctx: "Ctx", ref: "Mention", cue: "Mention", sentence_end: int) -> bool:
+    """Whether the title or description printed with a repealed act (between its number and the
+    verb, or just after the number) names an element the repealing text also controls."""
+    # "除上述物项外,…2006年第50号所列其他物项不再实施临时出口管制", "all other items covered by
+    # No. 50 of 2006": the new act keeps some of the old act's items and lifts the rest
+    others = ctx.rx("dates", "other_items_of_act")
+    for r in ctx.spans.get("announcements", []):
+        if r.label == ref.label:
+            s, e = ctx.sentence(r.start)
+            if others.search(ctx.doc.text, s, e):
+                return True
+    end = cue.start if ref.end <= cue.start else min(ref.end + 80, sentence_end)
+    if end - ref.end > 120:
+        return False
+    named = {m.label for m in ctx.within("elements", ref.end, end)}
+    return bool(named) and any(m.label in named for m in ctx.spans.get("elements", [])
+                               if not ref.end <= m.start < end)
+
+
 def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
     """Relation verbs and the acts in their scope -> (relations, relation_scopes)."""
     text = ctx.doc.text
@@ -565,7 +584,8 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
                 "dates", "passive_before").search(text[max(0, cue.start - 20):cue.start])):
             # "第61号公告…暂停实施", "No. 58 was suspended": the act before the verb (in English only
             # in the passive: "No. 70 suspended No. 58" names the suspending act first)
-            targets = [r for r in refs if s <= r.start < cue.start and r.label != own
+            # (an act's reference may begin on the line before: "…以及商务部\n科技部公告2020年第38号…")
+            targets = [r for r in refs if s < r.end and r.start < cue.start and r.label != own
                        and not actor.match(text, r.end)]
         acting = ctx.rx("dates", "acting_before")
         targets = [r for r in targets if not acting.search(text[max(0, r.start - 24):r.start])]
@@ -627,14 +647,19 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
                 back = s0
         until = untils[0].label if untils and cue.label in ("suspends",) else None
         for ref in targets:
-            key = (cue.label, ref.label)
+            kind = cue.label
+            if kind == "repeals" and _names_an_element(ctx, ref, cue, e):
+                # "2006年第50号公告(《决定对石墨类相关制品实施临时出口管制措施》)同时废止": the act
+                # repealed controlled the same items the new act now controls: it is superseded
+                kind = "supersedes"
+            key = (kind, ref.label)
             found_in.setdefault(key, set()).add(s)
-            rel = merged.setdefault(key, {"type": cue.label, "target": ref.label, "until": None,
+            rel = merged.setdefault(key, {"type": kind, "target": ref.label, "until": None,
                                           "start": ref.start, "end": ref.end})
             rel["until"] = rel["until"] or until
             tail = re.sub(r"^\s*\([^)]{0,80}\)", "", text[ref.end:ref.end + 120])[:30]
             parts = ctx.layout.clause_refs(ctx.rx("dates", "clause_end").split(tail)[0]) if ctx.rx("dates", "clause_tail").match(tail) else []
-            scopes.append({"type": cue.label, "target": ref.label, "until": until,
+            scopes.append({"type": kind, "target": ref.label, "until": until,
                            "clauses": parts or None, "start": ref.start, "end": ref.end})
     # An act the text says was issued ("MOFCOM put out Announcement No. 70") found as a target in
     # one place ("China suspends the October rules (MOFCOM Announcement No. 70)") while sentences

@@ -27,6 +27,9 @@ from pipeline.extract.semantics.base import SemanticComponent, clause_spans, res
 KEY = "end_user_rules"
 
 
+QUALIFIER_GAP = 24  # characters between a country word and the category it qualifies
+
+
 class EndUserRules(SemanticComponent):
     def find(self, scan: Scan, seg: Layout) -> list[tuple[int, int, str]]:
         cats = [h for h in resolve(scan.family("eu_category")) if h.label != "_neutral"]
@@ -118,8 +121,15 @@ class EndUserRules(SemanticComponent):
         """Pair each category with the nearest policy of its clause."""
         if any(p.label == "_void" for p in pols):
             return []
-        if any(c.label != "country" for c in cats):
-            cats = [c for c in cats if c.label != "country"]
+        # a country beside another category qualifies it ("US military end users", "美国军事用户");
+        # a country further on in the clause is a destination of its own ("… to US military end
+        # users, and exports of gallium … to the United States will in principle not be permitted")
+        # (and only with a policy of its own: more policies in the clause than other categories)
+        others = [c for c in cats if c.label != "country"]
+        real_pols = [p for p in pols if p.label != "_void"]
+        if others:
+            cats = others + [c for c in cats if c.label == "country" and len(real_pols) > len(others) and all(
+                max(c.start - o.end, o.start - c.end) > QUALIFIER_GAP for o in others)]
         out: list[tuple[int, int, str]] = []
         if not cats:
             # "general licences", "validated end-user system": the civilian track by name

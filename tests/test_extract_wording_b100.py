@@ -1,0 +1,133 @@
+"""Wordings and layouts met on the blind batches b100-b105 and p21-p22 (each rule written here in
+new words, not copied from a batch): forum, blog and customer-notice chrome, act numbers listed
+bare in brackets after "that batch", a relative year with its year in brackets, an act superseded
+by one that keeps some of its items, a code carved out as "already caught by", a destination
+country and a military end user in one clause, a repost's note of the original's date, previous-
+and next-story links, a signature date with a compiler's note after it.
+
+Each test runs the whole extractor on a short document parsed as files are."""
+from __future__ import annotations
+
+from typing import Any
+
+from pipeline.extract import extract
+from pipeline.parse import parse
+from pipeline.records import Raw
+
+
+def rec(text: str, name: str = "probe.txt") -> dict[str, Any]:
+    return extract(parse(Raw(content=text.encode("utf-8"), source=name))).record
+
+
+def test_a_forum_thread_is_other_not_news() -> None:
+    got = rec("锑锭出口现在还要证吗？\n"
+              "查看: 905 | 回复: 4\n"
+              "老锑 发表于 2025-11-12 08:15\n"
+              "商务部去年对锑相关物项实施出口管制以后，我们每单都要申请两用物项出口许可证，现在还是一样吗？\n"
+              "阿华 发表于 2025-11-12 09:02\n"
+              "锑的出口管制没有暂停，照样要办证，原则上对美国不批那一条停了。\n")
+    assert got["kind"] == "other" and got["relevant"]
+
+
+def test_a_blog_post_with_its_meta_line_is_other() -> None:
+    got = rec("石墨负极出口笔记：办证第一个月\n"
+              "发表于 2023-12-30 21:10 | 分类：外贸随笔 | 阅读(811) | 评论(6)\n"
+              "12月1日起石墨相关物项实施出口管制，我们的球化石墨每单都要先拿两用物项出口许可证。"
+              "个人理解，不构成法律意见，以商务部官网原文为准。\n")
+    assert got["kind"] == "other"
+
+
+def test_a_freight_forwarders_customer_notice_is_other() -> None:
+    got = rec("客户通知：镓、锗产品出口申报提示\n"
+              "尊敬的客户：\n"
+              "根据商务部、海关总署公告2023年第23号，自2023年8月1日起对镓、锗相关物项实施出口管制，"
+              "请在订舱前提供两用物项出口许可证，否则无法申报。\n"
+              "某某国际货运代理有限公司 2023年7月20日\n")
+    assert got["kind"] == "other" and got["elements"] == ["Ga", "Ge"]
+
+
+def test_act_numbers_listed_bare_in_brackets_after_that_batch_are_suspended_until_next_year() -> None:
+    got = rec("外贸交流\n"
+              "网友 发表于 2025-11-12 10:00\n"
+              "7号商务部发了70号公告，10月9号出的那一批(55、57、61)都暂停实施到明年11月10号。"
+              "所以钬、铒这些稀土出口管制措施现在不用办出口许可证了。\n")
+    rel = {(r["type"], r["target"], r["until"]) for r in got["relations"]}
+    assert {("suspends", f"MOFCOM-2025-{n}", "2026-11-10") for n in (55, 57, 61)} <= rel
+
+
+def test_a_relative_year_with_its_year_in_brackets_gives_the_end_date() -> None:
+    got = rec("內地暫停出口管制措施\n本報記者 2025年11月8日\n"
+              "商務部與海關總署周五發出2025年第70號公告，宣布第57號公告由即日起暫停實施，"
+              "直至明年（2026年）11月10日。第57號公告原本把鈥、鉺等稀土納入出口管制，出口須申請許可。\n")
+    assert ("suspends", "MOFCOM-2025-57", "2026-11-10") in {
+        (r["type"], r["target"], r["until"]) for r in got["relations"]}
+
+
+def test_an_act_that_keeps_some_items_of_an_older_one_supersedes_it() -> None:
+    text = ("商务部 海关总署公告2023年第39号\n"
+            "根据《中华人民共和国出口管制法》有关规定，经国务院批准，决定对下列石墨物项实施出口管制：\n"
+            "一、高纯度人造石墨材料及其制品。\n"
+            "二、除上述物项外，商务部、海关总署公告2006年第50号所列其他物项不再实施临时出口管制。\n"
+            "三、本公告自2023年12月1日起正式实施。商务部、海关总署公告2006年第50号同时废止。\n"
+            "商务部 海关总署\n2023年10月20日\n")
+    assert {(r["type"], r["target"]) for r in rec(text)["relations"]} == {("supersedes", "MOFCOM-2006-50")}
+
+
+def test_an_act_repealed_outright_is_repealed() -> None:
+    text = ("商务部 科技部公告2023年第57号\n"
+            "为维护国家经济安全，商务部、科技部对稀土提炼技术等出口管制技术目录进行了修订，现将修订后的目录予以公布，"
+            "自公布之日起施行。商务部 科技部公告2020年第38号公布的目录调整内容同时废止。\n"
+            "商务部 科技部\n2023年12月21日\n")
+    assert {(r["type"], r["target"]) for r in rec(text)["relations"]} == {("repeals", "MOFCOM-2020-38")}
+
+
+def test_a_code_already_caught_by_another_entry_is_carved_out() -> None:
+    got = rec("Client alert: China's tungsten controls\n\n"
+              "China requires export licences for tungsten items under 1C117.c since 4 February 2025. "
+              "Items already caught by 1C226 stay under the nuclear entries and are outside the new list.\n")
+    assert got["control_codes"] == ["1C117.c"]
+
+
+def test_a_destination_country_after_a_military_rule_in_one_clause_is_a_rule_of_its_own() -> None:
+    got = rec("Client alert: China's measures on the United States\n\n"
+              "China's Announcement No. 46 of 2024 prohibits exports of dual-use items to US military end "
+              "users and provides that exports of gallium and germanium to the United States will in "
+              "principle not be permitted.\n")
+    assert {(r["category"], r["policy"]) for r in got["end_user_rules"]} == {("military", "deny"), ("country", "deny")}
+
+
+def test_a_country_qualifying_military_users_is_no_country_rule() -> None:
+    got = rec("Client alert: China's measures on Japan\n\n"
+              "China's Announcement No. 1 of 2026 bans exports of all dual-use items to Japanese military "
+              "end users, with gallium among the items.\n")
+    assert {(r["category"], r["policy"]) for r in got["end_user_rules"]} == {("military", "deny")}
+
+
+def test_a_reposted_qa_takes_the_originals_date_from_its_source_note() -> None:
+    got = rec("商务部新闻发言人就对锑等物项实施出口管制答记者问\n"
+              "发布日期：2024年8月16日 | 来源：商务部网站\n"
+              "问：商务部、海关总署今天发布公告，对锑等物项实施出口管制，请问有何考虑？\n"
+              "答：对锑等物项实施出口管制，是国际通行做法。\n"
+              "（原文来源：商务部网站 2024-08-15）\n")
+    assert got["kind"] == "qa" and got["issued"] == "2024-08-15"
+
+
+def test_a_previous_story_link_names_no_element() -> None:
+    got = rec("商务部新闻发言人就镓锗出口管制答记者问\n"
+              "问：请介绍对镓、锗相关物项实施出口管制的考虑。\n"
+              "答：对镓、锗相关物项实施出口管制，是国际通行做法。\n"
+              "上一篇：内地对钨、铋相关物项实施出口管制\n")
+    assert got["elements"] == ["Ga", "Ge"]
+
+
+def test_a_signature_date_with_a_compilers_note_is_the_issue_date() -> None:
+    text = ("澄北市商务局关于转发商务部 海关总署公告2025年第18号的通知\n"
+            "各有关企业：现将公告转发给你们，请遵照执行。\n"
+            "澄北市商务局\n2025年4月9日\n"
+            "商务部 海关总署公告2025年第18号\n"
+            "经国务院批准，决定对钐、钆相关物项实施出口管制。出口经营者出口钐、钆相关物项，应当向商务部"
+            "申请两用物项出口许可。本公告自公布之日起正式实施。\n"
+            "商务部 海关总署\n"
+            "2025年4月4日（注：节录本由市商务局整理）\n")
+    got = rec(text)
+    assert got["issued"] == "2025-04-04" and got["effective"] == ["2025-04-04"]
