@@ -131,3 +131,13 @@ def test_a_signature_date_with_a_compilers_note_is_the_issue_date() -> None:
             "2025年4月4日（注：节录本由市商务局整理）\n")
     got = rec(text)
     assert got["issued"] == "2025-04-04" and got["effective"] == ["2025-04-04"]
+
+
+def test_the_list_under_a_line_that_introduces_numbered_acts_is_what_they_control() -> None:
+    got = rec("内地再公布四份出口管制公告\n本报记者 2025年10月10日\n"
+              "国家商务部昨日公布多份出口管制公告，把更多物项纳入许可管理。\n"
+              "傍晚时分，商务部与海关总署再联合发布四份公告，编号由第55号至第58号，全部定于11月8日起实施：\n"
+              "超硬材料：平均粒径50微米或以下的人造金刚石微粉；\n"
+              "中重稀土：钬、铒、铥、铕、镱五种元素的金属、合金、氧化物及化合物；\n"
+              "锂电池：能量密度300Wh/kg以上的电池。\n")
+    assert {"C", "Ho", "Er", "Tm", "Eu", "Yb", "Li"} <= set(got["elements"])

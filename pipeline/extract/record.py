@@ -129,6 +129,10 @@ def control_lead_ins(ctx: Ctx, labels: frozenset[str]) -> set[int]:
                 "dates", "qa_ref").search(u.text) or ctx.rx("dates", "self_ref").search(u.text)):
             # a report's "For each element, the announcement covers …:": the act's own list
             cues = [m for m in hits if m.label == "act_verb"]
+            if not cues and "control" in labels:
+                # "…再联合发布四份公告,编号由第55号至第58号,全部定于11月8日起实施:": the list after
+                # a line that introduces the acts of a report on controls is what they control
+                cues = ctx.within("announcements", u.start, u.end)
         # the control phrase must introduce the list itself ("决定对下列物项实施出口管制:"), not an
         # earlier sentence of the paragraph ("…实施出口管制。现将有关事项公告如下:")
         tail = ctx.doc.text[cues[-1].end:u.end].rstrip().rstrip(":") if cues else ""
