@@ -222,8 +222,8 @@ class Normaliser:
             head = nxt[:1]
             if prev and head and prev[-1] not in ends and "|" not in prev and not (
                     self._marker is not None and self._marker.match(nxt)):
-                # a digit beside an ideograph wraps as Chinese: 2023年8月1 / 日起
-                cjk = _is_cjk(prev[-1]) or (prev[-1].isdigit() and _is_cjk(head))
+                # a number wrapped before its unit wraps as Chinese: 2023年8月1 / 日起
+                cjk = _is_cjk(prev[-1]) or (prev[-1].isdigit() and head in self.unwrap.get("units_after_digit", ""))
                 if len(prev.strip()) >= max(mins["cjk" if cjk else "latin"], width):
                     if cjk and _is_cjk(head):
                         joins.append(pos)
