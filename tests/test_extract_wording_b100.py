@@ -141,3 +141,11 @@ def test_the_list_under_a_line_that_introduces_numbered_acts_is_what_they_contro
               "中重稀土：钬、铒、铥、铕、镱五种元素的金属、合金、氧化物及化合物；\n"
               "锂电池：能量密度300Wh/kg以上的电池。\n")
     assert {"C", "Ho", "Er", "Tm", "Eu", "Yb", "Li"} <= set(got["elements"])
+
+
+def test_a_weekday_with_its_day_in_brackets_dates_an_immediate_suspension() -> None:
+    got = rec("內地暫停稀土出口管制\n本報記者 2025年11月8日\n"
+              "商務部周五（7日）晚發出第70號公告，宣布於10月9日發出的第57號公告由即日起暫停實施，"
+              "直至2026年11月10日。第57號公告原本把鈥、鉺等稀土納入出口管制，出口須申請許可。"
+              "按原來安排，第57號公告本應於今日（8日）生效。\n")
+    assert got["effective"] == ["2025-11-07"]
