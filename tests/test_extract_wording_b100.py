@@ -149,3 +149,41 @@ def test_a_weekday_with_its_day_in_brackets_dates_an_immediate_suspension() -> N
               "直至2026年11月10日。第57號公告原本把鈥、鉺等稀土納入出口管制，出口須申請許可。"
               "按原來安排，第57號公告本應於今日（8日）生效。\n")
     assert got["effective"] == ["2025-11-07"]
+
+
+def test_year_dash_act_numbers_in_a_list_are_the_suspended_acts() -> None:
+    got = rec("Client alert: China pauses its October rare-earth export controls\n\n"
+              "- On 7 November 2025, MOFCOM issued MOFCOM/GAC Announcement 2025-70. It suspends six export-control "
+              "announcements of 9 October 2025 until 10 November 2026. The suspension applied from the day of publication.\n"
+              "- The suspended acts are MOFCOM/GAC Announcements 2025-55, 2025-56 and 2025-57, which would have "
+              "controlled holmium and erbium items.\n")
+    rel = {(r["type"], r["target"], r["until"]) for r in got["relations"]}
+    assert {("suspends", f"MOFCOM-2025-{n}", "2026-11-10") for n in (55, 56, 57)} <= rel
+    assert "MOFCOM-2025-2" not in {r["target"] for r in got["relations"]}
+    assert got["effective"] == ["2025-11-07"]
+
+
+def test_numbers_opening_the_lines_under_a_lead_in_naming_acts_are_acts() -> None:
+    got = rec("FAQ: China's November suspensions of rare-earth export controls\n\n"
+              "Announcement No. 70 of 2025, published on 7 November, suspends until 10 November 2026 the export "
+              "controls in three October announcements:\n"
+              "No. 55 – superhard materials such as synthetic diamond micropowder;\n"
+              "No. 57 – holmium, erbium and thulium items;\n"
+              "No. 58 – lithium batteries and artificial graphite anode materials.\n")
+    rel = {(r["type"], r["target"]) for r in got["relations"]}
+    assert {("suspends", "MOFCOM-2025-55"), ("suspends", "MOFCOM-2025-57"), ("suspends", "MOFCOM-2025-58")} <= rel
+
+
+def test_a_facts_tables_document_number_names_the_act_not_the_title_it_acts_on() -> None:
+    got = rec("<html><body><table><tr><td>Document No.</td><td>MOFCOM GAC Announcement No. 70 [2025]</td></tr>"
+              "<tr><td>Date issued</td><td>2025-11-07</td></tr></table>"
+              "<h1>Announcement on Suspending the Implementation of Announcements No. 55 and 57 of 2025</h1><p>MOFCOM GAC Announcement No. 70 of 2025</p>"
+              "<p>The relevant matters are hereby announced as follows:</p><p>"
+              "1. The implementation of Announcement No. 57 of 2025 of the Ministry of Commerce and the General "
+              "Administration of Customs (Decision on Implementing Export Control on Items Related to Superhard "
+              "Materials and holmium) is suspended until 10 November 2026.</p>"
+              "<p>2. This announcement shall come into force on the date of its publication.</p>"
+              "<p>Ministry of Commerce</p><p>General Administration of Customs</p><p>7 November 2025</p></body></html>",
+              name="probe.html")
+    assert got["announcement"] == "MOFCOM-2025-70"
+    assert got["elements"] == []

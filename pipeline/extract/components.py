@@ -530,6 +530,19 @@ class AnnouncementsComponent:
         return doc
 
 
+def _opens_a_line_under_an_act_lead_in(scan: Scan, pos: int, act_words: re.Pattern[str]) -> bool:
+    """"…suspends the measures in six October announcements:" then "No. 55 – superhard materials"
+    on a line of its own: a number that opens a line of the list under a lead-in naming acts is one."""
+    unit = scan.layout.unit_at(pos)
+    if unit is None or len(scan.text[unit.start:pos].strip(" \t-•*·")) > 0:
+        return False
+    units = scan.layout.units
+    for k in range(unit.index - 1, max(-1, unit.index - 13), -1):
+        if units[k].ends_colon:
+            return bool(act_words.search(scan.text, units[k].start, units[k].end))
+    return False
+
+
 def act_references(scan: Scan) -> list[vals.ActRef]:
     """Act references; a bare number ("No. 46", "Nos. 55, 56 and 61") only where the text cites
     one of its list's numbers as an act."""
@@ -550,6 +563,8 @@ def act_references(scan: Scan) -> list[vals.ActRef]:
         nonlocal act_words
         act_words = act_words or re.compile(scan.book.meta["acts"]["act_words"])
         s, e = scan.layout.sentence(g[0].start)
+        if _opens_a_line_under_an_act_lead_in(scan, g[0].start, act_words):
+            return True
         # (also when a note in brackets follows each number: "第55号(超硬材料)、第56号(…)、第57号(…)")
         in_sentence = sum(1 for h in groups for r in h if r.bare and s <= r.start < e)
         if not act_words.search(scan.text, s, e):

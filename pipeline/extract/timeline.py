@@ -43,7 +43,10 @@ def own_announcement(ctx: "Ctx") -> "Mention | None":
         best = max(counts, key=lambda k: (counts[k], -min(r.start for r in refs if r.label == k)))
         return next(r for r in refs if r.label == best)
     own_line = ctx.rx("acts", "own_meta_line")
-    header = [u for u in ctx.units if u.role in ("meta", "title") or u.kind in ("meta", "title")]
+    # (a database's facts table: "Document No. | MOFCOM GAC Announcement No. 70 [2025]")
+    numbered = ctx.rx("acts", "own_number_label")
+    header = [u for u in ctx.units if u.role in ("meta", "title") or u.kind in ("meta", "title")
+              or (u.index < 12 and u.role == "row" and numbered.match(u.text))]
     # the act's number line (发布文号, Annex …) first: a repost's title may name the acts it acts on
     for unit in [u for u in header if own_line.search(u.text)] + [u for u in header if u.role == "title"]:
         inside = [r for r in refs if unit.start <= r.start < unit.end]
@@ -269,7 +272,7 @@ def _is_until(ctx: "Ctx", d: "Mention") -> bool:
     return bool(ctx.rx("dates", "until_before").search(ctx.doc.text[max(0, d.start - 10):d.start]))
 
 
-def announced_date(ctx: "Ctx", before: int | None = None) -> str | None:
+def announced_date(ctx: "Ctx", before: int | None = None, suspending: bool = False) -> str | None:
     """News: the day the act was announced ('made the announcement on Thursday', 'On December 3,
     MOFCOM went further with Announcement No. 46'). With `before` (the position of the words that
     call for it: "took effect the day it was issued"), the latest such day stated before them,
@@ -285,11 +288,14 @@ def announced_date(ctx: "Ctx", before: int | None = None) -> str | None:
         if _is_until(ctx, d) or _is_effect(ctx, d) \
                 or ctx.rx("dates", "time_clause_before").search(text[max(0, d.start - 16):d.start]) \
                 or ctx.rx("dates", "cited_date").match(text, d.end) \
+                or ctx.rx("dates", "cited_date_before").search(text[max(0, d.start - 40):d.start]) \
                 or ctx.rx("dates", "time_clause_after").match(text, d.end):
             continue  # (…, "10月9日公布的六份公告": the day of the acts it names, not of this one)
         if _in_dateline(ctx, d):
             filed = filed or d.label  # (the story's filing day, whatever its lead sentence says)
         elif ctx.rx("dates", "announce").search(text[s:e]) or any(s <= r.start < e for r in acts):
+            if suspending and not any(c.label == "suspends" for c in ctx.within("relation_cues", s, e)):
+                continue  # "the suspension applied from publication": the day the suspending act came out
             found.append((d.start, d.label))
     if before is not None:
         earlier = [(pos, label) for pos, label in found if pos < before]
@@ -347,7 +353,9 @@ def effective_dates(ctx: "Ctx", issued: str | None,
             told = [d for d in plain if d.end <= cue.start and not _in_dateline(ctx, d)
                     and not _is_effect(ctx, d)] if not (official and issued) else []
             # (a Q&A on several acts has no issue date: each phrase takes the day its sentence gives)
+            suspending = bool(ctx.rx("dates", "suspension_subject").search(sent))
             value = issued if official and issued else (_entry_date(ctx, cue.start) or (told[-1].label if told else None)
+                                                        or (suspending and announced_date(ctx, cue.start, suspending=True))
                                                         or announced_date(ctx, cue.start))
         elif cue.label == "immediate":
             if near:

@@ -182,14 +182,15 @@ def act_refs(match: re.Match[str], label: str, g: Grammar) -> list[ActRef]:
     ranged = False
     ranges = [w.lower() for w in g.acts["range_words"]]
     pos = 0
-    for m in re.finditer(r"\d{1,3}", more):
+    # (a list may repeat the year with each number: "Announcements 2025-55, 2025-56 and 2025-57")
+    for m in re.finditer(r"(?:(?:19|20)\d\d\s*[-–]\s*)?(\d{1,3})(?!\d)", more):
         between = more[pos:m.start()].lower()
         pos = m.end()
-        n = int(m.group(0))
+        n = int(m.group(1))
         ranged = any(w in between for w in ranges)
         if ranged and prev < n <= prev + int(g.acts["max_range"]):
             for k in range(prev + 1, n):
-                refs.append(ActRef(base + m.start(), base + m.end(), year, k, mofcom, scheme, bare))
-        refs.append(ActRef(base + m.start(), base + m.end(), year, n, mofcom, scheme, bare))
+                refs.append(ActRef(base + m.start(1), base + m.end(), year, k, mofcom, scheme, bare))
+        refs.append(ActRef(base + m.start(1), base + m.end(), year, n, mofcom, scheme, bare))
         prev = n
     return refs
