@@ -187,3 +187,22 @@ def test_a_facts_tables_document_number_names_the_act_not_the_title_it_acts_on()
               name="probe.html")
     assert got["announcement"] == "MOFCOM-2025-70"
     assert got["elements"] == []
+
+
+def test_a_bare_range_after_a_suspension_verb_names_the_suspended_acts() -> None:
+    got = rec("关键矿产出口管制一览\n研究员 2025年11月20日\n"
+              "商务部 海关总署公告2025年第70号 | 2025.11.07 | 暂停第55号至第57号及第61号 | —\n"
+              "第57号公告把钬、铒等稀土纳入出口管制，出口须申请许可。\n")
+    targets = {r["target"] for r in got["relations"] if r["type"] == "suspends"}
+    assert {"MOFCOM-2025-55", "MOFCOM-2025-56", "MOFCOM-2025-57", "MOFCOM-2025-61"} <= targets
+    assert "MOFCOM-2025-70" not in targets
+
+
+def test_the_act_a_suspension_happened_because_of_or_from_a_date_is_the_acting_one() -> None:
+    got = rec("对美措施一览\n研究员 2025年11月20日\n"
+              "注：第58号公告因第70号公告暂停，锂电池出口管制原定施行日未实际施行。\n"
+              "2024年第46号公告原则上不予许可镓、锗相关两用物项对美国出口。"
+              "第72号公告自2025年11月9日起至2026年11月27日暂停实施2024年第46号公告第二款。\n")
+    targets = {r["target"] for r in got["relations"] if r["type"] == "suspends"}
+    assert {"MOFCOM-2025-58", "MOFCOM-2024-46"} <= targets
+    assert not targets & {"MOFCOM-2025-70", "MOFCOM-2025-72"}

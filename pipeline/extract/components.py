@@ -565,6 +565,9 @@ def act_references(scan: Scan) -> list[vals.ActRef]:
         s, e = scan.layout.sentence(g[0].start)
         if _opens_a_line_under_an_act_lead_in(scan, g[0].start, act_words):
             return True
+        verb = scan.book.meta["acts"].get("verb_before_bare")
+        if verb and re.search(verb, scan.text[max(0, g[0].start - 8):g[0].start]):
+            return True  # "暂停第55号至第58号及第61号、第62号": what a verb on acts takes
         # (also when a note in brackets follows each number: "第55号(超硬材料)、第56号(…)、第57号(…)")
         in_sentence = sum(1 for h in groups for r in h if r.bare and s <= r.start < e)
         if not act_words.search(scan.text, s, e):

@@ -230,7 +230,8 @@ def _acts(rows: list[dict[str, Any]], meta: dict[str, Any], data: dict[str, Any]
     meta["acts"] = {"issuers_mofcom": data["issuers_mofcom"], "list_joiners": data["list_joiners"],
                     "range_words": data["range_words"], "max_range": int(data["max_range"]), "uel": uel,
                     "bare": bare, "act_words": data["act_words"], "until_before": data["until_before"],
-                    "relative_year_before": data["relative_year_before"], "issue_verbs": data["issue_verbs"]}
+                    "relative_year_before": data["relative_year_before"], "issue_verbs": data["issue_verbs"],
+                    "verb_before_bare": data.get("verb_before_bare", "")}
 
 
 # ---------------------------------------------------------------------------------- semantics
