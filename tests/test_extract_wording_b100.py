@@ -206,3 +206,53 @@ def test_the_act_a_suspension_happened_because_of_or_from_a_date_is_the_acting_o
     targets = {r["target"] for r in got["relations"] if r["type"] == "suspends"}
     assert {"MOFCOM-2025-58", "MOFCOM-2024-46"} <= targets
     assert not targets & {"MOFCOM-2025-70", "MOFCOM-2025-72"}
+
+
+def test_an_acts_numbered_list_wrapped_after_its_issuer_is_suspended_whole() -> None:
+    text = ("商务部 海关总署公告2025年第70号\n"
+            "现将有关事项公告如下：\n"
+            "自本公告公布之日起至2026年11月10日，暂停实施下列公告：\n"
+            "（一）商务部\n海关总署公告2025年第55号（关于对超硬材料相关物项实施出口管制的决定）；\n"
+            "（二）商务部\n海关总署公告2025年第57号（关于对部分中重稀土相关物项实施出口管制的决定）；\n"
+            "（三）商务部公告2025年第61号（关于对境外相关稀土物项实施出口管制的决定）。\n"
+            "商务部 海关总署\n2025年11月7日\n")
+    rel = {(r["type"], r["target"], r["until"]) for r in rec(text)["relations"]}
+    assert rel == {("suspends", f"MOFCOM-2025-{n}", "2026-11-10") for n in (55, 57, 61)}
+
+
+def test_the_end_date_in_the_clause_after_the_list_of_suspended_acts() -> None:
+    text = ("MOFCOM GAC Announcement No. 70 of 2025\n"
+            "The relevant matters are hereby announced as follows:\n"
+            "1. The implementation of the following announcements is suspended:\n"
+            "(1) MOFCOM/GAC Announcement No. 55 of 2025 (Decision on Implementing Export Control on Items "
+            "Related to Superhard Materials);\n"
+            "(2) MOFCOM Announcement No. 61 of 2025 (Decision on Implementing Export Control on Relevant "
+            "Overseas Rare-Earth Items).\n"
+            "2. The suspension in paragraph 1 applies until 10 November 2026.\n"
+            "3. This Announcement shall be implemented as of the date of its publication.\n"
+            "Ministry of Commerce\nGeneral Administration of Customs\n7 November 2025\n")
+    rel = {(r["type"], r["target"], r["until"]) for r in rec(text)["relations"]}
+    assert rel == {("suspends", "MOFCOM-2025-55", "2026-11-10"), ("suspends", "MOFCOM-2025-61", "2026-11-10")}
+
+
+def test_the_acts_listed_under_the_sentence_after_a_suspension() -> None:
+    got = rec("Client alert: general licences and China's rare-earth export controls\n\n"
+              "MOFCOM/GACC Announcement No. 70 of 2025, published on 7 November 2025, suspended a set of "
+              "measures announced on 9 October until 10 November 2026. For rare-earth buyers, two matter most:\n"
+              "Announcement No. 57 of 2025: licensing for holmium and erbium items.\n"
+              "Announcement No. 61 of 2025: the 0.1% rule for foreign-made goods.\n")
+    assert {(r["type"], r["target"]) for r in got["relations"]} == {
+        ("suspends", "MOFCOM-2025-57"), ("suspends", "MOFCOM-2025-61")}
+
+
+def test_a_bulletin_board_post_is_other() -> None:
+    got = rec("作者 tin_wu (錫箔) 看板 Metal\n標題 [問題] 銻出美國還要許可證嗎？\n"
+              "小弟做三氧化二銻貿易，想請教大陸對銻的出口管制現在還要申請許可證嗎？\n"
+              "※ 發信站: 島嶼實業坊\n推 lee: 還是要許可證 銻是2024年第33號公告管的出口管制物項 11/10 09:48\n")
+    assert got["kind"] == "other"
+
+
+def test_military_ai_in_chinese_with_the_latin_letters() -> None:
+    got = rec("陆管制境外稀土技术\n记者 2025年10月10日\n"
+              "商务部公告明确，用于先进芯片研发的出口申请与军事AI用途的出口申请将逐案审查，稀土物项出口须申请许可。\n")
+    assert ("military", "case_by_case") not in {(r["category"], r["policy"]) for r in got["end_user_rules"]}

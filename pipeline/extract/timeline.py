@@ -620,6 +620,24 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
             if s2 >= e and ctx.rx("dates", "next_act_list").match(text, s2, e2):
                 targets = [r for r in refs if s2 <= r.start < e2 and r.label != own]
                 scope_end = max(scope_end, e2)
+            nxt_unit = ctx.unit_at(s2) if s2 >= e else None
+            if not targets and cue.label == "suspends" and nxt_unit is not None and nxt_unit.ends_colon \
+                    and e2 >= nxt_unit.end - 1 \
+                    and not any(s2 <= r.start < e2 for r in refs):
+                # "…suspended a set of measures announced on 9 October. Three matter most:" and the
+                # acts listed under that lead-in
+                # (each item opens with its act, "Announcement No. 57: licensing for holmium …"; the
+                # list stops at the next heading)
+                end2 = ctx.list_end(nxt_unit)
+                marker = ctx.rx("items", "number_prefix")
+                items = []
+                for u in ctx.units[nxt_unit.index + 1:]:
+                    if u.start >= end2 or u.heading or u.role in ("heading", "title"):
+                        break
+                    items.extend(r for r in refs if u.start <= r.start < u.end and r.label != own
+                                 and not marker.sub("", text[u.start:r.start].strip(" \t-*")).strip())
+                targets = items
+                scope_end = max(scope_end, end2)
         if not targets:
             continue
         linked.add((cue.label, s))
@@ -627,13 +645,14 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
         if not untils and cue.label == "suspends" and e < len(text):
             # "…分别系第55、56号。暂停去到2026年11月10号。", "… Nos. 55 and 56. The suspension runs
             # until …": a next sentence that speaks of the suspension, names no act, gives its end
-            s2, e2 = ctx.sentence(e)
+            s2, e2 = ctx.sentence(max(e, scope_end))  # (after the list a lead-in opens)
             for _ in range(3):  # "2. The suspension runs …": past the gap and a clause's bare number
                 if e2 >= len(text) or any(ch.isalpha() for ch in text[s2:e2]):
                     break
                 s2, e2 = ctx.sentence(e2)
-            if s2 >= e and not any(s2 <= r.start < e2 for r in refs) and any(
-                    s2 <= c.start < e2 and c.label in ("suspends", "period") for c in all_cues):
+            if s2 >= e and not any(s2 <= r.start < e2 for r in refs) and (any(
+                    s2 <= c.start < e2 and c.label in ("suspends", "period") for c in all_cues)
+                    or ctx.rx("dates", "suspension_subject").search(text, s2, e2)):
                 untils = [d for d in ctx.spans.get("dates", []) if s2 <= d.start < e2 and _is_until(ctx, d)]
         if not untils and cue.label == "suspends" and s > 0:
             # "The suspension runs until 10 November 2026. The same notice also shelves Nos. 55 …
