@@ -163,6 +163,11 @@ After the fixes from p18 (6e8aff1): p18 0.952 overall (parties 0.931); stays out
       a listing verb; after the fixes parties 0.857.
   p20 parties F1 0.775 (P 0.915, R 0.672; overall 0.875) at commit 7403666, run unread once and
       not yet fixed (lists and actions of parties across several acts in one news text).
+  p21 parties F1 0.802 (P 0.848, R 0.761; overall 0.825) at commit 01aafea, and
+  p22 parties F1 0.615 (P 0.727, R 0.533; overall 0.748) at commit ac9c6ed, both from a new writer
+      brief after the earlier ones were lost, both not yet fixed: machine-translated names, a forum
+      thread mixing five acts and two lists, names wrapped inside PDF table cells, 美商/美國 before
+      a name, several acts' parties in one paragraph of a year-end review or a law-firm alert.
 """
 from __future__ import annotations
 
