@@ -256,3 +256,18 @@ def test_military_ai_in_chinese_with_the_latin_letters() -> None:
     got = rec("陆管制境外稀土技术\n记者 2025年10月10日\n"
               "商务部公告明确，用于先进芯片研发的出口申请与军事AI用途的出口申请将逐案审查，稀土物项出口须申请许可。\n")
     assert ("military", "case_by_case") not in {(r["category"], r["policy"]) for r in got["end_user_rules"]}
+
+
+def test_a_forwarding_notices_own_requirements_are_not_the_suspending_acts_scope() -> None:
+    text = ("关于转发《商务部公告2025年第72号》的通知\n"
+            "各有关进出口企业：\n现将商务部公告2025年第72号转发给你们，请认真组织学习。\n"
+            "一、2024年第46号公告第一款禁止两用物项对美国军事用户或军事用途出口；第二款原则上不予许可镓、锗、锑相关两用物项对美国出口。\n"
+            "二、本次暂停的仅为上述第二款，企业出口镓、锗、锑仍须依法申领两用物项出口许可证。\n"
+            "附件：商务部公告2025年第72号\n白水市商务局\n2025年11月10日\n"
+            "附件\n商务部公告2025年第72号\n"
+            "经批准，自即日起至2026年11月27日，商务部公告2024年第46号第二款暂停实施。\n"
+            "商务部\n2025年11月9日\n")
+    got = rec(text)
+    assert got["announcement"] == "MOFCOM-2025-72"
+    assert got["elements"] == [] and got["end_user_rules"] == []
+    assert {(r["type"], r["target"], r["until"]) for r in got["relations"]} == {("suspends", "MOFCOM-2024-46", "2026-11-27")}
