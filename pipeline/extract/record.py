@@ -426,20 +426,22 @@ def act_start(ctx: Ctx, own: Mention | None) -> int:
             later = [u for m in ctx.spans.get("announcements", []) if m.label == own.label
                      and m.start > unit.end and (u := ctx.unit_at(m.start)) is not None
                      and u.role not in ("title", "meta") and u.index > unit.index]
+
+            def number_line(u: Unit) -> bool:
+                """Little but the act's number on the line (a label such as 附件 at most)."""
+                return len(u.text.strip()) - sum(m.end - m.start for m in ctx.spans.get("announcements", [])
+                                                 if u.start <= m.start < u.end) <= 20
             # (or a later line is nothing but the act's number: a chamber's notice above its copy)
             # ("现将商务部公告2025年第72号转发给你们,请…。" is a sentence citing it, not its number line)
             stops = ctx.g.context["items"]["lead_in_breaks"] + ","
-            bare = next((u for u in later if len(u.text.strip()) - sum(
-                m.end - m.start for m in ctx.spans.get("announcements", []) if u.start <= m.start < u.end) <= 20
-                and not any(ch in stops for ch in u.text.strip()[:-1])), None)
+            bare = next((u for u in later if number_line(u) and not any(ch in stops for ch in u.text.strip()[:-1])), None)
             again = later[0] if later else None
             # (not a PDF's running header on a later page: no clause of the act comes before it)
             # a forwarding notice's own words (and numbered requirements), then "附件" and the act's
             # number line: the copy starts at the number under the annex heading
             annex = ctx.rx("items", "annex_heading")
             under_annex = next((u for u in later if u.index > 0 and annex.match(ctx.units[u.index - 1].text.strip())
-                                and len(u.text.strip()) - sum(m.end - m.start for m in ctx.spans.get("announcements", [])
-                                                              if u.start <= m.start < u.end) <= 20), None)
+                                and number_line(u)), None)
             if bare is not None and not any(u.role in ("clause", "sub") for u in ctx.units[unit.index + 1:bare.index]):
                 return bare.start
             if under_annex is not None:
