@@ -472,7 +472,32 @@ def hs_codes(scan: Scan) -> list[SpanTuple]:
             found[start] = (start, end, value)
             pos = start
         _table_column(text, cue.start, cue.end, numbers, found, meta)
+    if found:
+        _bracketed_like(text, numbers, found, gap_rx, opening, closing)
     return sorted(found.values())
+
+
+def _bracketed_like(text: str, numbers: list, found: dict, gap_rx: re.Pattern[str], opening: str,
+                    closing: str) -> None:
+    """Once a customs cue has shown what the text's codes look like ("1. 锑矿(参考海关商品编号:
+    2617101000、…)"), the sibling items print theirs bare in brackets ("2. 金属锑(8110101000、
+    8110200000)"): a bracket that holds nothing but numbers of a found code's length holds codes."""
+    lengths = {len(v) for _, _, v in found.values()}
+    for start, end, value in numbers:
+        if start in found or len(value) not in lengths:
+            continue
+        a = text.rfind(opening, max(0, start - 60), start)
+        b = text.find(closing, end, end + 120)
+        if a < 0 or b < 0:
+            continue
+        inside = [n for n in numbers if a < n[0] and n[1] <= b]
+        pos, ok = a + 1, True
+        for n in inside:
+            ok = ok and bool(gap_rx.match(text[pos:n[0]]))
+            pos = n[1]
+        if ok and gap_rx.match(text[pos:b]) and all(len(n[2]) in lengths for n in inside):
+            for n in inside:
+                found[n[0]] = n
 
 
 def _table_column(text: str, cue_start: int, cue_end: int, numbers: list, found: dict,
@@ -565,6 +590,9 @@ def act_references(scan: Scan) -> list[vals.ActRef]:
         s, e = scan.layout.sentence(g[0].start)
         if _opens_a_line_under_an_act_lead_in(scan, g[0].start, act_words):
             return True
+        unit = scan.layout.unit_at(g[0].start)
+        if g[0].year and full and unit is not None and unit.role == "row":
+            return True  # a table of acts: "5 | 2025年第10号 | 钨、碲…相关物项 | 2025/02/04"
         verb = scan.book.meta["acts"].get("verb_before_bare")
         if verb and re.search(verb, scan.text[max(0, g[0].start - 8):g[0].start]):
             return True  # "暂停第55号至第58号及第61号、第62号": what a verb on acts takes
@@ -727,8 +755,9 @@ def find_dates(scan: Scan, pub: dt.date | None) -> list[SpanTuple]:
             elif pub:
                 year = vals.nearest_year(month, day, pub, ahead=0 if past else 120)
             else:
-                before = [m[2] for m in matches[:i] if m[2]]
-                after = [m[2] for m in matches[i + 1:] if m[2]]
+                # (not a period's end: "until Nov. 10, 2026" is a year after the events it ends)
+                before = [m[2] for m in matches[:i] if m[2] and not until.search(text, max(0, m[0] - 6), m[0])]
+                after = [m[2] for m in matches[i + 1:] if m[2] and not until.search(text, max(0, m[0] - 6), m[0])]
                 year = before[-1] if before else (after[0] if after else None)
         date = vals.make_date(year, month, day)
         if date:

@@ -263,6 +263,8 @@ def item_rows(ctx: Ctx, own: str | None) -> list[dict[str, Any]]:
         if u.role not in ("item", "subitem", "row", "codeled", "sub", "clause", "bullet") and not (
                 in_annex and u.role in ("part", "text")) and not (section_elements and u.role == "text"):
             continue  # (an unmarked line under an element's heading, "V. 1C913 Ytterbium-related items", is its item)
+        if u.role == "row" and ctx.within("announcements", u.start, u.end):
+            continue  # a table of acts ("2 | 2025年第56号 | 关于对…实施出口管制的决定 | 2025.10.9"), not of items
         codes = ctx.within("control_codes", u.start, u.end)
         code = codes[0].label if codes else (parent_code if u.role == "subitem" else None)
         if u.role != "subitem":
@@ -321,6 +323,7 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
     prev_control = False
     inline_led = False  # an inline list: "…不得出口: (一)镓相关物项。…(二)锗相关物项。" in one paragraph
     section: list[str] = []  # the element of the list's current section heading ((一)镓相关物项)
+    section_unit: Unit | None = None
     heading_rx = ctx.rx("items", "section_heading")
     prev_unit = None
     notes = [] if decision_only else act_notes(ctx)
@@ -347,10 +350,13 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
         unit = ctx.unit_at(s)
         if unit is not prev_unit:
             prev_control, inline_led, prev_unit = False, False, unit
-            if unit is None or unit.index not in led:
-                section = []
+            if unit is None or unit.index not in led or (
+                    section_unit is not None and (unit.role, unit.style) == (section_unit.role, section_unit.style)):
+                section = []  # (a sibling of the heading's line is the next entry, not one of its items)
         if ctx.layout.in_boilerplate(s):
             continue  # related-story headlines, tag lines, footers: other pages' words
+        if decision_only and unit is not None and unit.role == "row" and ctx.within("announcements", unit.start, unit.end):
+            continue  # an act's table of other acts and their titles ("2025年第58号 | 关于对锂电池…的决定")
         scope = ctx.within("scope_cues", s, e)
         cue_hits = [m for m in scope if m.label in labels]
         cues = {m.label for m in scope}
@@ -402,7 +408,7 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
             mentions = [m for m in mentions if not technology_bound(ctx, m, s, e)]
         listed = inline_led or (unit is not None and unit.index in led)
         if listed and heading_rx.search(ctx.doc.text[s:e]) and e - s <= 40:
-            section = ctx.best_tier([m.label for m in mentions])
+            section, section_unit = ctx.best_tier([m.label for m in mentions]), unit
         elif listed and section:
             continue  # an item under a section heading belongs to the heading's element (铟镓砷 under 镓)
         if control or continued or (not decision_only and taken_up(i)):

@@ -304,6 +304,8 @@ def announced_date(ctx: "Ctx", before: int | None = None, suspending: bool = Fal
             # 商务部发布第70号公告,暂停今年10月9日发布的第55号…" is the day of No. 70
             s, e = ctx.sentence(earlier[-1][0])
             return next(label for pos, label in earlier if s <= pos < e)
+        if filed:
+            return filed  # nothing dated before the words: the story's filing day, not a later paragraph's
     return found[0][1] if found else filed
 
 
@@ -354,9 +356,16 @@ def effective_dates(ctx: "Ctx", issued: str | None,
                     and not _is_effect(ctx, d)] if not (official and issued) else []
             # (a Q&A on several acts has no issue date: each phrase takes the day its sentence gives)
             suspending = bool(ctx.rx("dates", "suspension_subject").search(sent))
-            value = issued if official and issued else (_entry_date(ctx, cue.start) or (told[-1].label if told else None)
-                                                        or (suspending and announced_date(ctx, cue.start, suspending=True))
-                                                        or announced_date(ctx, cue.start))
+            gap = ctx.rx("dates", "publication_day_gap")
+            named = next((d for d in plain if d.start >= cue.end and gap.fullmatch(text, cue.end, d.start)), None)
+            if official and issued:
+                value = issued
+            elif named is not None:  # "effective on publication on 7 November 2025"
+                value, start, end = named.label, named.start, named.end
+            else:
+                value = (_entry_date(ctx, cue.start) or (told[-1].label if told else None)
+                         or (suspending and announced_date(ctx, cue.start, suspending=True))
+                         or announced_date(ctx, cue.start))
         elif cue.label == "immediate":
             if near:
                 best = min(near, key=lambda d: abs(d.start - cue.end))

@@ -162,7 +162,14 @@ class DocClassifier(SemanticComponent):
         # and customs put out a joint notice saying gallium items will need an export licence"):
         # a short post reporting the act itself, not a passing mention
         authority = re.compile(meta["authority"])
+        cited = [r.start for r in act_references(scan)]
         for a, b in pairs:
+            if seg.unit_at(a) is not seg.unit_at(b - 1):
+                # a mineral of the next paragraph ("镓、锗概念股走强") is not the control's, unless
+                # its own sentence names the acts ("分别是第55号(超硬材料)、第56号(稀土设备)")
+                sents = {seg.index_of(a), seg.index_of(b - 1)}
+                if not any(seg.index_of(pos) in sents for pos in cited):
+                    continue
             k = seg.index_of(a)
             if any(seg.index_of(h.start) == k and authority.search(scan.text, h.start, h.end) for h in rel if h.label == "china"):
                 return True, (a, b, "relevant")

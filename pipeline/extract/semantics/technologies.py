@@ -51,14 +51,15 @@ class Technologies(SemanticComponent):
                     end = seg.section_end(u.index)
                     listed.update(j for j in range(k + 1, len(seg.sentences)) if seg.sentences[j].line < end
                                   and "object" in gates.get(j, set()))
-        if official_act:
-            # an act's item table: each row holding a technology ("7 | 锑 | 金锑冶炼分离技术 | —") is
-            # an entry of what the act controls
-            for u in seg.units:
-                if u.role == "row":
-                    k = seg.index_of(u.start)
-                    if "object" in gates.get(k, set()) and not blocked(k):
-                        listed.add(k)
+        # an act's item table: each row holding a technology ("7 | 锑 | 金锑冶炼分离技术 | —") is
+        # an entry of what the act controls; so is a report's table row that names the act
+        # ("No. 62 (MOFCOM) | Technologies for rare-earth mining, … | on publication")
+        acts = [h.start for h in scan.family("act")]
+        for u in seg.units:
+            if u.role == "row" and (official_act or any(u.start <= a < u.end for a in acts)):
+                k = seg.index_of(u.start)
+                if "object" in gates.get(k, set()) and not blocked(k):
+                    listed.add(k)
         for idx in list(gates):
             if {"object", "control"} <= gates[idx] and not blocked(idx):
                 listed.update(seg.list_scope(idx))
