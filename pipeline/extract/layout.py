@@ -132,7 +132,23 @@ class Layout:
             else:  # no role pattern matches the line
                 self._plain_role(u, kind)
             out.append(u)
+        self._text_tables(out)
         return out
+
+    def _text_tables(self, units: list[Unit]) -> None:
+        """A plain text's table ("序 | 文号 | 管制物项 | 施行日" over its rows): two or more lines in a
+        row with the same number of " | " cells are rows with cells, as a parsed <table> gives."""
+        run: list[tuple[Unit, list[tuple[int, int]]]] = []
+        for u in units + [None]:  # (a sentinel flushes the last run)
+            cells = self._cells(u.text, u.start) if u is not None and u.style == "table" \
+                and u.role in (None, "text") and u.kind != "table_row" else []
+            if run and (len(cells) < 2 or len(cells) != len(run[-1][1])):
+                if len(run) >= 2:
+                    for r, c in run:
+                        r.role, r.cells = "row", c
+                run = []
+            if len(cells) >= 2:
+                run.append((u, cells))
 
     @staticmethod
     def _plain_role(u: Unit, kind: str) -> None:

@@ -133,6 +133,9 @@ def control_lead_ins(ctx: Ctx, labels: frozenset[str]) -> set[int]:
                 # "…再联合发布四份公告,编号由第55号至第58号,全部定于11月8日起实施:": the list after
                 # a line that introduces the acts of a report on controls is what they control
                 cues = ctx.within("announcements", u.start, u.end)
+        if not cues and "control" in labels:
+            # "The suspended package covered:": what a suspension froze is what the acts controlled
+            cues = [c for c in ctx.within("relation_cues", u.start, u.end) if c.label in ("suspends", "resumes")]
         # the control phrase must introduce the list itself ("决定对下列物项实施出口管制:"), not an
         # earlier sentence of the paragraph ("…实施出口管制。现将有关事项公告如下:")
         tail = ctx.doc.text[cues[-1].end:u.end].rstrip().rstrip(":") if cues else ""
@@ -361,8 +364,12 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
         cue_hits = [m for m in scope if m.label in labels]
         cues = {m.label for m in scope}
         control = bool(cues & labels) or inline_led or (unit is not None and unit.index in led)
-        if not decision_only and "act_verb" in cues and ctx.within("announcements", s, e):
-            control = True  # "Announcement No. 58 of 2025 named artificial graphite anode material, …"
+        if not decision_only and "act_verb" in cues and (ctx.within("announcements", s, e) or (
+                i > 0 and unit is not None and ctx.sents[i - 1][0] >= unit.start
+                and ctx.within("announcements", *ctx.sents[i - 1]))):
+            # "Announcement No. 58 of 2025 named artificial graphite anode material, …"; "——四类物项
+            # (第55号至第58号)。包括…钬、铒…相关物项": the act named earlier in the paragraph
+            control = True
         if not decision_only and any(c.label in ("suspends", "resumes") for c in ctx.within("relation_cues", s, e)):
             control = True  # "同被暂停的还有…钬铒铥铕镱五种中重稀土…的措施": suspended controls are reported ones
         if cue_hits and ":" in ctx.doc.text[cue_hits[0].end:e]:

@@ -598,7 +598,8 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
             if verbs:  # "No. 70 put Nos. 55, 56 … on hold": the acts between verb and 'on hold'
                 targets = [r for r in refs if verbs[-1].end() <= r.start < cue.start and r.label != own]
         if not targets and (cue.label, s) not in linked and (ctx.lang == "zh" or ctx.rx(
-                "dates", "passive_before").search(text[max(0, cue.start - 20):cue.start])):
+                "dates", "passive_before").search(text[max(0, cue.start - 20):cue.start])
+                or ctx.rx("dates", "passive_cue").search(text, cue.start, cue.end)):
             # "第61号公告…暂停实施", "No. 58 was suspended": the act before the verb (in English only
             # in the passive: "No. 70 suspended No. 58" names the suspending act first)
             # (an act's reference may begin on the line before: "…以及商务部\n科技部公告2020年第38号…")

@@ -68,6 +68,12 @@ class Technologies(SemanticComponent):
                 # entries among them ("金锑冶炼分离技术")
                 listed.update(j for j in seg.list_scope(idx) if "object" in gates.get(j, set()))
 
+        if not official_act:
+            # "The suspended package covered:" and its entries: what a suspension froze, a report lists
+            for h in scan.family("relation"):
+                if h.label in ("suspends", "resumes"):
+                    listed.update(j for j in seg.list_scope(seg.index_of(h.start)) if "object" in gates.get(j, set()))
+
         # A report describes an act's scope over several sentences of one paragraph ("It brought two
         # families of items under licence. … to the technology for smelting and separating gold-
         # antimony ores."): a technology object after a control in the same paragraph counts.
