@@ -113,3 +113,44 @@ def test_an_act_named_in_the_sentence_before_governs_the_items_it_lists() -> Non
     got = rec("商务部连发多份出口管制公告\n2025-10-09 20:00 来源：某某财讯\n"
               "——中重稀土（第57号）。包括钬、铒、铥相关物项。上述公告将于2025年11月8日起实施。\n")
     assert {"Ho", "Er", "Tm"} <= set(got["elements"])
+
+
+# --- b124-b126 (first runs 0.983, 0.973, 0.931 at 844123c): the forms below, in new words
+
+
+def test_lowercase_roman_sub_clauses_each_name_an_element() -> None:
+    got = rec("MOFCOM and GAC Announcement No. 18 of 2025\n"
+              "It is decided to implement export control on the following items. The relevant matters are announced as follows:\n"
+              "I. Items under control\n(i) Samarium-related items: samarium metal and oxide.\n"
+              "(ii) Gadolinium-related items: gadolinium metal and oxide.\n(iii) Terbium-related items: terbium metal.\n"
+              "(iv) Dysprosium-related items: dysprosium metal.\n"
+              "II. Export operators shall apply for a licence.\nMinistry of Commerce\nGeneral Administration of Customs\n4 April 2025\n")
+    assert got["elements"] == ["Sm", "Gd", "Tb", "Dy"]
+
+
+def test_suspended_acts_listed_under_a_lead_in_share_the_end_date_said_earlier() -> None:
+    got = rec("<html><body><h1>Briefing: China's November suspensions</h1><p>14 November 2025</p>"
+              "<p>Announcement No. 70 of 2025 suspends the October rare earth and battery export controls until 10 November 2026.</p>"
+              "<p>Announcement No. 72 of 2025 suspends clause 2 of Announcement No. 46 of 2024 until 27 November 2026.</p>"
+              "<p>The six suspended acts are:</p><p>No. 57 – holmium and erbium items;</p>"
+              "<p>No. 58 – lithium batteries and graphite anode materials;</p>"
+              "<p>We expect MOFCOM to offer general licences to repeat civilian buyers.</p></body></html>", "probe.html")
+    assert {(r["target"], r["until"]) for r in got["relations"]} == {
+        ("MOFCOM-2024-46", "2026-11-27"), ("MOFCOM-2025-57", "2026-11-10"), ("MOFCOM-2025-58", "2026-11-10")}
+    assert not any(r["category"] == "civilian" for r in got["end_user_rules"])
+
+
+def test_a_bare_act_number_too_high_for_an_early_january_page_is_last_years() -> None:
+    got = rec("锑出口对美能报了吗 - 论坛\n楼主 发表于 2026-1-6 09:10\n"
+              "锑从2024年9月开始就要办两用物项出口许可证。听说商务部去年11月把46号公告第二款暂停实施了，11月9日起停，"
+              "一直停到2026年11月27日，锑对美出口现在能报吗？\n")
+    assert [r["target"] for r in got["relations"]] == ["MOFCOM-2025-46"]
+
+
+def test_a_labelled_line_gives_its_items_the_labels_element() -> None:
+    got = rec("<html><body><h1>China adds antimony to export controls</h1><p>16 August 2024</p>"
+              "<p>MOFCOM Announcement No. 33 of 2024 controls the following groups:</p>"
+              "<ul><li>Antimony items: antimony ingots; antimony oxides; indium antimonide.</li>"
+              "<li>Superhard materials: synthetic diamond single crystals and cubic boron nitride.</li></ul></body></html>",
+              "probe.html")
+    assert got["elements"] == ["Sb", "C"]

@@ -631,6 +631,7 @@ def announcement_spans(scan: Scan, pub: dt.date | None,
                 elif inside:
                     refs[i] = ref._replace(year=before[-1] if before else inside[0][1])
     out = []
+    inferred: dict[tuple[str, int], int] = {}
     for i, ref in enumerate(refs):
         year = ref.year
         if year is None:
@@ -648,12 +649,26 @@ def announcement_spans(scan: Scan, pub: dt.date | None,
             # paragraph on "No. 46 of 2024" says nothing of this year's Nos. 55-58)
             unit = scan.layout.unit_at(ref.start)
             near_before = [r for r in before if unit is not None and r.start >= unit.start]
+            # (a number the text already gave a year by its context keeps it: "2024年第33号…之前46号公告
+            #说原则上不批" then, in a later post, "46号公告第二款暂停实施")
             year = same[0].year if same else (near_before[-1].year if near_before else (
-                near_after[0].year if near_after else (pub.year if pub else (
+                near_after[0].year if near_after else inferred.get((ref.scheme, ref.number)) or (
+                    _page_year(pub, ref.number, scan) if pub else (
                     before[-1].year if before else (after[0].year if after else None)))))
+            if year:
+                inferred.setdefault((ref.scheme, ref.number), year)
         if year:
             out.append((ref.start, ref.end, vals.act_id(ref.scheme, year, ref.number)))
     return out
+
+
+def _page_year(pub: dt.date, number: int, scan: Scan) -> int:
+    """The year of an act cited by its bare number on a page dated `pub`: the page's own, unless
+    the number is higher than that year's acts could have reached by then ("46号公告" on a thread
+    of 8 January is last year's No. 46)."""
+    meta = scan.book.meta["acts"]
+    reach = pub.timetuple().tm_yday / 7 * float(meta.get("acts_per_week", 2)) + float(meta.get("acts_slack", 5))
+    return pub.year - 1 if number > reach else pub.year
 
 
 # -------------------------------------------------------------------------------------- dates

@@ -231,7 +231,8 @@ def _acts(rows: list[dict[str, Any]], meta: dict[str, Any], data: dict[str, Any]
                     "range_words": data["range_words"], "max_range": int(data["max_range"]), "uel": uel,
                     "bare": bare, "act_words": data["act_words"], "until_before": data["until_before"],
                     "relative_year_before": data["relative_year_before"], "issue_verbs": data["issue_verbs"],
-                    "verb_before_bare": data.get("verb_before_bare", "")}
+                    "verb_before_bare": data.get("verb_before_bare", ""),
+                    "acts_per_week": data.get("acts_per_week", 2), "acts_slack": data.get("acts_slack", 5)}
 
 
 # ---------------------------------------------------------------------------------- semantics

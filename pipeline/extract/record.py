@@ -338,6 +338,7 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
     tags = [(m.start(), m.end()) for m in ctx.rx("items", "hashtag").finditer(ctx.doc.text)]
     workpiece = ctx.rx("elements", "workpiece_before")
     anaphor = ctx.rx("items", "anaphor_start")
+    label_rx = ctx.rx("items", "element_label")
 
     def taken_up(i: int) -> bool:
         """Does the next sentence of the same line take these elements up as controlled ("…
@@ -383,6 +384,11 @@ def controlled_elements(ctx: Ctx, items: list[dict[str, Any]]) -> list[tuple[str
                     and not workpiece.search(ctx.doc.text, max(s, m.start - 40), m.start)]
         for a, b, head in inline_sections(ctx, s, e, mentions):
             mentions = [m for m in mentions if not (a <= m.start < b) or m.label == head]
+        label = label_rx.match(ctx.doc.text, s, e) if unit is not None and s == unit.start else None
+        if label:
+            heads = {m.label for m in mentions if m.start < label.end("label")}
+            if heads:
+                mentions = [m for m in mentions if m.label in heads]
         continued = prev_control and not decision_only
         prev_control = control and "negation" not in cues
         if "statistic" in cues and mentions and not decision_only and cue_hits:

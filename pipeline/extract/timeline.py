@@ -733,6 +733,13 @@ def relations(ctx: "Ctx", own: str | None) -> tuple[list[dict], list[dict]]:
             for (k, _), r in merged.items():
                 if k == kind and not r["until"]:
                     r["until"] = next(iter(dates))
+        elif kind == "suspends" and len(stated - dates) == 1:
+            # two suspensions, one of them with its acts named where its end date is not ("No. 70 …
+            # suspends six October announcements until 10 November 2026" and later "The six
+            # suspended acts are: No. 55 …"): the undated acts take the end date no act has taken
+            for (k, _), r in merged.items():
+                if k == kind and not r["until"]:
+                    r["until"] = next(iter(stated - dates))
     for sc in scopes:
         sc["until"] = merged[(sc["type"], sc["target"])]["until"]
     uniq = {(sc["type"], sc["target"], tuple(sc["clauses"] or ())): sc for sc in scopes}
