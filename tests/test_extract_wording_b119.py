@@ -154,3 +154,34 @@ def test_a_labelled_line_gives_its_items_the_labels_element() -> None:
               "<li>Superhard materials: synthetic diamond single crystals and cubic boron nitride.</li></ul></body></html>",
               "probe.html")
     assert got["elements"] == ["Sb", "C"]
+
+
+# --- b127-b129 (first runs 0.928, 0.976, 0.980 at 42942d4): the forms below, in new words
+
+
+def test_element_headings_printed_together_without_their_items() -> None:
+    got = rec("某县商务局关于转发商务部 海关总署公告2025年第18号的通知\n附件1\n商务部 海关总署公告2025年第18号\n"
+              "经国务院批准，决定对下列物项实施出口管制：\n一、钐相关物项\n（一）1C902.a 金属钐。\n"
+              "（二）1C902.b 氧化钐及其混合物。\n二、钆相关物项 三、镥相关物项 四、钪相关物项 五、钇相关物项\n"
+              "（以上各类物项的具体条目从略。）\n六、本公告自发布之日起正式实施。\n商务部 海关总署\n2025年4月4日\n")
+    assert got["elements"] == ["Sm", "Gd", "Lu", "Sc", "Y"]
+
+
+def test_an_anaphor_after_a_preposition_takes_up_the_elements_before_it() -> None:
+    got = rec("商务部新闻发言人就中重稀土出口管制答记者问\n问：商务部、海关总署今天发布公告，对部分中重稀土相关物项实施出口管制，请介绍有关背景。\n"
+              "答：钐、钆、镥等中重稀土相关物项具有军民两用属性。对上述物项实施出口管制，是国际通行做法。\n")
+    assert {"Sm", "Gd", "Lu"} <= set(got["elements"])
+
+
+def test_a_hyphenated_range_of_bare_act_numbers() -> None:
+    got = rec("Battery brief: China pauses its battery export controls\n20 November 2025\nOn 7 November China's commerce ministry suspended No. 58 (together with Nos. 55-57) "
+              "until 10 Nov 2026 under Announcement No. 70 of 2025, which covered lithium battery and graphite anode controls.\n")
+    assert [r["target"] for r in got["relations"]] == ["MOFCOM-2025-58", "MOFCOM-2025-55", "MOFCOM-2025-56", "MOFCOM-2025-57"]
+
+
+def test_a_list_of_acts_that_remain_in_force_names_their_elements() -> None:
+    got = rec("<html><body><h1>Client alert: which of China's mineral export controls are paused</h1><p>14 January 2026</p>"
+              "<p>The following remain in force:</p><ul>"
+              "<li>Gallium and germanium items (Announcement No. 23 of 2023), licensed since 1 August 2023;</li>"
+              "<li>Tungsten, tellurium and bismuth items (Announcement No. 10 of 2025);</li></ul></body></html>", "probe.html")
+    assert {"Ga", "Ge", "W", "Te", "Bi"} <= set(got["elements"])

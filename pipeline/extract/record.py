@@ -135,7 +135,7 @@ def control_lead_ins(ctx: Ctx, labels: frozenset[str]) -> set[int]:
                 cues = ctx.within("announcements", u.start, u.end)
         if not cues and "control" in labels:
             # "The suspended package covered:": what a suspension froze is what the acts controlled
-            cues = [c for c in ctx.within("relation_cues", u.start, u.end) if c.label in ("suspends", "resumes")]
+            cues = [c for c in ctx.within("relation_cues", u.start, u.end) if c.label in ("suspends", "resumes", "unaffected")]
         # the control phrase must introduce the list itself ("决定对下列物项实施出口管制:"), not an
         # earlier sentence of the paragraph ("…实施出口管制。现将有关事项公告如下:")
         tail = ctx.doc.text[cues[-1].end:u.end].rstrip().rstrip(":") if cues else ""
@@ -225,6 +225,7 @@ def item_rows(ctx: Ctx, own: str | None) -> list[dict[str, Any]]:
     annex = annex_lists(ctx)
     in_annex = False
     led_style: str | None = None  # enumerator style of the led list's clauses (I., II., …)
+    headings: list[Unit] = []  # element headings of the region, to keep those printed without items
     for u in ctx.units:
         if u.index in annex:
             in_region = in_annex = True
@@ -235,7 +236,9 @@ def item_rows(ctx: Ctx, own: str | None) -> list[dict[str, Any]]:
         if u.role == "clause" and u.index in led:
             led_style = u.style
         elif u.role == "clause" and not in_annex and led_style is not None and u.style == led_style \
-                and u.heading_like() and ctx.rx("items", "section_heading").search(u.text):
+                and (u.heading_like() or len(ctx.rx("items", "section_heading").findall(u.text)) >= 2
+                     and not ctx.g.heading_punct.search(u.text)) \
+                and ctx.rx("items", "section_heading").search(u.text):
             # a sibling element heading of the led list ("IV. 1C912 Europium-related items") after
             # a line the PDF wrapped out of the list: still the list, with the lines under it
             led.add(u.index)
@@ -258,6 +261,7 @@ def item_rows(ctx: Ctx, own: str | None) -> list[dict[str, Any]]:
             if u.heading_like() and not coded_item:
                 section, parent_code = u, None
                 section_elements = ctx.best_tier([m.label for m in ctx.within("elements", u.start, u.end)])
+                headings.append(u)
                 continue
         name_header = ctx.rx("items", "name_header")
         if u.role == "row" and any(name_header.search(ctx.doc.text[s:e]) for s, e in u.cells):
@@ -296,6 +300,18 @@ def item_rows(ctx: Ctx, own: str | None) -> list[dict[str, Any]]:
             "hs_codes": list(dict.fromkeys(hs)), "heading": section.text if section else None,
             "start": u.start, "end": u.end, "quote": ctx.doc.text[u.start:u.end],
         })
+    # an element's heading whose items the copy leaves out ("四、镝相关物项 五、镥相关物项 …(以上四类
+    # 物项的具体条目从略)"): the heading is the item, one per element it names
+    for u in headings:
+        if any(r["heading"] == u.text for r in rows):
+            continue
+        for m in ctx.within("elements", u.start, u.end):
+            if any(r["element"] == m.label and r["heading"] is None and r["start"] == u.start for r in rows):
+                continue
+            rows.append({"announcement": own, "lang": ctx.lang, "control_code": None,
+                         "name": item_name(ctx.doc.text[m.start:u.end], ctx.g), "element": m.label,
+                         "elements": [m.label], "hs_codes": [], "heading": None,
+                         "start": u.start, "end": u.end, "quote": u.text})
     return rows
 
 
