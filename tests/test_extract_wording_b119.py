@@ -185,3 +185,13 @@ def test_a_list_of_acts_that_remain_in_force_names_their_elements() -> None:
               "<li>Gallium and germanium items (Announcement No. 23 of 2023), licensed since 1 August 2023;</li>"
               "<li>Tungsten, tellurium and bismuth items (Announcement No. 10 of 2025);</li></ul></body></html>", "probe.html")
     assert {"Ga", "Ge", "W", "Te", "Bi"} <= set(got["elements"])
+
+
+def test_act_numbers_printed_in_chinese_numerals() -> None:
+    got = rec("稀土出口管制回顧\n2025年12月19日 澳門某報\n"
+              "回顧今年十一月，商務部、海關總署發布二〇二五年第七十號公告，自十一月七日起暫停實施十月九日公布的"
+              "第五十五號至第五十七號及第六十一號公告，暫停至二〇二六年十一月十日。"
+              "其中第五十七號公告原擬對鈥、鉺等中重稀土相關物項實施出口管制。\n")
+    assert [(r["target"], r["until"]) for r in got["relations"]] == [
+        ("MOFCOM-2025-55", "2026-11-10"), ("MOFCOM-2025-56", "2026-11-10"), ("MOFCOM-2025-57", "2026-11-10"),
+        ("MOFCOM-2025-61", "2026-11-10")]

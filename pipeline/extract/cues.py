@@ -220,7 +220,8 @@ def _dates(rows: list[dict[str, Any]], meta: dict[str, Any], data: dict[str, Any
 def _acts(rows: list[dict[str, Any]], meta: dict[str, Any], data: dict[str, Any]) -> None:
     uel, bare = [], []
     for label, d in data["forms"].items():
-        regex = d["pattern"].replace("{issuers}", data["issuer_pattern"])
+        regex = d["pattern"].replace("{issuers}", data["issuer_pattern"]).replace(
+            "{year}", data["year_pattern"]).replace("{num}", data["number_pattern"])
         _add(rows, "act", label, "any", regex, caseless=True, not_before=d.get("not_before", ""),
              not_after=d.get("not_after", ""))
         if d.get("uel"):

@@ -165,13 +165,13 @@ def act_refs(match: re.Match[str], label: str, g: Grammar) -> list[ActRef]:
     keeps the whole match (issuer and year included) as its span."""
     gd = match.groupdict()
     year_text = gd.get("y") or gd.get("y2") or gd.get("y3") or gd.get("oy")
-    year = int(year_text) if year_text else None
+    year = zh_numeral(year_text, g) if year_text else None  # (二〇二五 as well as 2025)
     issuer = (gd.get("issuer") or "").lower()
     mofcom = not issuer or any(name in issuer for name in g.acts["issuers_mofcom"])
     scheme = "UEL" if label in g.acts["uel"] else "MOFCOM"
     bare = label in g.acts.get("bare", ())
     n_group = "n" if gd.get("n") else "n2"  # "第46号公告" or the spoken "46号公告"
-    first = int(gd[n_group])
+    first = zh_numeral(gd[n_group], g)  # (第七十号 as well as 第70号)
     refs = [ActRef(match.start(), match.end() if not gd.get("more") else match.end(n_group), year, first, mofcom,
                    scheme, bare)]
     more = gd.get("more") or ""
@@ -183,10 +183,11 @@ def act_refs(match: re.Match[str], label: str, g: Grammar) -> list[ActRef]:
     ranges = [w.lower() for w in g.acts["range_words"]]
     pos = 0
     # (a list may repeat the year with each number: "Announcements 2025-55, 2025-56 and 2025-57")
-    for m in re.finditer(r"(?:(?:19|20)\d\d\s*[-–]\s*)?(\d{1,3})(?!\d)", more):
+    numeral = "".join(g.dates["zh_digits"]) + g.dates["zh_ten"]
+    for m in re.finditer(rf"(?:(?:19|20)\d\d\s*[-–]\s*)?(\d{{1,3}}|[{numeral}]{{1,3}})(?![\d{numeral}])", more):
         between = more[pos:m.start()].lower()
         pos = m.end()
-        n = int(m.group(1))
+        n = zh_numeral(m.group(1), g)
         ranged = any(w in between for w in ranges)
         if ranged and prev < n <= prev + int(g.acts["max_range"]):
             for k in range(prev + 1, n):
