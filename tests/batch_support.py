@@ -24,3 +24,12 @@ def _records(batch: Path) -> tuple[dict[str, Any], ...]:
 def records(batch: Path) -> list[dict[str, Any]]:
     """The extractor's records of the batch's documents, in the order of its golds."""
     return list(_records(batch))
+
+
+def rec(text: str, name: str = "probe.txt") -> dict[str, Any]:
+    """The record of a short document parsed as a file named `name` is (the wording tests)."""
+    from pipeline.extract import extract
+    from pipeline.parse import parse
+    from pipeline.records import Raw
+
+    return extract(parse(Raw(content=text.encode("utf-8"), source=name))).record

@@ -6,15 +6,10 @@ items, and act lists without an act word.
 Each test runs the whole extractor on a short document parsed as files are."""
 from __future__ import annotations
 
-from typing import Any
+from batch_support import rec
 
-from pipeline.extract import extract
 from pipeline.parse import parse
 from pipeline.records import Raw
-
-
-def rec(text: str, name: str = "probe.txt") -> dict[str, Any]:
-    return extract(parse(Raw(content=text.encode("utf-8"), source=name))).record
 
 
 EN_LEAD = ("China tightens superhard material export controls\n\n"

@@ -8,15 +8,7 @@ and next-story links, a signature date with a compiler's note after it.
 Each test runs the whole extractor on a short document parsed as files are."""
 from __future__ import annotations
 
-from typing import Any
-
-from pipeline.extract import extract
-from pipeline.parse import parse
-from pipeline.records import Raw
-
-
-def rec(text: str, name: str = "probe.txt") -> dict[str, Any]:
-    return extract(parse(Raw(content=text.encode("utf-8"), source=name))).record
+from batch_support import rec
 
 
 def test_a_forum_thread_is_other_not_news() -> None:

@@ -9,15 +9,7 @@ implemented", "that suspension … covered", and an association's own file numbe
 Each test runs the whole extractor on a short document parsed as files are."""
 from __future__ import annotations
 
-from typing import Any
-
-from pipeline.extract import extract
-from pipeline.parse import parse
-from pipeline.records import Raw
-
-
-def rec(text: str, name: str = "probe.txt") -> dict[str, Any]:
-    return extract(parse(Raw(content=text.encode("utf-8"), source=name))).record
+from batch_support import rec
 
 
 def test_a_timeline_table_with_bare_year_numbers_and_an_effect_column() -> None:
