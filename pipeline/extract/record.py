@@ -305,9 +305,7 @@ def item_rows(ctx: Ctx, own: str | None) -> list[dict[str, Any]]:
     for u in headings:
         if any(r["heading"] == u.text for r in rows):
             continue
-        for m in ctx.within("elements", u.start, u.end):
-            if any(r["element"] == m.label and r["heading"] is None and r["start"] == u.start for r in rows):
-                continue
+        for m in {m.label: m for m in reversed(ctx.within("elements", u.start, u.end))}.values():
             rows.append({"announcement": own, "lang": ctx.lang, "control_code": None,
                          "name": item_name(ctx.doc.text[m.start:u.end], ctx.g), "element": m.label,
                          "elements": [m.label], "hs_codes": [], "heading": None,

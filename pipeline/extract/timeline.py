@@ -357,10 +357,10 @@ def effective_dates(ctx: "Ctx", issued: str | None,
             # (a Q&A on several acts has no issue date: each phrase takes the day its sentence gives)
             suspending = bool(ctx.rx("dates", "suspension_subject").search(sent))
             gap = ctx.rx("dates", "publication_day_gap")
-            named = next((d for d in plain if d.start >= cue.end and gap.fullmatch(text, cue.end, d.start)), None)
             if official and issued:
                 value = issued
-            elif named is not None:  # "effective on publication on 7 November 2025"
+            elif (named := next((d for d in plain if d.start >= cue.end and gap.fullmatch(text, cue.end, d.start)),
+                                None)) is not None:  # "effective on publication on 7 November 2025"
                 value, start, end = named.label, named.start, named.end
             else:
                 value = (_entry_date(ctx, cue.start) or (told[-1].label if told else None)
