@@ -187,3 +187,14 @@ def test_act_numbers_printed_in_chinese_numerals() -> None:
     assert [(r["target"], r["until"]) for r in got["relations"]] == [
         ("MOFCOM-2025-55", "2026-11-10"), ("MOFCOM-2025-56", "2026-11-10"), ("MOFCOM-2025-57", "2026-11-10"),
         ("MOFCOM-2025-61", "2026-11-10")]
+
+
+# --- p23 (first run: parties F1 0.840 at 59e9107)
+
+
+def test_a_working_mechanism_heading_broken_over_lines() -> None:
+    got = rec("<html><body><p>某某合规资料汇编 第 1 页</p><p>不可靠实体清单工作机制</p><p>公 告</p><p>〔2025〕9号</p>"
+              "<p>不可靠实体清单工作机制经研究，决定将附件所列实体列入不可靠实体清单，并采取下列处理措施：</p>"
+              "<p>一、禁止上述实体从事与中国有关的进出口活动；</p><p>本公告自公布之日起实施。</p>"
+              "<p>附件：甲乙科技公司</p><p>不可靠实体清单工作机制</p><p>2025年9月25日</p></body></html>", "probe.html")
+    assert got["announcement"] == "UEL-2025-9"
