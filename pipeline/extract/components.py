@@ -667,7 +667,7 @@ def _page_year(pub: dt.date, number: int, scan: Scan) -> int:
     the number is higher than that year's acts could have reached by then ("46号公告" on a thread
     of 8 January is last year's No. 46)."""
     meta = scan.book.meta["acts"]
-    reach = pub.timetuple().tm_yday / 7 * float(meta.get("acts_per_week", 2)) + float(meta.get("acts_slack", 5))
+    reach = pub.timetuple().tm_yday / 7 * meta["acts_per_week"] + meta["acts_slack"]
     return pub.year - 1 if number > reach else pub.year
 
 

@@ -233,7 +233,7 @@ def _acts(rows: list[dict[str, Any]], meta: dict[str, Any], data: dict[str, Any]
                     "bare": bare, "act_words": data["act_words"], "until_before": data["until_before"],
                     "relative_year_before": data["relative_year_before"], "issue_verbs": data["issue_verbs"],
                     "verb_before_bare": data.get("verb_before_bare", ""),
-                    "acts_per_week": data.get("acts_per_week", 2), "acts_slack": data.get("acts_slack", 5)}
+                    "acts_per_week": float(data["acts_per_week"]), "acts_slack": float(data["acts_slack"])}
 
 
 # ---------------------------------------------------------------------------------- semantics
